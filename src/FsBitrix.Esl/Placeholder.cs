@@ -1,0 +1,2 @@
+namespace FsBitrix.Esl;
+internal static class Placeholder { }
