@@ -1,1 +1,24 @@
-System.Console.WriteLine("bench");
+// Benchmarks are commands, not tests: each prints its figures, the last line in a fixed format.
+// Usage: dotnet run -c Release --project tests/FsBitrix.Benchmarks -- <benchmark> [args]
+namespace FsBitrix.Benchmarks;
+
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            await Console.Error.WriteLineAsync("usage: FsBitrix.Benchmarks <parse|...> [args]").ConfigureAwait(false);
+            return 2;
+        }
+
+        string[] rest = args[1..];
+        switch (args[0])
+        {
+            // New benchmarks add one case here and live in a file of their own.
+            default:
+                await Console.Error.WriteLineAsync($"unknown benchmark '{args[0]}'").ConfigureAwait(false);
+                return 2;
+        }
+    }
+}
