@@ -1,0 +1,82 @@
+using FsBitrix.Bitrix24.Params;
+using FsBitrix.Bitrix24.RateLimiting;
+using FsBitrix.Bitrix24.Retry;
+using FsBitrix.Bitrix24.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+
+namespace FsBitrix.Bitrix24;
+
+/// <summary>
+/// Bitrix24 REST client over an incoming webhook. Every attempt first waits for the shared leaky bucket,
+/// then goes through the retry pipeline of its method's <see cref="RetryRule"/>.
+/// </summary>
+public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
+{
+    private readonly Bitrix24Transport transport;
+    private readonly RetryPipelines retries;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+
+    /// <param name="options">Webhook, timeout, rate limit and retry settings.</param>
+    /// <param name="logger">Never receives the webhook code.</param>
+    /// <param name="timeProvider">Clock for the limiter, backoff and 429 waits.</param>
+    /// <param name="limiter">
+    /// The bucket shared with every other client of the same portal on this host; when null the client
+    /// makes its own from <see cref="Bitrix24ClientOptions.RateLimit"/>.
+    /// </param>
+    /// <param name="handler">HTTP handler to use instead of the default one (tests, benchmarks, proxies).</param>
+    public Bitrix24Client(
+        Bitrix24ClientOptions options,
+        ILogger<Bitrix24Client>? logger = null,
+        TimeProvider? timeProvider = null,
+        LeakyBucketLimiter? limiter = null,
+        HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Webhook = WebhookUrl.Parse(options.WebhookUrl);
+        if (options.RequestTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RequestTimeout, "RequestTimeout must be positive.");
+        }
+
+        time = timeProvider ?? TimeProvider.System;
+        this.logger = logger ?? NullLogger<Bitrix24Client>.Instance;
+        Limiter = limiter ?? new LeakyBucketLimiter(options.RateLimit, time);
+        transport = new Bitrix24Transport(Webhook, options.RequestTimeout, handler, new OperatingLimits(time), time, this.logger);
+        retries = new RetryPipelines(options.Retry, time, this.logger);
+    }
+
+    /// <summary>The webhook this client talks to; its ToString is masked.</summary>
+    public WebhookUrl Webhook { get; }
+
+    public LeakyBucketLimiter Limiter { get; }
+
+    /// <summary>
+    /// Calls any REST method. <paramref name="map"/> reads the result while the response is alive; the body is
+    /// serialized once, so every retry sends exactly the same request.
+    /// </summary>
+    public async Task<T> CallAsync<T>(string method, BitrixParams parameters, RetryRule rule, Func<Bitrix24Response, T> map, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(method);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(map);
+        var attempt = new Attempt<T>(this, method, System.Text.Encoding.UTF8.GetString(ParamsWriter.ToJson(parameters)), map);
+        return await retries.For(rule).ExecuteAsync(
+            static (state, ct) => new ValueTask<T>(state.RunAsync(ct)),
+            attempt,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => transport.Dispose();
+
+    private sealed class Attempt<T>(Bitrix24Client client, string method, string body, Func<Bitrix24Response, T> map)
+    {
+        public async Task<T> RunAsync(CancellationToken cancellationToken)
+        {
+            await client.Limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await client.transport.SendAsync(method, body, map, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

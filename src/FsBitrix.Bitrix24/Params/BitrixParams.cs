@@ -1,0 +1,47 @@
+using System.Collections;
+
+namespace FsBitrix.Bitrix24.Params;
+
+/// <summary>
+/// Ordered parameters of one REST call. Values are strings, integers, doubles, booleans, lists of those,
+/// or nested <see cref="BitrixParams"/> (e.g. <c>FILTER</c>). The same tree is written as a JSON body for a
+/// direct call and as a PHP-style query (<c>USER_ID[0]=11</c>) inside <c>batch</c>.
+/// </summary>
+public sealed class BitrixParams : IEnumerable<KeyValuePair<string, object>>
+{
+    private readonly List<KeyValuePair<string, object>> items = [];
+
+    public int Count => items.Count;
+
+    public BitrixParams Add(string name, string value) => Put(name, value);
+
+    public BitrixParams Add(string name, long value) => Put(name, value);
+
+    public BitrixParams Add(string name, double value) => Put(name, value);
+
+    public BitrixParams Add(string name, bool value) => Put(name, value);
+
+    public BitrixParams Add(string name, BitrixParams value) => Put(name, value);
+
+    public BitrixParams Add(string name, IReadOnlyList<long> values) => Put(name, values);
+
+    public BitrixParams Add(string name, IReadOnlyList<string> values) => Put(name, values);
+
+    /// <summary>Bitrix24 flags are 0/1 integers; written explicitly because documented defaults and code disagree.</summary>
+    public BitrixParams AddFlag(string name, bool value) => Put(name, value ? 1L : 0L);
+
+    public BitrixParams AddIfNotNull(string name, string? value) => value is null ? this : Put(name, value);
+
+    public BitrixParams AddIfNotNull(string name, long? value) => value is null ? this : Put(name, value.Value);
+
+    public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => items.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private BitrixParams Put(string name, object value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        items.Add(new(name, value));
+        return this;
+    }
+}
