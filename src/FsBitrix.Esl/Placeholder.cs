@@ -1,2 +1,0 @@
-namespace FsBitrix.Esl;
-internal static class Placeholder { }
