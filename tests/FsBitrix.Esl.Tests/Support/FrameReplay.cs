@@ -14,7 +14,7 @@ internal static class FrameReplay
         var frames = new List<EslFrame>();
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, minimumSegmentSize: 512));
         int fed = 0;
-        long pending = 0;
+        long leftover = 0;
         while (fed < bytes.Length)
         {
             int size = Math.Min(Math.Max(1, nextChunk(fed)), bytes.Length - fed);
@@ -32,17 +32,13 @@ internal static class FrameReplay
                 frames.Add(frame);
             }
 
-            pending = seq.Length;
+            leftover = IsBlank(seq) ? 0 : seq.Length;
             pipe.Reader.AdvanceTo(seq.Start, seq.End);
         }
 
-        if (pending > 0)
+        if (leftover > 0)
         {
-            pipe.Reader.TryRead(out ReadResult rest);
-            if (!IsBlank(rest.Buffer))
-            {
-                throw new EslProtocolException($"stream ended inside a frame ({pending} bytes pending)");
-            }
+            throw new EslProtocolException($"stream ended inside a frame ({leftover} bytes pending)");
         }
 
         return frames;
