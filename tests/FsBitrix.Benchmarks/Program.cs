@@ -15,6 +15,9 @@ internal static class Program
         string[] rest = args[1..];
         switch (args[0])
         {
+            case "parse":
+                return ParseBenchmark.Run(rest);
+
             // New benchmarks add one case here and live in a file of their own.
             default:
                 await Console.Error.WriteLineAsync($"unknown benchmark '{args[0]}'").ConfigureAwait(false);
