@@ -1,0 +1,89 @@
+namespace FsBitrix.Sandbox.Faults;
+
+/// <summary>The fault switches of a sandbox portal; safe to flip while requests are in flight.</summary>
+public sealed class SandboxFaults
+{
+    private static readonly string[] AuthTypeCheckedMethods =
+    [
+        "telephony.externalcall.register", "telephony.externalcall.finish",
+        "telephony.externalline.add", "telephony.externalline.get", "telephony.externalline.update", "telephony.externalline.delete",
+    ];
+
+    private readonly Lock gate = new();
+    private readonly List<Armed> armed = [];
+
+    /// <summary>Arms a fault; returns it so a test can read back what it set.</summary>
+    public SandboxFault Add(SandboxFault fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        if (fault.Count is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fault), fault.Count, "Count must be positive, or null for 'until cleared'.");
+        }
+
+        IReadOnlyCollection<string>? methods = fault.Methods ?? (fault.Kind == SandboxFaultKind.WrongAuthType ? AuthTypeCheckedMethods : null);
+        var set = methods is null ? null : new HashSet<string>(methods.Select(m => m.ToLowerInvariant()), StringComparer.Ordinal);
+        lock (gate)
+        {
+            armed.Add(new Armed(fault, set, fault.Count));
+        }
+
+        return fault;
+    }
+
+    /// <summary>Outage: the next <paramref name="requests"/> requests (or all, if null) get 503.</summary>
+    public SandboxFault StartOutage(int? requests = null) => Add(new SandboxFault(SandboxFaultKind.Outage) { Count = requests });
+
+    public void Clear()
+    {
+        lock (gate)
+        {
+            armed.Clear();
+        }
+    }
+
+    public int ArmedCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return armed.Count;
+            }
+        }
+    }
+
+    /// <summary>Takes the first armed fault of the wanted sort for this method, using up one of its count.</summary>
+    internal SandboxFault? Take(string method, bool latency)
+    {
+        lock (gate)
+        {
+            for (int i = 0; i < armed.Count; i++)
+            {
+                Armed a = armed[i];
+                if ((a.Fault.Kind == SandboxFaultKind.Latency) != latency || (a.Methods is not null && !a.Methods.Contains(method)))
+                {
+                    continue;
+                }
+
+                if (a.Remaining is { } remaining)
+                {
+                    if (remaining <= 1)
+                    {
+                        armed.RemoveAt(i);
+                    }
+                    else
+                    {
+                        armed[i] = a with { Remaining = remaining - 1 };
+                    }
+                }
+
+                return a.Fault;
+            }
+
+            return null;
+        }
+    }
+
+    private sealed record Armed(SandboxFault Fault, HashSet<string>? Methods, int? Remaining);
+}

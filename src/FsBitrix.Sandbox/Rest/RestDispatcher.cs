@@ -1,0 +1,209 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FsBitrix.Sandbox.Faults;
+using FsBitrix.Sandbox.State;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace FsBitrix.Sandbox.Rest;
+
+/// <summary>
+/// <c>/rest/{user}/{code}/{method}</c>: webhook check, fault switches, the leaky bucket, then the method.
+/// The order mirrors the portal: a wrong code never reaches the limiter, a refused request never runs.
+/// </summary>
+internal sealed class RestDispatcher
+{
+    private const string JsonContentType = "application/json; charset=utf-8";
+    private const int LoggedParameterChars = 4000;
+    private readonly Dictionary<string, IRestMethod> methods;
+    private readonly PortalState state;
+    private readonly SandboxOptions options;
+    private readonly SandboxFaults faults;
+    private readonly PortalBucket bucket;
+
+    public RestDispatcher(IEnumerable<IRestMethod> methods, PortalState state, SandboxOptions options, SandboxFaults faults, PortalBucket bucket)
+    {
+        this.methods = methods.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        this.state = state;
+        this.options = options;
+        this.faults = faults;
+        this.bucket = bucket;
+    }
+
+    /// <summary>Runs a method by name without HTTP, auth or limits: what <c>batch</c> does for its commands.</summary>
+    public MethodResult Execute(string method, RestParams parameters) =>
+        methods.TryGetValue(NormalizeMethod(method), out IRestMethod? m)
+            ? m.Invoke(parameters)
+            : throw new RestError(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
+
+    /// <summary>Method names are case-insensitive and may end in <c>.json</c> (CRestServer lower-cases them).</summary>
+    public static string NormalizeMethod(string method)
+    {
+        string name = method.Trim().ToLowerInvariant();
+        foreach (string suffix in (ReadOnlySpan<string>)[".json", ".xml"])
+        {
+            if (name.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return name[..^suffix.Length];
+            }
+        }
+
+        return name;
+    }
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        DateTimeOffset started = state.Time.GetUtcNow();
+        string method = NormalizeMethod(http.GetRouteValue("method") as string ?? string.Empty);
+        if (!Authorized(http))
+        {
+            await WriteJsonAsync(http, method, "{}", 401, Envelope.Error("NO_AUTH_FOUND", "Wrong authorization data")).ConfigureAwait(false);
+            return;
+        }
+
+        RestParams parameters;
+        try
+        {
+            parameters = await ReadParamsAsync(http.Request).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or InvalidOperationException)
+        {
+            await WriteJsonAsync(http, method, "{}", 400, Envelope.Error("INVALID_REQUEST", $"Request body cannot be read: {e.Message}")).ConfigureAwait(false);
+            return;
+        }
+
+        string logged = Truncate(parameters.ToString());
+        if (faults.Take(method, latency: false) is { } fault)
+        {
+            await WriteFaultAsync(http, method, logged, fault).ConfigureAwait(false);
+            return;
+        }
+
+        if (!bucket.TryTake())
+        {
+            await WriteJsonAsync(http, method, logged, 503, Envelope.Error("QUERY_LIMIT_EXCEEDED", "Too many requests")).ConfigureAwait(false);
+            return;
+        }
+
+        int status;
+        JsonObject body;
+        try
+        {
+            MethodResult result = Execute(method, parameters);
+            status = 200;
+            body = Envelope.Success(result, started, state.Time.GetUtcNow(), options.PortalUtcOffset);
+        }
+        catch (RestError e)
+        {
+            status = e.Status;
+            body = Envelope.Error(e.Error, e.Description);
+        }
+
+        if (faults.Take(method, latency: true) is { } slow)
+        {
+            // The method already ran: a client that gives up now has lost the answer, not the effect.
+            try
+            {
+                await Task.Delay(slow.Latency, http.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                state.RecordRequest(method, status, body["error"]?.GetValue<string>() ?? string.Empty, logged);
+                return;
+            }
+        }
+
+        await WriteJsonAsync(http, method, logged, status, body).ConfigureAwait(false);
+    }
+
+    private bool Authorized(HttpContext http) =>
+        http.GetRouteValue("userId") as string == options.WebhookUserId.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        && string.Equals(http.GetRouteValue("code") as string, options.WebhookCode, StringComparison.Ordinal);
+
+    private async Task WriteFaultAsync(HttpContext http, string method, string logged, SandboxFault fault)
+    {
+        switch (fault.Kind)
+        {
+            case SandboxFaultKind.QueryLimitExceeded:
+                await WriteJsonAsync(http, method, logged, 503, Envelope.Error("QUERY_LIMIT_EXCEEDED", "Too many requests")).ConfigureAwait(false);
+                break;
+            case SandboxFaultKind.InternalServerError:
+                await WriteJsonAsync(http, method, logged, 500, Envelope.Error("INTERNAL_SERVER_ERROR", "Internal server error")).ConfigureAwait(false);
+                break;
+            case SandboxFaultKind.WrongAuthType:
+                await WriteJsonAsync(http, method, logged, 403, Envelope.Error("WRONG_AUTH_TYPE", "Current authorization type is denied for this method")).ConfigureAwait(false);
+                break;
+            case SandboxFaultKind.OperationTimeLimit:
+                await WriteJsonAsync(http, method, logged, 429, Envelope.Error("OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.")).ConfigureAwait(false);
+                break;
+            case SandboxFaultKind.Outage:
+                await WriteHtmlAsync(http, method, logged, 503, "503 Service Temporarily Unavailable").ConfigureAwait(false);
+                break;
+            case SandboxFaultKind.HtmlErrorPage:
+                await WriteHtmlAsync(http, method, logged, 502, "502 Bad Gateway").ConfigureAwait(false);
+                break;
+            default:
+                throw new InvalidOperationException($"Fault {fault.Kind} is not a refusal.");
+        }
+    }
+
+    private async Task WriteJsonAsync(HttpContext http, string method, string logged, int status, JsonObject body)
+    {
+        state.RecordRequest(method, status, body["error"]?.GetValue<string>() ?? string.Empty, logged);
+        http.Response.StatusCode = status;
+        http.Response.ContentType = JsonContentType;
+        await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(body.ToJsonString()), http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task WriteHtmlAsync(HttpContext http, string method, string logged, int status, string title)
+    {
+        state.RecordRequest(method, status, string.Empty, logged);
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "text/html; charset=utf-8";
+        string page = $"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+        await http.Response.WriteAsync(page, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task<RestParams> ReadParamsAsync(HttpRequest request)
+    {
+        var root = new JsonObject();
+        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> item in request.Query)
+        {
+            foreach (string? value in item.Value)
+            {
+                PhpForm.Add(root, item.Key, value ?? string.Empty);
+            }
+        }
+
+        if (request.HasJsonContentType())
+        {
+            JsonNode? node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false);
+            if (node is not JsonObject body)
+            {
+                throw new InvalidDataException("the JSON body must be an object of parameters");
+            }
+
+            foreach (KeyValuePair<string, JsonNode?> item in body.ToList())
+            {
+                body.Remove(item.Key);
+                root[item.Key] = item.Value;
+            }
+        }
+        else if (request.HasFormContentType)
+        {
+            IFormCollection form = await request.ReadFormAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+            foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> item in form)
+            {
+                foreach (string? value in item.Value)
+                {
+                    PhpForm.Add(root, item.Key, value ?? string.Empty);
+                }
+            }
+        }
+
+        return new RestParams(root);
+    }
+
+    private static string Truncate(string text) => text.Length <= LoggedParameterChars ? text : text[..LoggedParameterChars] + "…";
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace FsBitrix.Bitrix24.Tests.Support;
+
+/// <summary>
+/// A fake clock that also tells when timers are created, so a test advances it only after every waiter
+/// has parked on it (advancing earlier would move their due times along with the clock).
+/// </summary>
+internal sealed class SignallingTimeProvider() : FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 8, 0, 0, TimeSpan.Zero))
+{
+    private readonly Signal created = new();
+
+    public int TimersCreated => created.Value;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        ITimer timer = base.CreateTimer(callback, state, dueTime, period);
+        created.Increment();
+        return timer;
+    }
+
+    public Task WaitForTimersAsync(int count) => created.WaitForAsync(count);
+}
