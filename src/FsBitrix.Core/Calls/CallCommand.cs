@@ -1,0 +1,37 @@
+namespace FsBitrix.Core.Calls;
+
+/// <summary>
+/// What the reducer asks of Bitrix24, in its vocabulary. <see cref="CallKey"/> orders commands per call in the
+/// outbox. <see cref="BitrixCallId"/> is set when the portal already owns the call (click-to-call); when null,
+/// the call's CALL_ID is the one its <see cref="RegisterCall"/> returned.
+/// </summary>
+public abstract record CallCommand(string CallKey, string? BitrixCallId);
+
+public sealed record RegisterCall(
+    string CallKey,
+    string ExternalCallId,
+    CallType Type,
+    string PhoneNumber,
+    string? LineNumber,
+    string? UserPhoneInner,
+    DateTimeOffset? StartedAt) : CallCommand(CallKey, null);
+
+public sealed record ShowCard(string CallKey, string? BitrixCallId, string UserPhoneInner)
+    : CallCommand(CallKey, BitrixCallId);
+
+public sealed record HideCard(string CallKey, string? BitrixCallId, string UserPhoneInner)
+    : CallCommand(CallKey, BitrixCallId);
+
+/// <param name="Duration">Talk time in seconds (Bitrix24 counts a call successful when it is above 0).</param>
+/// <param name="StatusCode">Bitrix24 STATUS_CODE: "200", "304", "486", "603-S"...</param>
+public sealed record FinishCall(
+    string CallKey,
+    string? BitrixCallId,
+    string? UserPhoneInner,
+    int Duration,
+    string StatusCode,
+    string FailedReason) : CallCommand(CallKey, BitrixCallId);
+
+/// <summary>Sent after <see cref="FinishCall"/>: Bitrix24 attaches records to finished calls only.</summary>
+public sealed record AttachRecording(string CallKey, string? BitrixCallId, string FilePath)
+    : CallCommand(CallKey, BitrixCallId);

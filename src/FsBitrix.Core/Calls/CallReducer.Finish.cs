@@ -1,0 +1,83 @@
+using FsBitrix.Core.Events;
+using FsBitrix.Core.Status;
+
+namespace FsBitrix.Core.Calls;
+
+// The end of a call: exactly one finish, when the last leg has hung up, then its recordings.
+public sealed partial class CallReducer
+{
+    private CallState OnHangupComplete(CallState state, ChannelEvent e, List<CallCommand> commands)
+    {
+        if (state.Leg(e.UniqueId) is not { Ended: false } leg)
+        {
+            return state;
+        }
+
+        leg = leg with
+        {
+            Ended = true,
+            Billsec = e.Billsec ?? (int)((e.Billmsec ?? 0) / 1000),
+            HangupCause = e.HangupCause,
+            SipTermStatus = e.SipTermStatus,
+        };
+        state = state.WithLeg(leg);
+        if (leg.Role == LegRole.Agent)
+        {
+            state = OnAgentLegEnded(state, leg, commands);
+        }
+
+        return state.IsOver && !state.Finished ? Finish(state, commands) : state;
+    }
+
+    private CallState Finish(CallState state, List<CallCommand> commands)
+    {
+        string? user = state.Kind == CallKind.Inbound
+            ? state.CurrentAgent ?? state.LastOfferedAgent ?? _settings.DefaultUserPhoneInner
+            : state.CallerExtension;
+
+        foreach (string other in state.CardsShownTo.Where(x => x != user).ToList())
+        {
+            state = Hide(state, other, commands);
+        }
+
+        LegState own = state.Legs[0];
+        bool talked = state.Legs.Exists(l => l.Uuid != own.Uuid && l.Answered);
+        (string status, string reason) = talked ? (BitrixStatusCodes.Success, string.Empty) : Unanswered(state, own);
+
+        commands.Add(new FinishCall(state.CallKey, state.BitrixCallId, user, talked ? TalkSeconds(state) : 0, status,
+            reason));
+
+        // A recording of a call nobody answered holds only ringback: not worth a CRM attachment.
+        if (talked)
+        {
+            commands.AddRange(state.Recordings.Select(path => new AttachRecording(state.CallKey, state.BitrixCallId, path)));
+        }
+
+        return state with { Finished = true, CardsShownTo = [] };
+    }
+
+    // The client's side of the call: the inbound caller's leg, else the legs dialled to the client.
+    private static int TalkSeconds(CallState state) =>
+        state.Kind == CallKind.Inbound
+            ? state.Legs[0].Billsec
+            : state.Legs.Where(l => l.Role == LegRole.Customer).Select(l => l.Billsec).DefaultIfEmpty(0).Max();
+
+    private static (string Status, string Reason) Unanswered(CallState state, LegState own)
+    {
+        if (state.Kind == CallKind.Inbound)
+        {
+            return (BitrixStatusCodes.Missed, FailedReasons.Describe(own.HangupCause, own.SipTermStatus));
+        }
+
+        if (state.Kind == CallKind.ClickToCall && !own.Answered)
+        {
+            return (UnansweredStatus.For(own.HangupCause, own.SipTermStatus),
+                FailedReasons.RepDidNotAnswer(own.HangupCause, own.SipTermStatus));
+        }
+
+        // The client's leg knows best why the client was not reached.
+        LegState decisive = state.Legs.FindLast(l => l.Role == LegRole.Customer) ?? own;
+        return (UnansweredStatus.For(decisive.HangupCause, decisive.SipTermStatus),
+            FailedReasons.Describe(decisive.HangupCause, decisive.SipTermStatus));
+    }
+}

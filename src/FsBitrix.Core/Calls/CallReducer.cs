@@ -1,0 +1,123 @@
+using FsBitrix.Core.Events;
+using FsBitrix.Esl.Events;
+
+namespace FsBitrix.Core.Calls;
+
+/// <summary>
+/// The call state machine, pure: (state, event) → (state, Bitrix24 commands). No I/O, no clock (time comes in
+/// the events), no logging. Feed it the events <see cref="Routing.CallRouter"/> routes to one call, in order.
+/// </summary>
+public sealed partial class CallReducer(CallSettings settings)
+{
+    private readonly CallSettings _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+
+    public CallReducer()
+        : this(CallSettings.Default)
+    {
+    }
+
+    public CallSettings Settings => _settings;
+
+    public (CallState State, IReadOnlyList<CallCommand> Commands) Reduce(CallState state, ChannelEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(e);
+        if (state.IsOver)
+        {
+            return (state, []);
+        }
+
+        var commands = new List<CallCommand>();
+        CallState next = e.Kind switch
+        {
+            ChannelEventKind.Create or ChannelEventKind.ChannelData => OnCreate(state, e, commands),
+            ChannelEventKind.Progress or ChannelEventKind.ProgressMedia => OnRinging(state, e, commands),
+            ChannelEventKind.Answer => OnAnswer(state, e, commands),
+            ChannelEventKind.HangupComplete => OnHangupComplete(state, e, commands),
+            ChannelEventKind.RecordStart or ChannelEventKind.RecordStop => OnRecord(state, e),
+            _ => state,
+        };
+
+        return (next, next.Silent ? [] : commands);
+    }
+
+    private CallState OnCreate(CallState state, ChannelEvent e, List<CallCommand> commands)
+    {
+        if (e.UniqueId is null || state.Leg(e.UniqueId) is not null)
+        {
+            return state;
+        }
+
+        return state.Kind == CallKind.Unknown ? StartCall(state, e, commands) : AddLeg(state, e);
+    }
+
+    private CallState StartCall(CallState state, ChannelEvent e, List<CallCommand> commands)
+    {
+        string uuid = e.UniqueId!;
+        string? caller = e.CallerIdNumber ?? e.OrigCallerIdNumber;
+        string? dialled = e.DestinationNumber;
+        state = state with { StartedAt = e.Timestamp, Queue = e.Queue };
+
+        if (e.BitrixCallId is not null)
+        {
+            // The portal registered this call when the rep clicked; the rep's phone is dialled first.
+            return state.WithLeg(new LegState(uuid, LegRole.Agent, dialled)) with
+            {
+                Kind = CallKind.ClickToCall,
+                BitrixCallId = e.BitrixCallId,
+                CallerExtension = dialled,
+            };
+        }
+
+        if (e.Originator is not null || e.Direction != CallDirection.Inbound || string.IsNullOrEmpty(caller))
+        {
+            return state.WithLeg(new LegState(uuid, LegRole.Other, null)) with { Kind = CallKind.Untracked, Silent = true };
+        }
+
+        if (PhoneNumbers.IsExternal(caller, _settings))
+        {
+            state = state.WithLeg(new LegState(uuid, LegRole.Customer, null)) with
+            {
+                Kind = CallKind.Inbound,
+                PhoneNumber = caller,
+                LineNumber = dialled,
+            };
+            commands.Add(new RegisterCall(state.CallKey, uuid, CallType.Inbound, caller, dialled,
+                _settings.DefaultUserPhoneInner, e.Timestamp));
+            return state;
+        }
+
+        bool internalCall = !PhoneNumbers.IsExternal(dialled, _settings);
+        state = state.WithLeg(new LegState(uuid, LegRole.Agent, caller) { Offered = true }) with
+        {
+            Kind = internalCall ? CallKind.Internal : CallKind.Outbound,
+            Silent = internalCall && _settings.SkipInternalCalls,
+            PhoneNumber = dialled,
+            CallerExtension = caller,
+            CardsShownTo = [caller],
+        };
+
+        // The caller sees the card at once: they are looking at the client they are dialling.
+        commands.Add(new RegisterCall(state.CallKey, uuid, CallType.Outbound, dialled ?? string.Empty, null, caller,
+            e.Timestamp));
+        commands.Add(new ShowCard(state.CallKey, null, caller));
+        return state;
+    }
+
+    private CallState AddLeg(CallState state, ChannelEvent e)
+    {
+        string? dialled = e.DestinationNumber;
+        if (PhoneNumbers.IsExtension(dialled, _settings))
+        {
+            return state.WithLeg(new LegState(e.UniqueId!, LegRole.Agent, dialled)) with { LastOfferedAgent = dialled };
+        }
+
+        LegRole role = PhoneNumbers.IsExternal(dialled, _settings) ? LegRole.Customer : LegRole.Other;
+        return state.WithLeg(new LegState(e.UniqueId!, role, null));
+    }
+
+    private static CallState OnRecord(CallState state, ChannelEvent e) =>
+        e.RecordFilePath is { Length: > 0 } path && !state.Recordings.Contains(path)
+            ? state with { Recordings = state.Recordings.Add(path) }
+            : state;
+}

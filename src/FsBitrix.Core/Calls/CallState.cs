@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+
+namespace FsBitrix.Core.Calls;
+
+/// <summary>
+/// One call as the reducer sees it. Keyed by its first leg's UUID (<see cref="CallKey"/>): the customer's leg of
+/// an inbound call, the caller's leg of an outbound call, the rep's leg of a click-to-call. That leg keeps its
+/// UUID through blind and attended transfers, so one key (and one Bitrix24 CALL_ID) covers the whole call.
+/// </summary>
+public sealed record CallState(string CallKey)
+{
+    public CallKind Kind { get; init; }
+
+    /// <summary>Nothing of this call goes to Bitrix24 (skipped internal call, untracked call).</summary>
+    public bool Silent { get; init; }
+
+    /// <summary>The client's number (register's PHONE_NUMBER).</summary>
+    public string? PhoneNumber { get; init; }
+
+    /// <summary>The DID of an inbound call (register's LINE_NUMBER).</summary>
+    public string? LineNumber { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>The portal's CALL_ID, for a click-to-call.</summary>
+    public string? BitrixCallId { get; init; }
+
+    /// <summary>The extension that placed an outbound call, or the rep of a click-to-call.</summary>
+    public string? CallerExtension { get; init; }
+
+    public string? Queue { get; init; }
+
+    /// <summary>Every leg seen, in creation order (the first is the call's own leg).</summary>
+    public ImmutableList<LegState> Legs { get; init; } = [];
+
+    /// <summary>Extensions that see the card now, in the order it was shown to them.</summary>
+    public ImmutableList<string> CardsShownTo { get; init; } = [];
+
+    /// <summary>The agent the client talks to now: the last to answer, until they leave for a colleague.</summary>
+    public string? CurrentAgent { get; init; }
+
+    /// <summary>The last agent whose phone the call was sent to, answered or not.</summary>
+    public string? LastOfferedAgent { get; init; }
+
+    public ImmutableList<string> Recordings { get; init; } = [];
+
+    public bool Finished { get; init; }
+
+    /// <summary>All legs have hung up: the call's event group can complete.</summary>
+    public bool IsOver => !Legs.IsEmpty && Legs.TrueForAll(l => l.Ended);
+
+    public static CallState Start(string callKey) => new(callKey);
+
+    public LegState? Leg(string? uuid) => uuid is null ? null : Legs.Find(l => l.Uuid == uuid);
+
+    public CallState WithLeg(LegState leg)
+    {
+        int i = Legs.FindIndex(l => l.Uuid == leg.Uuid);
+        return this with { Legs = i < 0 ? Legs.Add(leg) : Legs.SetItem(i, leg) };
+    }
+}

@@ -1,0 +1,23 @@
+using FsBitrix.Esl.Events;
+
+namespace FsBitrix.Core.Calls;
+
+/// <summary>One leg of a call as the reducer knows it; roles and numbers come from its CHANNEL_CREATE.</summary>
+public sealed record LegState(string Uuid, LegRole Role, string? Extension)
+{
+    /// <summary>Its card has been shown (it rang or answered).</summary>
+    public bool Offered { get; init; }
+
+    public bool Answered { get; init; }
+
+    /// <summary>CHANNEL_HANGUP_COMPLETE seen: the leg is gone.</summary>
+    public bool Ended { get; init; }
+
+    public int Billsec { get; init; }
+
+    public HangupCause? HangupCause { get; init; }
+
+    public string? SipTermStatus { get; init; }
+
+    public bool IsLiveAgent => Role == LegRole.Agent && !Ended;
+}

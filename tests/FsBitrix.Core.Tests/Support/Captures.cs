@@ -1,0 +1,29 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using FsBitrix.Core.Events;
+using FsBitrix.Esl.Protocol;
+
+namespace FsBitrix.Core.Tests.Support;
+
+/// <summary>A capture's events as <see cref="ChannelEvent"/>s, parsed once per test run.</summary>
+internal static class Captures
+{
+    private static readonly ConcurrentDictionary<string, IReadOnlyList<ChannelEvent>> Cache = new();
+
+    public static IReadOnlyList<ChannelEvent> Events(string fileName) => Cache.GetOrAdd(fileName, Load);
+
+    private static IReadOnlyList<ChannelEvent> Load(string fileName)
+    {
+        var events = new List<ChannelEvent>();
+        var seq = new ReadOnlySequence<byte>(File.ReadAllBytes(Fixtures.Scenario(fileName)));
+        while (EslFrameParser.TryReadFrame(ref seq, EslParserOptions.Default, out EslFrame? frame, pooled: false))
+        {
+            if (frame.IsEvent && ChannelEventFactory.From(frame.Event) is { } e)
+            {
+                events.Add(e);
+            }
+        }
+
+        return events;
+    }
+}
