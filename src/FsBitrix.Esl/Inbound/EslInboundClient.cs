@@ -1,0 +1,216 @@
+using System.Net.Sockets;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using System.Reactive.Threading.Tasks;
+using FsBitrix.Esl.Connection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FsBitrix.Esl.Inbound;
+
+/// <summary>
+/// A client of FreeSWITCH's inbound Event Socket (:8021) that stays connected: it authenticates, subscribes,
+/// and after any drop reconnects with backoff, re-authenticates and re-subscribes. Events of every connection
+/// come through the same observables; <see cref="ConnectionStates"/> tells when a gap happened.
+/// </summary>
+public sealed partial class EslInboundClient : EslEndpoint, IAsyncDisposable
+{
+    private readonly EslInboundOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly BehaviorSubject<EslConnectionState> _state;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<EslCommand> _extraSubscriptions = [];
+    private readonly Lock _gate = new();
+    private EslConnection? _connection;
+    private Task _loop = Task.CompletedTask;
+    private int _epoch;
+
+    public EslInboundClient(EslInboundOptions options, ILogger<EslInboundClient>? logger = null, TimeProvider? time = null)
+    {
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+        _state = new BehaviorSubject<EslConnectionState>(
+            new EslConnectionState(EslConnectionStatus.Disconnected, 0, null, _time.GetUtcNow()));
+    }
+
+    public IObservable<EslConnectionState> ConnectionStates => _state.AsObservable();
+
+    public EslConnectionState State => _state.Value;
+
+    internal override EslConnection? CurrentConnection => Volatile.Read(ref _connection);
+
+    /// <summary>Starts connecting in the background; see <see cref="WaitConnectedAsync"/>.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        _loop = Task.Run(() => RunAsync(_stop.Token), cancellationToken);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Waits until connected, authenticated and subscribed.</summary>
+    public Task<EslConnectionState> WaitConnectedAsync(CancellationToken cancellationToken = default) =>
+        _state.FirstAsync(s => s.IsConnected).ToTask(cancellationToken);
+
+    /// <summary>Adds a subscription now and after every reconnect.</summary>
+    public async Task SubscribeAlwaysAsync(EslCommand command, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _extraSubscriptions.Add(command);
+        }
+
+        if (CurrentConnection is not null)
+        {
+            EslReply reply = await SendAsync(command, cancellationToken).ConfigureAwait(false);
+            if (!reply.IsSuccess)
+            {
+                throw new InvalidOperationException($"FreeSWITCH refused '{command}': {reply.Text}");
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped on purpose.
+        }
+
+        Publish(EslConnectionStatus.Stopped, null);
+        _state.OnCompleted();
+        CompleteStreams();
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        int failures = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            Publish(EslConnectionStatus.Connecting, null);
+            EslConnection? connection = null;
+            try
+            {
+                connection = await ConnectAsync(stop).ConfigureAwait(false);
+                Volatile.Write(ref _connection, connection);
+                failures = 0;
+                int epoch = Interlocked.Increment(ref _epoch);
+                LogConnected(_options.Host, _options.Port, epoch);
+                Publish(EslConnectionStatus.Connected, null);
+
+                Exception? reason = await connection.Closed.WaitAsync(stop).ConfigureAwait(false);
+                LogDisconnected(_options.Host, _options.Port, reason?.Message ?? "closed by FreeSWITCH");
+                Publish(EslConnectionStatus.Disconnected, reason);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is EslAuthenticationException or EslRudeRejectionException)
+            {
+                LogRefused(_options.Host, _options.Port, ex.Message);
+                Publish(EslConnectionStatus.Refused, ex);
+            }
+#pragma warning disable CA1031 // any failure to connect means: wait and try again
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogConnectFailed(_options.Host, _options.Port, ex.Message);
+                Publish(EslConnectionStatus.Disconnected, ex);
+            }
+            finally
+            {
+                Volatile.Write(ref _connection, null);
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
+            TimeSpan delay = _options.Reconnect.Delay(failures++, Random.Shared.NextDouble());
+            try
+            {
+                await Task.Delay(delay, _time, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task<EslConnection> ConnectAsync(CancellationToken stop)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(_options.Host, _options.Port, timeout.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var connection = new EslConnection(new NetworkStream(socket, ownsSocket: true), _options, this, Statistics, _logger, _time);
+        connection.Start();
+        try
+        {
+            await connection.AuthRequested.WaitAsync(_options.ConnectTimeout, _time, stop).ConfigureAwait(false);
+            EslReply auth = await connection.SendAsync(new EslCommand("auth " + _options.Password), stop).ConfigureAwait(false);
+            if (!auth.IsSuccess)
+            {
+                throw new EslAuthenticationException($"FreeSWITCH refused the Event Socket password ({auth.Text.Trim()})");
+            }
+
+            foreach (EslCommand command in SubscriptionCommands())
+            {
+                EslReply reply = await connection.SendAsync(command, stop).ConfigureAwait(false);
+                if (!reply.IsSuccess)
+                {
+                    LogSubscriptionRefused(command.ToString(), reply.Text);
+                }
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private List<EslCommand> SubscriptionCommands()
+    {
+        var commands = new List<EslCommand>();
+        if (_options.Events.Count > 0 || _options.CustomSubclasses.Count > 0)
+        {
+            commands.Add(EventCommands.Subscribe(_options.EventFormat, _options.Events, _options.CustomSubclasses));
+        }
+
+        commands.AddRange(_options.Filters.Select(f => EventCommands.Filter(f.Key, f.Value)));
+        lock (_gate)
+        {
+            commands.AddRange(_extraSubscriptions);
+        }
+
+        return commands;
+    }
+
+    private void Publish(EslConnectionStatus status, Exception? error)
+    {
+        if (!_state.IsDisposed && _state.Value.Status != EslConnectionStatus.Stopped)
+        {
+            _state.OnNext(new EslConnectionState(status, Volatile.Read(ref _epoch), error, _time.GetUtcNow()));
+        }
+    }
+}
