@@ -20,7 +20,7 @@ public sealed partial class CallReducer
             HangupCause = e.HangupCause,
             SipTermStatus = e.SipTermStatus,
         };
-        state = state.WithLeg(leg);
+        state = state.WithLeg(leg) with { Queue = state.Queue ?? e.Queue };
         if (leg.Role == LegRole.Agent)
         {
             state = OnAgentLegEnded(state, leg, commands);

@@ -83,6 +83,7 @@ public static class ChannelEventFactory
         SipTermStatus = e.GetVariable("sip_term_status"),
         SipHangupDisposition = e.GetVariable("sip_hangup_disposition"),
         BitrixCallId = e.GetVariable(BitrixCallIdVariable),
+        Queue = e.GetVariable(QueueVariable),
     };
 
     private static ChannelEvent Job(EslEvent e)
