@@ -56,11 +56,19 @@ public sealed partial class CallReducer
         return state with { Finished = true, CardsShownTo = [] };
     }
 
-    // The client's side of the call: the inbound caller's leg, else the legs dialled to the client.
-    private static int TalkSeconds(CallState state) =>
-        state.Kind == CallKind.Inbound
-            ? state.Legs[0].Billsec
-            : state.Legs.Where(l => l.Role == LegRole.Customer).Select(l => l.Billsec).DefaultIfEmpty(0).Max();
+    // The client's side of the call: the inbound caller's leg, else the legs dialled to the client (the rep's
+    // leg of a click-to-call also counts the client's ringing). An internal call has no client: its callee's leg.
+    private static int TalkSeconds(CallState state)
+    {
+        if (state.Kind == CallKind.Inbound)
+        {
+            return state.Legs[0].Billsec;
+        }
+
+        IEnumerable<LegState> dialled = state.Legs.Skip(1);
+        IEnumerable<LegState> clients = dialled.Where(l => l.Role == LegRole.Customer);
+        return (clients.Any() ? clients : dialled).Select(l => l.Billsec).DefaultIfEmpty(0).Max();
+    }
 
     private static (string Status, string Reason) Unanswered(CallState state, LegState own)
     {
