@@ -77,7 +77,11 @@ internal sealed class RestParams(JsonObject root)
     {
         if (value.GetValueKind() == JsonValueKind.Number)
         {
-            return value.TryGetValue(out long l) ? l : (long)value.GetValue<double>();
+            // The node may wrap any CLR number (or JSON text), so go through its JSON form.
+            string number = value.ToJsonString();
+            return long.TryParse(number, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l)
+                ? l
+                : (long)double.Parse(number, NumberStyles.Float, CultureInfo.InvariantCulture);
         }
 
         if (value.GetValueKind() == JsonValueKind.True)
