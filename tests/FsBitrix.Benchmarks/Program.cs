@@ -18,6 +18,9 @@ internal static class Program
             case "parse":
                 return ParseBenchmark.Run(rest);
 
+            case "bitrix":
+                return await BitrixBenchmark.RunAsync(rest).ConfigureAwait(false);
+
             // New benchmarks add one case here and live in a file of their own.
             default:
                 await Console.Error.WriteLineAsync($"unknown benchmark '{args[0]}'").ConfigureAwait(false);
