@@ -58,14 +58,14 @@ internal sealed partial class Bitrix24Transport : IDisposable
 
         if (response.ResponseStatus == ResponseStatus.TimedOut)
         {
-            throw Fail(method, Bitrix24ErrorKind.Transient, null, string.Empty, $"no answer within {elapsed.TotalSeconds:0.###} s (timed out)", mayHaveExecuted: true, response.ErrorException);
+            throw Fail(method, Bitrix24ErrorKind.Transient, null, string.Empty, $"no answer within {elapsed.TotalSeconds:0.###} s (timed out)", mayHaveExecuted: true);
         }
 
         if (response.StatusCode == 0)
         {
             bool notSent = IsConnectFailure(response.ErrorException);
             string what = notSent ? "connection failed before the request was sent" : "connection broke after the request was sent";
-            throw Fail(method, Bitrix24ErrorKind.Transient, null, string.Empty, $"{what}: {response.ErrorException?.Message ?? response.ErrorMessage}", mayHaveExecuted: !notSent, response.ErrorException);
+            throw Fail(method, Bitrix24ErrorKind.Transient, null, string.Empty, $"{what}: {response.ErrorException?.Message ?? response.ErrorMessage}", mayHaveExecuted: !notSent);
         }
 
         int status = (int)response.StatusCode;
@@ -81,7 +81,7 @@ internal sealed partial class Bitrix24Transport : IDisposable
         }
         catch (JsonException e)
         {
-            throw Fail(method, status >= 500 ? Bitrix24ErrorKind.Transient : Bitrix24ErrorKind.BadRequest, status, string.Empty, $"malformed JSON: {e.Message}", mayHaveExecuted: status >= 500, e);
+            throw Fail(method, status >= 500 ? Bitrix24ErrorKind.Transient : Bitrix24ErrorKind.BadRequest, status, string.Empty, $"malformed JSON: {e.Message}", mayHaveExecuted: status >= 500);
         }
 
         using (document)
@@ -104,7 +104,7 @@ internal sealed partial class Bitrix24Transport : IDisposable
                 retryAt = operatingLimits.Block(method, new Bitrix24Response(root).OperatingResetAt);
             }
 
-            throw Fail(method, kind, status, error ?? string.Empty, description, ErrorClassifier.MayHaveExecuted(kind, status), null, retryAt);
+            throw Fail(method, kind, status, error ?? string.Empty, description, ErrorClassifier.MayHaveExecuted(kind, status), retryAt);
         }
     }
 
@@ -127,13 +127,15 @@ internal sealed partial class Bitrix24Transport : IDisposable
             >= 500 or 200 => Bitrix24ErrorKind.Transient,
             _ => Bitrix24ErrorKind.BadRequest,
         };
-        return Fail(method, kind, status, string.Empty, description, mayHaveExecuted: status is >= 500 or 200, null);
+        return Fail(method, kind, status, string.Empty, description, mayHaveExecuted: status is >= 500 or 200);
     }
 
-    private Bitrix24Exception Fail(string method, Bitrix24ErrorKind kind, int? status, string error, string description, bool mayHaveExecuted, Exception? inner, DateTimeOffset? retryAt = null)
+    /// <remarks>
+    /// No inner exception is attached: transport exceptions may quote the URL, and with it the webhook code.
+    /// What they say is carried, redacted, in the description instead.
+    /// </remarks>
+    private Bitrix24Exception Fail(string method, Bitrix24ErrorKind kind, int? status, string error, string description, bool mayHaveExecuted, DateTimeOffset? retryAt = null)
     {
-        // The inner exception is dropped on purpose: its message may quote the URL, and with it the webhook code.
-        _ = inner;
         var exception = new Bitrix24Exception(method, kind, status, error, webhook.Redact(description), mayHaveExecuted, retryAt);
         if (kind == Bitrix24ErrorKind.Authorization)
         {
