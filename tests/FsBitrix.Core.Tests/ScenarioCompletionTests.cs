@@ -6,16 +6,7 @@ namespace FsBitrix.Core.Tests;
 /// <summary>Every captured call ends: one call per capture, over, finished once, and no leg left in the router.</summary>
 public sealed class ScenarioCompletionTests
 {
-    private static readonly string[] Files =
-    [
-        "s1_inbound_answered.raw", "s1_inbound_answered_json.raw", "s2_ring_all.raw", "s2_ring_all_json.raw",
-        "s3_sequential.raw", "s4_missed.raw", "s5_busy.raw", "s6_blind_transfer.raw", "s7_outbound.raw",
-        "s8_outbound_no_answer.raw", "s9_queue_socket.raw", "s12_click_to_call.raw",
-        "s13_click_to_call_rep_no_answer.raw", "s15_attended_transfer.raw", "s16_socket_ring_all.raw",
-        "s17_socket_abandon.raw",
-    ];
-
-    [TestCaseSource(nameof(Files))]
+    [TestCaseSource(typeof(ScenarioFiles), nameof(ScenarioFiles.All))]
     public void Each_capture_is_one_call_that_completes(string file)
     {
         Switchboard board = Switchboard.Run(Captures.Events(file));
@@ -33,7 +24,7 @@ public sealed class ScenarioCompletionTests
         });
     }
 
-    [TestCaseSource(nameof(Files))]
+    [TestCaseSource(typeof(ScenarioFiles), nameof(ScenarioFiles.All))]
     public void Nothing_is_sent_after_finish_except_recordings(string file)
     {
         List<CallCommand> commands = Switchboard.Run(Captures.Events(file)).Commands;

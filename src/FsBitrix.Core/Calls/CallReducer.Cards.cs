@@ -16,7 +16,7 @@ public sealed partial class CallReducer
             return state;
         }
 
-        state = state.WithLeg(leg with { Answered = true });
+        state = state.WithLeg(leg with { Answered = true, AnsweredAt = leg.AnsweredAt ?? e.Timestamp });
         if (leg.Role != LegRole.Agent || leg.Extension is null)
         {
             return state;

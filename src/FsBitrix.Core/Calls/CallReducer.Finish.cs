@@ -6,6 +6,12 @@ namespace FsBitrix.Core.Calls;
 // The end of a call: exactly one finish, when the last leg has hung up, then its recordings.
 public sealed partial class CallReducer
 {
+    // The cause is final at CHANNEL_HANGUP; kept in case its CHANNEL_HANGUP_COMPLETE is lost in a gap.
+    private static CallState OnHangup(CallState state, ChannelEvent e) =>
+        state.Leg(e.UniqueId) is { Ended: false } leg && e.HangupCause is { } cause
+            ? state.WithLeg(leg with { HangupCause = cause })
+            : state;
+
     private CallState OnHangupComplete(CallState state, ChannelEvent e, List<CallCommand> commands)
     {
         if (state.Leg(e.UniqueId) is not { Ended: false } leg)
@@ -17,11 +23,17 @@ public sealed partial class CallReducer
         {
             Ended = true,
             Billsec = e.Billsec ?? (int)((e.Billmsec ?? 0) / 1000),
-            HangupCause = e.HangupCause,
+            HangupCause = e.HangupCause ?? leg.HangupCause,
             SipTermStatus = e.SipTermStatus,
         };
         state = state.WithLeg(leg) with { Queue = state.Queue ?? e.Queue };
-        if (leg.Role == LegRole.Agent)
+        return AfterLegsEnded(state, [leg], commands);
+    }
+
+    /// <summary>The card rules for agents who left, then the finish if nobody is left.</summary>
+    private CallState AfterLegsEnded(CallState state, IEnumerable<LegState> ended, List<CallCommand> commands)
+    {
+        foreach (LegState leg in ended.Where(l => l.Role == LegRole.Agent))
         {
             state = OnAgentLegEnded(state, leg, commands);
         }
@@ -44,8 +56,14 @@ public sealed partial class CallReducer
         bool talked = state.Legs.Exists(l => l.Uuid != own.Uuid && l.Answered);
         (string status, string reason) = talked ? (BitrixStatusCodes.Success, string.Empty) : Unanswered(state, own);
 
-        commands.Add(new FinishCall(state.CallKey, state.BitrixCallId, user, talked ? TalkSeconds(state) : 0, status,
-            reason));
+        int duration = talked ? TalkSeconds(state) : 0;
+        if (talked && duration == 0 && state.Legs.Exists(l => l.EndInferred))
+        {
+            // Answered, then ended unseen: it talked for an unknown time, and 0 s would report it as not connected.
+            duration = 1;
+        }
+
+        commands.Add(new FinishCall(state.CallKey, state.BitrixCallId, user, duration, status, reason));
 
         // A recording of a call nobody answered holds only ringback: not worth a CRM attachment.
         if (talked)
@@ -74,18 +92,25 @@ public sealed partial class CallReducer
     {
         if (state.Kind == CallKind.Inbound)
         {
-            return (BitrixStatusCodes.Missed, FailedReasons.Describe(own.HangupCause, own.SipTermStatus));
+            return (BitrixStatusCodes.Missed, Reason(own));
         }
 
         if (state.Kind == CallKind.ClickToCall && !own.Answered)
         {
-            return (UnansweredStatus.For(own.HangupCause, own.SipTermStatus),
-                FailedReasons.RepDidNotAnswer(own.HangupCause, own.SipTermStatus));
+            return (Status(own), FailedReasons.RepDidNotAnswer(Reason(own)));
         }
 
         // The client's leg knows best why the client was not reached.
         LegState decisive = state.Legs.FindLast(l => l.Role == LegRole.Customer) ?? own;
-        return (UnansweredStatus.For(decisive.HangupCause, decisive.SipTermStatus),
-            FailedReasons.Describe(decisive.HangupCause, decisive.SipTermStatus));
+        return (Status(decisive), Reason(decisive));
     }
+
+    // A leg whose hangup was never seen has no cause: "not reached" (480) is all that is known, not "OTHER".
+    private static string Status(LegState leg) => leg.EndInferred && leg.HangupCause is null
+        ? BitrixStatusCodes.TemporarilyUnavailable
+        : UnansweredStatus.For(leg.HangupCause, leg.SipTermStatus);
+
+    private static string Reason(LegState leg) => leg.EndInferred && leg.HangupCause is null
+        ? FailedReasons.EndNotSeen
+        : FailedReasons.Describe(leg.HangupCause, leg.SipTermStatus);
 }

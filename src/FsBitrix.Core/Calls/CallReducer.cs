@@ -33,11 +33,13 @@ public sealed partial class CallReducer(CallSettings settings)
             ChannelEventKind.Create or ChannelEventKind.ChannelData => OnCreate(state, e, commands),
             ChannelEventKind.Progress or ChannelEventKind.ProgressMedia => OnRinging(state, e, commands),
             ChannelEventKind.Answer => OnAnswer(state, e, commands),
+            ChannelEventKind.Hangup => OnHangup(state, e),
             ChannelEventKind.HangupComplete => OnHangupComplete(state, e, commands),
             ChannelEventKind.RecordStart or ChannelEventKind.RecordStop => OnRecord(state, e),
             _ => state,
         };
 
+        next = e.Timestamp > (next.LastEventAt ?? DateTimeOffset.MinValue) ? next with { LastEventAt = e.Timestamp } : next;
         return (next, next.Silent ? [] : commands);
     }
 

@@ -15,5 +15,12 @@ public sealed record CallSettings
     /// </summary>
     public string? DefaultUserPhoneInner { get; init; }
 
+    /// <summary>
+    /// A call with no event for this long is ended from what is known (<see cref="CallReducer.Expire"/>). Events come
+    /// at ringing, answer, transfer and hangup, but not while people talk: keep it above the longest call expected,
+    /// since a live call expired early is finished early and its own hangup is then ignored.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromHours(4);
+
     public static CallSettings Default { get; } = new();
 }

@@ -22,6 +22,9 @@ public sealed record CallState(string CallKey)
 
     public DateTimeOffset? StartedAt { get; init; }
 
+    /// <summary>The latest event time routed to this call: when it was last known alive, and how idle it is.</summary>
+    public DateTimeOffset? LastEventAt { get; init; }
+
     /// <summary>The portal's CALL_ID, for a click-to-call.</summary>
     public string? BitrixCallId { get; init; }
 

@@ -10,8 +10,17 @@ public sealed record LegState(string Uuid, LegRole Role, string? Extension)
 
     public bool Answered { get; init; }
 
+    /// <summary>Its CHANNEL_ANSWER's time: what a talk time is inferred from when its hangup is never seen.</summary>
+    public DateTimeOffset? AnsweredAt { get; init; }
+
     /// <summary>CHANNEL_HANGUP_COMPLETE seen: the leg is gone.</summary>
     public bool Ended { get; init; }
+
+    /// <summary>
+    /// Ended without a CHANNEL_HANGUP_COMPLETE: gone from FreeSWITCH when the service looked after a gap, or
+    /// expired idle. Its cause and SIP status are unknown and its <see cref="Billsec"/> is an estimate.
+    /// </summary>
+    public bool EndInferred { get; init; }
 
     public int Billsec { get; init; }
 

@@ -10,7 +10,7 @@ namespace FsBitrix.Core.Routing;
 /// dialled by an agent's leg lands in the customer's call. Channel-Call-UUID is not used: after a transfer it
 /// names the wrong leg. A leg is forgotten at its CHANNEL_HANGUP_COMPLETE, so the map holds live legs only.
 /// </summary>
-public sealed record CallRouter(ImmutableDictionary<string, string> CallOfLeg)
+public sealed partial record CallRouter(ImmutableDictionary<string, string> CallOfLeg)
 {
     public static CallRouter Empty { get; } = new(ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal));
 

@@ -30,5 +30,10 @@ public static class FailedReasons
     }
 
     public static string RepDidNotAnswer(HangupCause? cause, string? sipTermStatus) =>
-        "The rep did not pick up: " + Describe(cause, sipTermStatus);
+        RepDidNotAnswer(Describe(cause, sipTermStatus));
+
+    public static string RepDidNotAnswer(string reason) => "The rep did not pick up: " + reason;
+
+    /// <summary>No hangup was seen (it happened while the service was disconnected or down): no cause to tell.</summary>
+    public const string EndNotSeen = "Not answered (the end of the call was not seen)";
 }

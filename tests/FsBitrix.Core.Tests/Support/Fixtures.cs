@@ -9,6 +9,8 @@ internal static class Fixtures
 
     public static string Scenario(string fileName) => Path.Combine(Esl, "scenarios", fileName);
 
+    public static string Protocol(string fileName) => Path.Combine(Esl, "protocol", fileName);
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)

@@ -17,15 +17,35 @@ internal sealed class Switchboard(CallSettings? settings = null)
     /// <summary>Calls in the order they started, with their final state.</summary>
     public List<CallState> Calls { get; } = [];
 
+    /// <summary>What the service keeps (and stores): the calls not over yet.</summary>
+    public IEnumerable<CallState> LiveCalls => Calls.Where(c => !c.IsOver);
+
     public static Switchboard Run(IEnumerable<ChannelEvent> events, CallSettings? settings = null)
     {
         var board = new Switchboard(settings);
-        foreach (ChannelEvent e in events)
+        board.FeedAll(events);
+        return board;
+    }
+
+    /// <summary>A restarted service: the stored calls, and the router derived from them.</summary>
+    public static Switchboard Restore(IEnumerable<CallState> stored, CallSettings? settings = null)
+    {
+        var board = new Switchboard(settings);
+        foreach (CallState call in stored)
         {
-            board.Feed(e);
+            board.Put(call);
         }
 
+        board.Router = CallRouter.Rebuild(board.Calls);
         return board;
+    }
+
+    public void FeedAll(IEnumerable<ChannelEvent> events)
+    {
+        foreach (ChannelEvent e in events)
+        {
+            Feed(e);
+        }
     }
 
     public void Feed(ChannelEvent e)
@@ -37,15 +57,48 @@ internal sealed class Switchboard(CallSettings? settings = null)
             return;
         }
 
-        if (!_calls.TryGetValue(key, out CallState? state))
+        (CallState next, IReadOnlyList<CallCommand> commands) = _reducer.Reduce(_calls.GetValueOrDefault(key) ?? CallState.Start(key), e);
+        Put(next);
+        Commands.AddRange(commands);
+    }
+
+    /// <summary>After a gap: every live call reconciled with FreeSWITCH's channels, the router trimmed to them.</summary>
+    public void Reconcile(IReadOnlySet<string> live, DateTimeOffset now, DateTimeOffset? seenUntil = null)
+    {
+        foreach (CallState call in LiveCalls.ToList())
         {
-            state = CallState.Start(key);
-            Calls.Add(state);
+            (CallState next, IReadOnlyList<CallCommand> commands) = _reducer.Reconcile(call, live, now, seenUntil);
+            Put(next);
+            Commands.AddRange(commands);
         }
 
-        (CallState next, IReadOnlyList<CallCommand> commands) = _reducer.Reduce(state, e);
-        _calls[key] = next;
-        Calls[Calls.FindIndex(c => c.CallKey == key)] = next;
-        Commands.AddRange(commands);
+        Router = Router.KeepOnly(live);
+    }
+
+    /// <summary>The periodic sweep: idle calls ended, their legs forgotten.</summary>
+    public void Expire(DateTimeOffset now)
+    {
+        foreach (CallState call in LiveCalls.ToList())
+        {
+            (CallState next, IReadOnlyList<CallCommand> commands) = _reducer.Expire(call, now);
+            Put(next);
+            Commands.AddRange(commands);
+            Router = next.IsOver ? Router.Forget(next.CallKey) : Router;
+        }
+    }
+
+    private void Put(CallState call)
+    {
+        int i = Calls.FindIndex(c => c.CallKey == call.CallKey);
+        if (i < 0)
+        {
+            Calls.Add(call);
+        }
+        else
+        {
+            Calls[i] = call;
+        }
+
+        _calls[call.CallKey] = call;
     }
 }

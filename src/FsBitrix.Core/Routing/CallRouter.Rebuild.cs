@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+using FsBitrix.Core.Calls;
+
+namespace FsBitrix.Core.Routing;
+
+// The router's map is derived data: every leg not ended of every call not over, to its call. So it is never
+// stored; it is rebuilt from the stored call states, and trimmed when calls end without their hangups.
+public sealed partial record CallRouter
+{
+    /// <summary>The router of these calls, as routing their events so far would have left it (after a restart).</summary>
+    public static CallRouter Rebuild(IEnumerable<CallState> calls)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        ImmutableDictionary<string, string>.Builder map = Empty.CallOfLeg.ToBuilder();
+        foreach (CallState call in calls)
+        {
+            foreach (LegState leg in call.Legs.Where(l => !l.Ended))
+            {
+                map[leg.Uuid] = call.CallKey;
+            }
+        }
+
+        return new CallRouter(map.ToImmutable());
+    }
+
+    /// <summary>After a gap: forgets every leg FreeSWITCH no longer has (their hangups will never come).</summary>
+    public CallRouter KeepOnly(IReadOnlySet<string> liveChannelUuids)
+    {
+        ArgumentNullException.ThrowIfNull(liveChannelUuids);
+        string[] gone = CallOfLeg.Keys.Where(uuid => !liveChannelUuids.Contains(uuid)).ToArray();
+        return gone.Length == 0 ? this : new CallRouter(CallOfLeg.RemoveRange(gone));
+    }
+
+    /// <summary>Forgets every leg of a call ended without their hangups (an expired idle call).</summary>
+    public CallRouter Forget(string callKey)
+    {
+        ArgumentNullException.ThrowIfNull(callKey);
+        string[] legs = CallOfLeg.Where(kv => kv.Value == callKey).Select(kv => kv.Key).ToArray();
+        return legs.Length == 0 ? this : new CallRouter(CallOfLeg.RemoveRange(legs));
+    }
+}
