@@ -25,6 +25,7 @@ public sealed partial class EslInboundClient : EslEndpoint, IAsyncDisposable
     private EslConnection? _connection;
     private Task _loop = Task.CompletedTask;
     private int _epoch;
+    private int _disposed;
 
     public EslInboundClient(EslInboundOptions options, ILogger<EslInboundClient>? logger = null, TimeProvider? time = null)
     {
@@ -72,6 +73,11 @@ public sealed partial class EslInboundClient : EslEndpoint, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {

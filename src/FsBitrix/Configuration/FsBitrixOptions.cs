@@ -1,0 +1,103 @@
+using FsBitrix.Core.Calls;
+
+namespace FsBitrix.Configuration;
+
+/// <summary>
+/// The <c>FsBitrix</c> configuration section (appsettings.json; every key can be overridden by an environment
+/// variable such as <c>FsBitrix__Esl__Host</c>). Names are the contract in DESIGN.md.
+/// </summary>
+internal sealed class FsBitrixOptions
+{
+    public const string Section = "FsBitrix";
+
+    public EslSettings Esl { get; set; } = new();
+
+    public BitrixSettings Bitrix { get; set; } = new();
+
+    public HttpSettings Http { get; set; } = new();
+
+    public StorageSettings Storage { get; set; } = new();
+
+    public RecordingSettings Recordings { get; set; } = new();
+
+    /// <summary>Extension → Bitrix24 user id; extensions not listed are looked up with user.get by UF_PHONE_INNER.</summary>
+    public Dictionary<string, int> Users { get; set; } = [];
+
+    public DialSettings Dial { get; set; } = new();
+
+    public CallsSettings Calls { get; set; } = new();
+}
+
+internal sealed class EslSettings
+{
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 8021;
+
+    /// <summary>Never logged.</summary>
+    public string Password { get; set; } = "ClueCon";
+
+    /// <summary>Where the dialplan's <c>socket</c> application connects (queues).</summary>
+    public string OutboundListen { get; set; } = "127.0.0.1:8084";
+
+    /// <summary><c>plain</c> or <c>json</c>.</summary>
+    public string EventFormat { get; set; } = "plain";
+}
+
+internal sealed class BitrixSettings
+{
+    /// <summary>Incoming webhook, e.g. https://portal.bitrix24.com/rest/1/secret/ (the secret is never logged).</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>The token OnExternalCallStart events must carry.</summary>
+    public string? ApplicationToken { get; set; }
+
+    /// <summary>Owner of inbound calls before an agent is known.</summary>
+    public int DefaultUserId { get; set; } = 1;
+
+    public bool CrmCreate { get; set; } = true;
+
+    /// <summary>Requests per second the portal drains (2 standard, 5 Enterprise); 0 = no limit (sandbox only).</summary>
+    public double RateLimitPerSecond { get; set; } = 2;
+
+    public int RateLimitBurst { get; set; } = 50;
+}
+
+internal sealed class HttpSettings
+{
+    public string Urls { get; set; } = "http://127.0.0.1:8085";
+}
+
+internal sealed class StorageSettings
+{
+    public string Path { get; set; } = "./data/fsbitrix.db";
+}
+
+internal sealed class RecordingSettings
+{
+    /// <summary><c>upload</c> (attachRecord with the file) or <c>url</c> (a signed, expiring link to this service).</summary>
+    public string Mode { get; set; } = "upload";
+
+    /// <summary>How long to wait for FreeSWITCH to finish writing a recording.</summary>
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+internal sealed class DialSettings
+{
+    public string Extension { get; set; } = "user/{extension}";
+
+    public string External { get; set; } = "sofia/gateway/default/{number}";
+}
+
+internal sealed class CallsSettings
+{
+    public int ExternalNumberMinLength { get; set; } = 5;
+
+    public bool SkipInternalCalls { get; set; } = true;
+
+    public CallSettings ToCallSettings() => new()
+    {
+        ExternalNumberMinLength = ExternalNumberMinLength,
+        SkipInternalCalls = SkipInternalCalls,
+    };
+}

@@ -1,0 +1,50 @@
+using FsBitrix.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+
+namespace FsBitrix.Hosting;
+
+/// <summary>Builds the service host: configuration, Serilog, the parts, and the HTTP endpoints.</summary>
+internal static class FsBitrixApp
+{
+    /// <param name="configure">Last word on the options (the demo and tests point it at their own peers).</param>
+    public static WebApplication Create(string[] args, Action<FsBitrixOptions>? configure = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddEnvironmentVariables();
+
+        var options = new FsBitrixOptions();
+        builder.Configuration.GetSection(FsBitrixOptions.Section).Bind(options);
+        configure?.Invoke(options);
+        IReadOnlyList<string> problems = ConfigurationProblems.Find(options);
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationProblemException(problems);
+        }
+
+        bool sinksConfigured = builder.Configuration.GetSection("Serilog:WriteTo").Exists();
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
+            if (!sinksConfigured)
+            {
+                // Console unless appsettings.json names its own sinks (e.g. JSON to a file).
+                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext:l}: {Message:lj}{NewLine}{Exception}");
+            }
+        });
+        builder.WebHost.UseUrls(options.Http.Urls);
+        builder.Host.UseSystemd();
+        builder.Services.AddFsBitrix(options);
+
+        WebApplication app = builder.Build();
+        app.MapHealth();
+        return app;
+    }
+}

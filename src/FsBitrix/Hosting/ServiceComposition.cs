@@ -1,0 +1,85 @@
+using FsBitrix.Bitrix24;
+using FsBitrix.Bitrix24.RateLimiting;
+using FsBitrix.Bitrix24.Users;
+using FsBitrix.Calls;
+using FsBitrix.Configuration;
+using FsBitrix.Core.Calls;
+using FsBitrix.Esl.Events;
+using FsBitrix.Esl.Inbound;
+using FsBitrix.Outbox;
+using FsBitrix.Recordings;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FsBitrix.Hosting;
+
+/// <summary>Wires the service's parts: one object per concern, each knowing only the ones below it.</summary>
+internal static class ServiceComposition
+{
+    public static IServiceCollection AddFsBitrix(this IServiceCollection services, FsBitrixOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton(sp => OutboxStore.OpenAsync(options.Storage.Path, sp.GetRequiredService<TimeProvider>())
+            .GetAwaiter().GetResult());
+
+        services.AddSingleton(sp => new Bitrix24Client(
+            new Bitrix24ClientOptions
+            {
+                WebhookUrl = options.Bitrix.WebhookUrl!,
+                RateLimit = options.Bitrix.RateLimitPerSecond <= 0
+                    ? LeakyBucketOptions.Unlimited
+                    : new LeakyBucketOptions { DrainPerSecond = options.Bitrix.RateLimitPerSecond, Burst = options.Bitrix.RateLimitBurst },
+            },
+            sp.GetRequiredService<ILogger<Bitrix24Client>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IBitrix24Client>(sp => sp.GetRequiredService<Bitrix24Client>());
+
+        services.AddSingleton(sp =>
+        {
+            var directoryOptions = new UserDirectoryOptions();
+            foreach ((string extension, int userId) in options.Users)
+            {
+                directoryOptions.StaticMap[extension] = userId;
+            }
+
+            return new Bitrix24UserDirectory(sp.GetRequiredService<IBitrix24Client>(), directoryOptions,
+                sp.GetRequiredService<ILogger<Bitrix24UserDirectory>>(), sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddHostedService<UserDirectoryService>();
+        services.AddSingleton<IUserResolver, UserDirectoryResolver>();
+
+        services.AddSingleton<IRecordingSource>(sp => new UploadRecordingSource(
+            sp.GetRequiredService<TimeProvider>(), options.Recordings.MaxWait, TimeSpan.FromMilliseconds(500)));
+
+        services.AddSingleton(new DeliveryOptions { DefaultUserId = options.Bitrix.DefaultUserId, CrmCreate = options.Bitrix.CrmCreate });
+        services.AddSingleton<CommandDelivery>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+
+        services.AddSingleton(new CallReducer(options.Calls.ToCallSettings()));
+        services.AddSingleton(sp => new CallTracker(
+            sp.GetRequiredService<CallReducer>(),
+            sp.GetRequiredService<OutboxStore>(),
+            sp.GetRequiredService<OutboxDispatcher>().Wake,
+            sp.GetRequiredService<ILogger<CallTracker>>()));
+
+        services.AddSingleton(sp => new EslInboundClient(
+            new EslInboundOptions
+            {
+                Host = options.Esl.Host,
+                Port = options.Esl.Port,
+                Password = options.Esl.Password,
+                EventFormat = string.Equals(options.Esl.EventFormat, "json", StringComparison.OrdinalIgnoreCase)
+                    ? EslEventFormat.Json
+                    : EslEventFormat.Plain,
+                Events = EslEvents.CallTracking,
+            },
+            sp.GetRequiredService<ILogger<EslInboundClient>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<CallTrackingService>();
+        return services;
+    }
+}

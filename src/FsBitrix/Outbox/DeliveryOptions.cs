@@ -1,0 +1,20 @@
+namespace FsBitrix.Outbox;
+
+internal sealed record DeliveryOptions
+{
+    /// <summary>Bitrix24 user who owns inbound calls before an agent is known (register needs an owner).</summary>
+    public int DefaultUserId { get; init; } = 1;
+
+    /// <summary>Create a lead when the caller's number is not in the CRM.</summary>
+    public bool CrmCreate { get; init; } = true;
+
+    public TimeSpan FirstRetry { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan MaxRetry { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Wait after an authorisation/configuration failure: a person has to act, so don't hammer the portal.</summary>
+    public TimeSpan AuthorizationRetry { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many calls are delivered at the same time (the limiter still paces the requests).</summary>
+    public int Parallelism { get; init; } = 8;
+}

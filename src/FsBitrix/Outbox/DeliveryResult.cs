@@ -1,0 +1,14 @@
+namespace FsBitrix.Outbox;
+
+/// <summary>What became of one delivery attempt.</summary>
+internal abstract record DeliveryResult(string Description)
+{
+    /// <summary>Bitrix24 answered; the command is done.</summary>
+    public sealed record Done(string Outcome) : DeliveryResult(Outcome);
+
+    /// <summary>Try again later; the call's later commands wait behind this one.</summary>
+    public sealed record Retry(string Error, TimeSpan After, bool MayHaveExecuted) : DeliveryResult(Error);
+
+    /// <summary>Bitrix24 refused the data itself: retrying cannot help. Logged loudly, and the call goes on.</summary>
+    public sealed record Refused(string Error) : DeliveryResult(Error);
+}

@@ -1,0 +1,162 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FsBitrix.Outbox;
+
+/// <summary>
+/// Delivers the outbox: for every call, its oldest waiting command, one at a time per call and several calls at
+/// once. A failing command waits (with backoff) without holding up other calls; nothing is marked done before
+/// Bitrix24 answered, so a crash at any point means redelivery, never loss.
+/// </summary>
+internal sealed partial class OutboxDispatcher(
+    OutboxStore store,
+    CommandDelivery delivery,
+    DeliveryOptions options,
+    TimeProvider time,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly HashSet<string> _busy = [];
+    private readonly Lock _gate = new();
+    private long _delivered;
+
+    /// <summary>When Bitrix24 last answered a command successfully (health).</summary>
+    public DateTimeOffset? LastSuccess { get; private set; }
+
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    /// <summary>Fired after each delivered command (tests and the demo page await it).</summary>
+    public event Action<OutboxEntry, DeliveryResult>? CommandDelivered;
+
+    /// <summary>New commands were appended: look now instead of at the next poll.</summary>
+    public void Wake() => _wake.Release();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var running = new List<Task>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            running.RemoveAll(t => t.IsCompleted);
+            IReadOnlyList<OutboxEntry> heads;
+            HashSet<string> busy;
+            lock (_gate)
+            {
+                busy = [.. _busy];
+            }
+
+            int room = options.Parallelism - running.Count;
+            heads = room > 0 ? await store.DueHeadsAsync(room, busy, stoppingToken).ConfigureAwait(false) : [];
+            foreach (OutboxEntry head in heads)
+            {
+                lock (_gate)
+                {
+                    _busy.Add(head.CallKey);
+                }
+
+                running.Add(Task.Run(() => DeliverAsync(head, stoppingToken), CancellationToken.None));
+            }
+
+            if (heads.Count == 0)
+            {
+                await WaitAsync(running, stoppingToken).ConfigureAwait(false);
+            }
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+    }
+
+    private async Task WaitAsync(List<Task> running, CancellationToken stoppingToken)
+    {
+        DateTimeOffset? next = await store.NextDueAsync(stoppingToken).ConfigureAwait(false);
+        TimeSpan wait = next is { } due ? Clamp(due - time.GetUtcNow()) : IdlePoll;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        Task woken = _wake.WaitAsync(cts.Token);
+        Task slept = Task.Delay(wait, time, cts.Token);
+        Task finished = running.Count > 0 ? Task.WhenAny(running) : Task.Delay(Timeout.Infinite, cts.Token);
+        try
+        {
+            await Task.WhenAny(woken, slept, finished).ConfigureAwait(false);
+        }
+        finally
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+        }
+
+        // Drain extra wake-ups so one burst of appends costs one pass.
+        while (_wake.CurrentCount > 0 && _wake.Wait(0))
+        {
+        }
+    }
+
+    private static TimeSpan Clamp(TimeSpan wait) =>
+        wait < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : wait > IdlePoll ? IdlePoll : wait;
+
+    private async Task DeliverAsync(OutboxEntry entry, CancellationToken stoppingToken)
+    {
+        try
+        {
+            DeliveryResult result = await delivery.DeliverAsync(entry, stoppingToken).ConfigureAwait(false);
+            switch (result)
+            {
+                case DeliveryResult.Done done:
+                    await store.MarkDoneAsync(entry.Id, done.Outcome, CancellationToken.None).ConfigureAwait(false);
+                    LastSuccess = time.GetUtcNow();
+                    Interlocked.Increment(ref _delivered);
+                    LogDelivered(entry.CallKey, entry.Command.GetType().Name, done.Outcome);
+                    break;
+                case DeliveryResult.Refused refused:
+                    await store.MarkDoneAsync(entry.Id, "refused: " + refused.Error, CancellationToken.None).ConfigureAwait(false);
+                    LogRefused(entry.CallKey, entry.Command.GetType().Name, refused.Error);
+                    break;
+                case DeliveryResult.Retry retry:
+                    await store.MarkRetryAsync(entry.Id, retry.Error, time.GetUtcNow() + retry.After, retry.MayHaveExecuted,
+                        CancellationToken.None).ConfigureAwait(false);
+                    LogRetry(entry.CallKey, entry.Command.GetType().Name, entry.Attempts + 1, retry.After.TotalSeconds, retry.Error);
+                    break;
+            }
+
+            CommandDelivered?.Invoke(entry, result);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the command stays undelivered and goes out after the restart.
+        }
+#pragma warning disable CA1031 // an unexpected failure of one command must not stop the outbox
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogUnexpected(ex, entry.CallKey, entry.Command.GetType().Name);
+            await store.MarkRetryAsync(entry.Id, ex.Message, time.GetUtcNow() + options.MaxRetry, ambiguous: true,
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _busy.Remove(entry.CallKey);
+            }
+
+            _wake.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bitrix24 {Command} for call {CallKey}: {Outcome}")]
+    private partial void LogDelivered(string callKey, string command, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bitrix24 refused {Command} for call {CallKey} and it will not be retried: {Error}")]
+    private partial void LogRefused(string callKey, string command, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Bitrix24 {Command} for call {CallKey} failed (attempt {Attempt}), retrying in {Seconds:0.#} s: {Error}")]
+    private partial void LogRetry(string callKey, string command, int attempt, double seconds, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure delivering {Command} for call {CallKey}; kept for retry")]
+    private partial void LogUnexpected(Exception exception, string callKey, string command);
+}

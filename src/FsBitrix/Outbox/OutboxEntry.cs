@@ -1,0 +1,7 @@
+using FsBitrix.Core.Calls;
+
+namespace FsBitrix.Outbox;
+
+/// <summary>A command waiting in the outbox, with its delivery history.</summary>
+/// <param name="Ambiguous">An earlier attempt may have run in Bitrix24 although no answer came back.</param>
+internal sealed record OutboxEntry(long Id, string CallKey, CallCommand Command, int Attempts, string? LastError, bool Ambiguous);

@@ -1,0 +1,268 @@
+using System.Globalization;
+using FsBitrix.Core.Calls;
+using Microsoft.Data.Sqlite;
+
+namespace FsBitrix.Outbox;
+
+/// <summary>
+/// The durable outbox (SQLite). Every command is written before anything is sent and marked done only after
+/// Bitrix24 answered; a call's commands are delivered strictly in the order written. The same file keeps each
+/// live call's CALL_ID and reducer state, so a restarted service carries on where it stopped.
+/// </summary>
+internal sealed class OutboxStore : IAsyncDisposable
+{
+    private readonly SqliteConnection _db;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly TimeProvider _time;
+
+    private OutboxStore(SqliteConnection db, TimeProvider time)
+    {
+        _db = db;
+        _time = time;
+    }
+
+    public static async Task<OutboxStore> OpenAsync(string path, TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        bool created = !File.Exists(path);
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (created && !OperatingSystem.IsWindows())
+        {
+            // Tokens of app mode live here too: readable by the service user only.
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        var store = new OutboxStore(db, time);
+        await store.ExecuteAsync(Schema, cancellationToken).ConfigureAwait(false);
+        return store;
+    }
+
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = NORMAL;
+        CREATE TABLE IF NOT EXISTS outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            call_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            not_before INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            ambiguous INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            done_at INTEGER,
+            outcome TEXT);
+        CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (call_key, id) WHERE done_at IS NULL;
+        CREATE TABLE IF NOT EXISTS calls (
+            call_key TEXT PRIMARY KEY,
+            bitrix_call_id TEXT,
+            state TEXT,
+            updated_at INTEGER NOT NULL);
+        """;
+
+    /// <summary>Appends one reduce step's commands and the call's new state in one transaction.</summary>
+    public async Task AppendAsync(string callKey, IReadOnlyList<CallCommand> commands, string? stateJson, bool callOver,
+        CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteTransaction tx = _db.BeginTransaction();
+            long now = Now();
+            foreach (CallCommand command in commands)
+            {
+                (string kind, string payload) = CommandCodec.Encode(command);
+                using SqliteCommand insert = Command(
+                    "INSERT INTO outbox (call_key, kind, payload, created_at) VALUES ($key, $kind, $payload, $now)", tx);
+                insert.Parameters.AddWithValue("$key", command.CallKey);
+                insert.Parameters.AddWithValue("$kind", kind);
+                insert.Parameters.AddWithValue("$payload", payload);
+                insert.Parameters.AddWithValue("$now", now);
+                insert.ExecuteNonQuery();
+            }
+
+            using SqliteCommand state = Command("""
+                INSERT INTO calls (call_key, state, updated_at) VALUES ($key, $state, $now)
+                ON CONFLICT (call_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+                """, tx);
+            state.Parameters.AddWithValue("$key", callKey);
+            state.Parameters.AddWithValue("$state", callOver ? DBNull.Value : (object?)stateJson ?? DBNull.Value);
+            state.Parameters.AddWithValue("$now", now);
+            state.ExecuteNonQuery();
+            tx.Commit();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// The first undelivered command of each call whose retry time has come, oldest first; calls in
+    /// <paramref name="busy"/> (being delivered right now) are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxEntry>> DueHeadsAsync(int max, IReadOnlySet<string> busy, CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteCommand query = Command("""
+                SELECT o.id, o.call_key, o.kind, o.payload, o.attempts, o.last_error, o.ambiguous
+                FROM outbox o
+                JOIN (SELECT MIN(id) AS id FROM outbox WHERE done_at IS NULL GROUP BY call_key) h ON h.id = o.id
+                WHERE o.not_before <= $now
+                ORDER BY o.id
+                LIMIT $max
+                """);
+            query.Parameters.AddWithValue("$now", Now());
+            query.Parameters.AddWithValue("$max", max + busy.Count);
+            var heads = new List<OutboxEntry>();
+            using SqliteDataReader reader = query.ExecuteReader();
+            while (reader.Read() && heads.Count < max)
+            {
+                string key = reader.GetString(1);
+                if (!busy.Contains(key))
+                {
+                    heads.Add(new OutboxEntry(reader.GetInt64(0), key, CommandCodec.Decode(reader.GetString(2), reader.GetString(3)),
+                        reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6) != 0));
+                }
+            }
+
+            return heads;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>When the next waiting command becomes due, or null when nothing waits.</summary>
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
+    {
+        object? value = await ScalarAsync("SELECT MIN(not_before) FROM outbox WHERE done_at IS NULL", cancellationToken).ConfigureAwait(false);
+        return value is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
+    public Task MarkDoneAsync(long id, string outcome, CancellationToken cancellationToken = default) =>
+        UpdateAsync("UPDATE outbox SET done_at = $now, outcome = $outcome WHERE id = $id",
+            cancellationToken, ("$id", id), ("$outcome", outcome));
+
+    /// <param name="ambiguous">The attempt may have run in Bitrix24 (kept: a later retry of finish must know).</param>
+    public Task MarkRetryAsync(long id, string error, DateTimeOffset notBefore, bool ambiguous, CancellationToken cancellationToken = default) =>
+        UpdateAsync("""
+            UPDATE outbox SET attempts = attempts + 1, last_error = $error, not_before = $nb,
+                ambiguous = MAX(ambiguous, $ambiguous) WHERE id = $id
+            """, cancellationToken, ("$id", id), ("$error", error), ("$nb", notBefore.ToUnixTimeMilliseconds()),
+            ("$ambiguous", ambiguous ? 1 : 0));
+
+    public Task SetBitrixCallIdAsync(string callKey, string callId, CancellationToken cancellationToken = default) =>
+        UpdateAsync("""
+            INSERT INTO calls (call_key, bitrix_call_id, updated_at) VALUES ($key, $cid, $now)
+            ON CONFLICT (call_key) DO UPDATE SET bitrix_call_id = excluded.bitrix_call_id, updated_at = excluded.updated_at
+            """, cancellationToken, ("$key", callKey), ("$cid", callId));
+
+    public async Task<string?> GetBitrixCallIdAsync(string callKey, CancellationToken cancellationToken = default) =>
+        await ScalarAsync("SELECT bitrix_call_id FROM calls WHERE call_key = $key", cancellationToken, ("$key", callKey))
+            .ConfigureAwait(false) as string;
+
+    /// <summary>Reducer states of calls that were not over when the service stopped.</summary>
+    public async Task<IReadOnlyList<(string CallKey, string State)>> LiveCallStatesAsync(CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteCommand query = Command("SELECT call_key, state FROM calls WHERE state IS NOT NULL ORDER BY updated_at");
+            using SqliteDataReader reader = query.ExecuteReader();
+            var states = new List<(string, string)>();
+            while (reader.Read())
+            {
+                states.Add((reader.GetString(0), reader.GetString(1)));
+            }
+
+            return states;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task<long> PendingCountAsync(CancellationToken cancellationToken = default) =>
+        (long)(await ScalarAsync("SELECT COUNT(*) FROM outbox WHERE done_at IS NULL", cancellationToken).ConfigureAwait(false) ?? 0L);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _db.DisposeAsync().ConfigureAwait(false);
+        _lock.Dispose();
+    }
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private SqliteCommand Command(string sql, SqliteTransaction? tx = null)
+    {
+        SqliteCommand command = _db.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        return command;
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteCommand command = Command(sql);
+            command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task UpdateAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteCommand command = Command(sql);
+            command.Parameters.AddWithValue("$now", Now());
+            foreach ((string name, object value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
+            command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteCommand command = Command(sql);
+            foreach ((string name, object value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
+            object? value1 = command.ExecuteScalar();
+            return value1 is DBNull ? null : value1;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+}

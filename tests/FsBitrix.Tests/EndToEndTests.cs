@@ -1,0 +1,28 @@
+using FsBitrix.Sandbox.State;
+using FsBitrix.Tests.Support;
+
+namespace FsBitrix.Tests;
+
+/// <summary>Real captures through the whole service to the sandbox portal: what Bitrix24 ends up with.</summary>
+[CancelAfter(60_000)]
+public class EndToEndTests
+{
+    [Test]
+    public async Task An_answered_inbound_call_is_registered_shown_finished_and_recorded()
+    {
+        await using ServiceHarness h = await ServiceHarness.StartAsync();
+
+        await h.PlayAsync("s1_inbound_answered.raw");
+        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1 && s.FinishedCalls[0].Recording is not null, ServiceHarness.Patience);
+
+        SandboxFinishedCall call = h.Portal.State.FinishedCalls.Single();
+        Assert.That(call.Type, Is.EqualTo(2));
+        Assert.That(call.PhoneNumber, Is.EqualTo("+79161234567"));
+        Assert.That(call.UserId, Is.EqualTo(2), "the user mapped to 1001");
+        Assert.That(call.StatusCode, Is.EqualTo("200"));
+        Assert.That(call.Duration, Is.EqualTo(4));
+        Assert.That(h.Portal.State.RequestCount("telephony.externalcall.register"), Is.EqualTo(1));
+        Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
+        Assert.That(h.Portal.State.LiveCalls, Is.Empty);
+    }
+}

@@ -1,0 +1,107 @@
+using FsBitrix.Configuration;
+using FsBitrix.Esl.Inbound;
+using FsBitrix.Hosting;
+using FsBitrix.Sandbox;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FsBitrix.Tests.Support;
+
+/// <summary>
+/// The real service in this process, wired to a fake FreeSWITCH replaying captures and to the Bitrix24 sandbox
+/// portal, all on 127.0.0.1 ephemeral ports; the database and recordings live in a temporary folder.
+/// </summary>
+internal sealed class ServiceHarness : IAsyncDisposable
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private ServiceHarness(SandboxPortal portal, CaptureFreeSwitch freeSwitch, string folder)
+    {
+        Portal = portal;
+        FreeSwitch = freeSwitch;
+        Folder = folder;
+    }
+
+    public SandboxPortal Portal { get; }
+
+    public CaptureFreeSwitch FreeSwitch { get; }
+
+    public string Folder { get; }
+
+    public string DatabasePath => Path.Combine(Folder, "fsbitrix.db");
+
+    public WebApplication? Service { get; private set; }
+
+    public static async Task<ServiceHarness> StartAsync(Action<FsBitrixOptions>? configure = null, bool startService = true)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(folder, "rec"));
+        SandboxPortal portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None });
+        var harness = new ServiceHarness(portal, new CaptureFreeSwitch(Path.Combine(folder, "rec")), folder);
+        harness._configure = configure;
+        if (startService)
+        {
+            await harness.StartServiceAsync();
+        }
+
+        return harness;
+    }
+
+    private Action<FsBitrixOptions>? _configure;
+
+    public async Task StartServiceAsync()
+    {
+        Service = FsBitrixApp.Create([], o =>
+        {
+            o.Esl.Port = FreeSwitch.Port;
+            o.Bitrix.WebhookUrl = Portal.WebhookUrl.ToString();
+            o.Bitrix.RateLimitPerSecond = 0;
+            o.Http.Urls = "http://127.0.0.1:0";
+            o.Storage.Path = DatabasePath;
+            o.Recordings.MaxWait = TimeSpan.FromSeconds(5);
+            _configure?.Invoke(o);
+        });
+        await Service.StartAsync();
+        await Service.Services.GetRequiredService<EslInboundClient>().WaitConnectedAsync().WaitAsync(Patience);
+        await FreeSwitch.Subscribed.WaitAsync(Patience);
+    }
+
+    public async Task StopServiceAsync()
+    {
+        if (Service is not null)
+        {
+            await Service.StopAsync();
+            await Service.DisposeAsync();
+            Service = null;
+        }
+    }
+
+    /// <summary>Replays a capture's events with fresh UUIDs, writing a small WAV where it recorded one.</summary>
+    public async Task<Dictionary<string, string>> PlayAsync(string capture, int? onlyFirst = null)
+    {
+        (List<byte[]> frames, Dictionary<string, string> uuids) =
+            CaptureFreeSwitch.Prepare(Fixtures.Bytes("scenarios/" + capture), FreeSwitch.RecordingsFolder);
+        foreach ((string _, string fresh) in uuids)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(FreeSwitch.RecordingsFolder, fresh + ".wav"), Wav.Silence(TimeSpan.FromMilliseconds(200)));
+        }
+
+        await FreeSwitch.SendAsync(onlyFirst is { } n ? frames.Take(n) : frames);
+        return uuids;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopServiceAsync();
+        await FreeSwitch.DisposeAsync();
+        await Portal.DisposeAsync();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open on a slow shutdown; the temp folder is cleaned by the OS.
+        }
+    }
+}
