@@ -2,5 +2,5 @@ using FsBitrix.Core.Calls;
 
 namespace FsBitrix.Calls;
 
-/// <summary>One reduce step of one call: its new state and the commands for Bitrix24.</summary>
-internal sealed record CallStep(string CallKey, CallState State, IReadOnlyList<CallCommand> Commands);
+/// <summary>One fold step of one call: its new state, the commands for Bitrix24, and whether the state changed.</summary>
+internal sealed record CallStep(string CallKey, CallState State, IReadOnlyList<CallCommand> Commands, bool Changed = true);

@@ -2,6 +2,7 @@ using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using FsBitrix.Core.Calls;
 using FsBitrix.Core.Events;
+using FsBitrix.Core.Persistence;
 using FsBitrix.Core.Routing;
 using FsBitrix.Outbox;
 using Microsoft.Extensions.Logging;
@@ -9,19 +10,24 @@ using Microsoft.Extensions.Logging;
 namespace FsBitrix.Calls;
 
 /// <summary>
-/// The Rx plumbing between channel events and the outbox: route each event to its call, group by call, fold
+/// The Rx plumbing between channel events and the outbox: route each input to its call, group by call, fold
 /// each group with the pure reducer, and write every step (commands and state) to the outbox in order. A call's
-/// group completes when the call is over, so memory holds live calls only.
+/// group completes when the call is over, so memory holds live calls only. Restored calls (after a restart) and
+/// resync snapshots (after a gap) enter the same fold.
 /// </summary>
 internal sealed partial class CallTracker : IDisposable
 {
     private readonly CallReducer _reducer;
     private readonly OutboxStore _store;
-    private readonly Action _delivered;
+    private readonly Action _appended;
     private readonly ILogger _logger;
     private readonly Subject<string> _closing = new();
+    private readonly Subject<CallInput> _markers = new();
+    private readonly Subject<CallStep> _steps = new();
     private readonly Dictionary<string, CallState> _restored = new(StringComparer.Ordinal);
     private readonly HashSet<string> _open = new(StringComparer.Ordinal);
+    private HashSet<string>? _seenSinceResync;
+    private DateTimeOffset? _lastEventAt;
     private CallRouter _router = CallRouter.Empty;
     private IDisposable? _subscription;
 
@@ -29,59 +35,129 @@ internal sealed partial class CallTracker : IDisposable
     {
         _reducer = reducer;
         _store = store;
-        _delivered = appended;
+        _appended = appended;
         _logger = logger;
     }
 
-    /// <summary>Calls currently followed.</summary>
+    /// <summary>Calls currently followed (open groups and restored calls not yet resumed).</summary>
     public int ActiveCalls
     {
         get
         {
             lock (_open)
             {
-                return _open.Count;
+                return _open.Count + _restored.Count;
             }
         }
     }
 
-    /// <summary>Steps as they are written (after the outbox has them); for tests, the demo and metrics.</summary>
+    /// <summary>Steps after the outbox has them; for tests, the demo and metrics.</summary>
     public IObservable<CallStep> Steps => _steps.AsObservable();
 
-    private readonly Subject<CallStep> _steps = new();
+    /// <summary>Reads the calls that were live when the service stopped; call before <see cref="Attach"/>.</summary>
+    public async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        foreach ((string key, string json) in await _store.LiveCallStatesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                _restored[key] = CallStateJson.Deserialize(json);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                LogUnreadableState(ex, key);
+            }
+        }
+
+        _router = CallRouter.Rebuild(_restored.Values);
+        if (_restored.Count > 0)
+        {
+            LogRestored(_restored.Count);
+        }
+    }
 
     public void Attach(IObservable<ChannelEvent> events)
     {
         _subscription = events
-            .Select(Route)
-            .Where(r => r.CallKey is not null)
-            .GroupByUntil(r => r.CallKey!, r => r.Event, group => _closing.Where(k => k == group.Key))
+            .Select(e => (CallInput)new CallInput.Event(e))
+            .Merge(_markers)
+            .SelectMany(Route)
+            .GroupByUntil(r => r.CallKey, r => r.Action, group => _closing.Where(k => k == group.Key))
             .SelectMany(group => group
-                .Scan(new CallStep(group.Key, Seed(group.Key), []), (step, e) => Reduce(step, e))
-                .Do(step => CloseIfOver(step)))
+                .Scan(new CallStep(group.Key, Seed(group.Key), []), Fold)
+                .Do(CloseIfOver))
+            .Where(step => step.Commands.Count > 0 || step.Changed)
             .Select(step => Observable.FromAsync(ct => PersistAsync(step, ct)).Select(_ => step))
             .Concat()
             .Subscribe(
                 step =>
                 {
-                    _delivered();
+                    if (step.Commands.Count > 0)
+                    {
+                        _appended();
+                    }
+
                     _steps.OnNext(step);
                 },
                 ex => LogPipelineFailed(ex));
     }
 
+    /// <summary>Marks the start of a resync: call just before asking FreeSWITCH for its live channels.</summary>
+    public void BeginResync() => _markers.OnNext(new CallInput.ResyncStarted());
+
+    /// <summary>Finishes, from what is known, every call whose legs are gone from FreeSWITCH.</summary>
+    public void Resync(IReadOnlySet<string> liveChannels, DateTimeOffset now) =>
+        _markers.OnNext(new CallInput.ResyncSnapshot(liveChannels, now));
+
+    public void ExpireIdle(DateTimeOffset now) => _markers.OnNext(new CallInput.ExpiryTick(now));
+
     public void Dispose()
     {
         _subscription?.Dispose();
         _closing.Dispose();
+        _markers.Dispose();
         _steps.Dispose();
     }
 
-    private (string? CallKey, ChannelEvent Event) Route(ChannelEvent e)
+    private IEnumerable<(string CallKey, CallAction Action)> Route(CallInput input)
     {
-        (CallRouter router, string? key) = _router.Route(e);
-        _router = router;
-        return (key, e);
+        switch (input)
+        {
+            case CallInput.Event { ChannelEvent: var e }:
+                _lastEventAt = e.Timestamp;
+                if (e.UniqueId is { } leg)
+                {
+                    _seenSinceResync?.Add(leg);
+                }
+
+                (CallRouter router, string? key) = _router.Route(e);
+                _router = router;
+                return key is null ? [] : [(key, new CallAction.Apply(e))];
+            case CallInput.ResyncStarted:
+                _seenSinceResync = new HashSet<string>(StringComparer.Ordinal);
+                return [];
+            case CallInput.ResyncSnapshot snapshot:
+                // Legs that appeared after the snapshot was asked for are live too.
+                var live = new HashSet<string>(snapshot.LiveChannels, StringComparer.Ordinal);
+                live.UnionWith(_seenSinceResync ?? []);
+                _seenSinceResync = null;
+                _router = _router.KeepOnly(live);
+                var reconcile = new CallAction.Reconcile(live, snapshot.Now, _lastEventAt);
+                return KnownCalls().Select(k => (k, (CallAction)reconcile)).ToList();
+            case CallInput.ExpiryTick tick:
+                var expire = new CallAction.Expire(tick.Now);
+                return KnownCalls().Select(k => (k, (CallAction)expire)).ToList();
+            default:
+                return [];
+        }
+    }
+
+    private List<string> KnownCalls()
+    {
+        lock (_open)
+        {
+            return [.. _open, .. _restored.Keys];
+        }
     }
 
     private CallState Seed(string callKey)
@@ -89,15 +165,20 @@ internal sealed partial class CallTracker : IDisposable
         lock (_open)
         {
             _open.Add(callKey);
+            return _restored.Remove(callKey, out CallState? restored) ? restored : CallState.Start(callKey);
         }
-
-        return _restored.Remove(callKey, out CallState? restored) ? restored : CallState.Start(callKey);
     }
 
-    private CallStep Reduce(CallStep previous, ChannelEvent e)
+    private CallStep Fold(CallStep previous, CallAction action)
     {
-        (CallState state, IReadOnlyList<CallCommand> commands) = _reducer.Reduce(previous.State, e);
-        return new CallStep(previous.CallKey, state, commands);
+        (CallState state, IReadOnlyList<CallCommand> commands) = action switch
+        {
+            CallAction.Apply apply => _reducer.Reduce(previous.State, apply.Event),
+            CallAction.Reconcile r => _reducer.Reconcile(previous.State, r.LiveChannels, r.Now, r.SeenUntil),
+            CallAction.Expire x => _reducer.Expire(previous.State, x.Now),
+            _ => (previous.State, []),
+        };
+        return new CallStep(previous.CallKey, state, commands, !Equals(state, previous.State));
     }
 
     private void CloseIfOver(CallStep step)
@@ -109,6 +190,7 @@ internal sealed partial class CallTracker : IDisposable
                 _open.Remove(step.CallKey);
             }
 
+            _router = _router.Forget(step.CallKey);
             _closing.OnNext(step.CallKey);
         }
     }
@@ -116,12 +198,12 @@ internal sealed partial class CallTracker : IDisposable
     /// <summary>The outbox write must not be lost: a failing disk is retried until it works, loudly.</summary>
     private async Task PersistAsync(CallStep step, CancellationToken cancellationToken)
     {
+        string? state = step.State.IsOver ? null : CallStateJson.Serialize(step.State);
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                await _store.AppendAsync(step.CallKey, step.Commands, CallStateStorage.Serialize(step.State), step.State.IsOver,
-                    cancellationToken).ConfigureAwait(false);
+                await _store.AppendAsync(step.CallKey, step.Commands, state, step.State.IsOver, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -137,4 +219,10 @@ internal sealed partial class CallTracker : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cannot write call {CallKey} to the outbox (attempt {Attempt}); retrying")]
     private partial void LogPersistFailed(Exception exception, string callKey, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Count} call(s) that were live when the service stopped")]
+    private partial void LogRestored(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The stored state of call {CallKey} cannot be read; it is dropped")]
+    private partial void LogUnreadableState(Exception exception, string callKey);
 }

@@ -77,7 +77,10 @@ internal sealed class ServiceHarness : IAsyncDisposable
     }
 
     /// <summary>Replays a capture's events with fresh UUIDs, writing a small WAV where it recorded one.</summary>
-    public async Task<Dictionary<string, string>> PlayAsync(string capture, int? onlyFirst = null)
+    public async Task PlayAsync(string capture) => await FreeSwitch.SendAsync((await PrepareAsync(capture)).Frames);
+
+    /// <summary>A capture's events with fresh UUIDs (and WAV files for its recordings), not sent yet.</summary>
+    public async Task<Replay> PrepareAsync(string capture)
     {
         (List<byte[]> frames, Dictionary<string, string> uuids) =
             CaptureFreeSwitch.Prepare(Fixtures.Bytes("scenarios/" + capture), FreeSwitch.RecordingsFolder);
@@ -86,8 +89,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
             await File.WriteAllBytesAsync(Path.Combine(FreeSwitch.RecordingsFolder, fresh + ".wav"), Wav.Silence(TimeSpan.FromMilliseconds(200)));
         }
 
-        await FreeSwitch.SendAsync(onlyFirst is { } n ? frames.Take(n) : frames);
-        return uuids;
+        return new Replay(frames, uuids);
     }
 
     public async ValueTask DisposeAsync()

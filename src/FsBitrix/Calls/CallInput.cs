@@ -1,0 +1,28 @@
+using FsBitrix.Core.Events;
+
+namespace FsBitrix.Calls;
+
+/// <summary>What enters the call pipeline: channel events, and the service's own markers for resync and expiry.</summary>
+internal abstract record CallInput
+{
+    public sealed record Event(ChannelEvent ChannelEvent) : CallInput;
+
+    /// <summary>About to ask FreeSWITCH for its live channels: legs seen from here on count as live.</summary>
+    public sealed record ResyncStarted : CallInput;
+
+    /// <summary>FreeSWITCH's live channels after a gap (reconnect or restart).</summary>
+    public sealed record ResyncSnapshot(IReadOnlySet<string> LiveChannels, DateTimeOffset Now) : CallInput;
+
+    /// <summary>Periodic check for calls that have been silent too long.</summary>
+    public sealed record ExpiryTick(DateTimeOffset Now) : CallInput;
+}
+
+/// <summary>What one call's fold receives.</summary>
+internal abstract record CallAction
+{
+    public sealed record Apply(ChannelEvent Event) : CallAction;
+
+    public sealed record Reconcile(IReadOnlySet<string> LiveChannels, DateTimeOffset Now, DateTimeOffset? SeenUntil) : CallAction;
+
+    public sealed record Expire(DateTimeOffset Now) : CallAction;
+}
