@@ -15,6 +15,15 @@ internal abstract record CallInput
 
     /// <summary>Periodic check for calls that have been silent too long.</summary>
     public sealed record ExpiryTick(DateTimeOffset Now) : CallInput;
+
+    /// <summary>An originate with this <c>origination_uuid</c> is about to be sent: watch for its leg.</summary>
+    public sealed record OriginateExpected(string OriginationUuid) : CallInput;
+
+    /// <summary>
+    /// The originate's job is over. When it failed and its leg was never seen, no channel event will ever finish
+    /// the Bitrix24 call, so <see cref="FinishIfNoLeg"/> is sent instead.
+    /// </summary>
+    public sealed record OriginateCompleted(string OriginationUuid, FsBitrix.Core.Calls.FinishCall? FinishIfNoLeg) : CallInput;
 }
 
 /// <summary>What one call's fold receives.</summary>
@@ -25,4 +34,7 @@ internal abstract record CallAction
     public sealed record Reconcile(IReadOnlySet<string> LiveChannels, DateTimeOffset Now, DateTimeOffset? SeenUntil) : CallAction;
 
     public sealed record Expire(DateTimeOffset Now) : CallAction;
+
+    /// <summary>A click-to-call whose originate failed before any channel existed: only the finish is left to send.</summary>
+    public sealed record FinishUnseen(FsBitrix.Core.Calls.FinishCall Finish) : CallAction;
 }

@@ -27,6 +27,7 @@ internal sealed partial class CallTracker : IDisposable
     private readonly Dictionary<string, CallState> _restored = new(StringComparer.Ordinal);
     private readonly HashSet<string> _open = new(StringComparer.Ordinal);
     private HashSet<string>? _seenSinceResync;
+    private readonly Dictionary<string, bool> _expectedOriginates = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastEventAt;
     private CallRouter _router = CallRouter.Empty;
     private IDisposable? _subscription;
@@ -111,6 +112,16 @@ internal sealed partial class CallTracker : IDisposable
 
     public void ExpireIdle(DateTimeOffset now) => _markers.OnNext(new CallInput.ExpiryTick(now));
 
+    /// <summary>Call before sending an originate whose leg will carry <paramref name="originationUuid"/>.</summary>
+    public void ExpectOriginate(string originationUuid) => _markers.OnNext(new CallInput.OriginateExpected(originationUuid));
+
+    /// <summary>
+    /// Call when the originate's BACKGROUND_JOB came back. Every event FreeSWITCH sent before the job result has been
+    /// routed by then (one connection, one dispatcher), so "leg never seen" is certain, and so is the single finish.
+    /// </summary>
+    public void OriginateCompleted(string originationUuid, FinishCall? finishIfNoLeg) =>
+        _markers.OnNext(new CallInput.OriginateCompleted(originationUuid, finishIfNoLeg));
+
     public void Dispose()
     {
         _subscription?.Dispose();
@@ -130,9 +141,22 @@ internal sealed partial class CallTracker : IDisposable
                     _seenSinceResync?.Add(leg);
                 }
 
+                if (e.UniqueId is { } uuid && _expectedOriginates.ContainsKey(uuid))
+                {
+                    _expectedOriginates[uuid] = true;
+                }
+
                 (CallRouter router, string? key) = _router.Route(e);
                 _router = router;
                 return key is null ? [] : [(key, new CallAction.Apply(e))];
+            case CallInput.OriginateExpected expected:
+                _expectedOriginates[expected.OriginationUuid] = false;
+                return [];
+            case CallInput.OriginateCompleted done:
+                bool seen = _expectedOriginates.Remove(done.OriginationUuid, out bool s) && s;
+                return seen || done.FinishIfNoLeg is null
+                    ? []
+                    : [(done.OriginationUuid, new CallAction.FinishUnseen(done.FinishIfNoLeg))];
             case CallInput.ResyncStarted:
                 _seenSinceResync = new HashSet<string>(StringComparer.Ordinal);
                 return [];
@@ -176,6 +200,7 @@ internal sealed partial class CallTracker : IDisposable
             CallAction.Apply apply => _reducer.Reduce(previous.State, apply.Event),
             CallAction.Reconcile r => _reducer.Reconcile(previous.State, r.LiveChannels, r.Now, r.SeenUntil),
             CallAction.Expire x => _reducer.Expire(previous.State, x.Now),
+            CallAction.FinishUnseen f => (previous.State with { Finished = true }, [f.Finish]),
             _ => (previous.State, []),
         };
         return new CallStep(previous.CallKey, state, commands, !Equals(state, previous.State));

@@ -1,0 +1,153 @@
+using FsBitrix.Simulator.Switch;
+
+namespace FsBitrix.Simulator.Flows;
+
+// Dialplan calls (inbound to a DID, outbound from an extension): set variables, early media, record_session,
+// then one bridge through the ring groups, as the public/default dialplans of the captures do.
+internal sealed partial class CallRun
+{
+    private string _bridgeApp = string.Empty;
+    private string _bridgeData = string.Empty;
+    private string? _recording;
+
+    private async Task PlayBridgeAsync(CancellationToken ct)
+    {
+        bool inbound = _script.Kind == FlowKind.Inbound;
+        Leg a = inbound
+            ? InboundLeg(_script.From, _script.To, "public", $"sofia/external/{_script.From}@127.0.0.1")
+            : InboundLeg(_script.From, _script.To, "default", $"sofia/internal/{_script.From}@127.0.0.1");
+        if (inbound)
+        {
+            Set(a, "fsbitrix_did", _script.To);
+        }
+
+        if (_script.Queue is { } queue)
+        {
+            Set(a, "fsbitrix_queue", queue);
+        }
+
+        Set(a, "hangup_after_bridge", "true");
+        Set(a, "continue_on_fail", "true");
+        EarlyMedia(a);
+        if (_script.Record)
+        {
+            StartRecording(a);
+        }
+
+        StartBridge(a, DialString(_script.Rings));
+        foreach (RingGroup group in _script.Rings)
+        {
+            RingOutcome r = await RingAsync(a, group, p => DialFrom(a, p), ct).ConfigureAwait(false);
+            if (r.CallerGoneCause is { } gone)
+            {
+                CallerGaveUp(a, r, gone);
+                return;
+            }
+
+            if (r.Winner is { } agent)
+            {
+                Connect(a, agent, r.Ended);
+                await TalkAsync(a, agent, ct).ConfigureAwait(false);
+                return;
+            }
+
+            if (group == _script.Rings[^1])
+            {
+                FailCall(a, r.FailCause, r.Ended);
+            }
+            else
+            {
+                CompleteAll(r.Ended);
+            }
+        }
+    }
+
+    /// <summary>A dialled leg: an agent's phone (inbound) or the client's number through the gateway (outbound).</summary>
+    private Leg DialFrom(Leg a, Phone phone)
+    {
+        bool viaGateway = _script.Kind == FlowKind.Outbound;
+        string callerNumber = viaGateway ? _options.OutboundCallerId : a.CallerIdNumber;
+        return OutboundLeg(a, Guid.NewGuid().ToString(), callerNumber, viaGateway ? "Outbound Call" : a.CallerIdName, phone.Number, []);
+    }
+
+    /// <summary>The answered leg is bridged to the caller's leg; the losers of a ring-all end after the bridge.</summary>
+    private void Connect(Leg a, Leg b, List<Leg> losers)
+    {
+        Tick();
+        if (a.Answered is null)
+        {
+            Answer(a);
+        }
+        else
+        {
+            SetCallState(a, "ACTIVE");
+        }
+
+        Bridge(a, b);
+        CompleteAll(losers);
+    }
+
+    private void CallerGaveUp(Leg a, RingOutcome r, string cause)
+    {
+        Tick();
+        if (cause == "ORIGINATOR_CANCEL")
+        {
+            Hangup(a, cause, "recv_cancel", "487");
+        }
+        else
+        {
+            Hangup(a, cause, "send_bye");
+        }
+
+        foreach (Leg leg in r.StillRinging)
+        {
+            Hangup(leg, "ORIGINATOR_CANCEL", "send_cancel", null, "487");
+        }
+
+        ExecuteComplete(a, "bridge", _bridgeData, _bridgeApp);
+        CompleteAll(r.Ended.Concat(r.StillRinging));
+        EndFirstLeg(a);
+    }
+
+    /// <summary>
+    /// Nobody answered: the dialplan ends with <c>hangup(cause)</c> and the caller hears the refusal. A phone that
+    /// refused is gone before that (s5); legs cancelled on timeout finish reporting after it (s8).
+    /// </summary>
+    private void FailCall(Leg a, string cause, List<Leg> dialled)
+    {
+        bool timedOut = cause is "NO_ANSWER" or "ALLOTTED_TIMEOUT";
+        if (!timedOut)
+        {
+            CompleteAll(dialled);
+        }
+
+        ExecuteComplete(a, "bridge", _bridgeData, _bridgeApp);
+        Execute(a, "hangup", cause, () => Hangup(a, cause, "send_refuse"));
+        if (timedOut)
+        {
+            CompleteAll(dialled);
+        }
+
+        EndFirstLeg(a);
+    }
+
+    private void EndFirstLeg(Leg a)
+    {
+        StopRecording(a);
+        CompleteAndDestroy(a);
+    }
+
+    private void Set(Leg leg, string name, string value) =>
+        Execute(leg, "set", $"{name}={value}", () => leg.Variables[name] = value);
+
+    private void StartBridge(Leg a, string data)
+    {
+        _bridgeData = data;
+        ExecuteStart(a, "bridge", data, out _bridgeApp);
+    }
+
+    // Phones of a group ring together (","), groups one after another ("|"), with [leg_timeout=N] where set.
+    private static string DialString(IEnumerable<RingGroup> groups) => string.Join("|", groups.Select(g =>
+        string.Join(",", g.Phones.Select(p =>
+            (g.LegTimeout is { } t ? $"[leg_timeout={(int)t.TotalSeconds}]" : string.Empty) + ChannelName(p.Number)))));
+}
