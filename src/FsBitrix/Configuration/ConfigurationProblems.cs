@@ -26,6 +26,11 @@ internal static class ConfigurationProblems
         {
             problems.Add($"FsBitrix:Recordings:Mode is '{options.Recordings.Mode}': use 'upload' or 'url'");
         }
+        else if (options.Recordings.Mode == "url" && !Uri.TryCreate(options.Recordings.PublicUrl, UriKind.Absolute, out _))
+        {
+            problems.Add("FsBitrix:Recordings:PublicUrl must be this service's address as Bitrix24 reaches it "
+                + "(e.g. https://pbx.example.com:8085/) when Recordings:Mode is 'url'");
+        }
 
         if (options.Bitrix.DefaultUserId <= 0)
         {

@@ -80,6 +80,12 @@ internal sealed class RecordingSettings
 
     /// <summary>How long to wait for FreeSWITCH to finish writing a recording.</summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>For <c>url</c> mode: this service's address as Bitrix24 can reach it, e.g. https://pbx.example.com:8085/</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>For <c>url</c> mode: how long a recording link works.</summary>
+    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromDays(7);
 }
 
 internal sealed class DialSettings

@@ -1,4 +1,5 @@
 using FsBitrix.Configuration;
+using FsBitrix.Recordings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,7 @@ internal static class FsBitrixApp
 
         WebApplication app = builder.Build();
         app.MapHealth();
+        app.MapRecordings();
         return app;
     }
 }

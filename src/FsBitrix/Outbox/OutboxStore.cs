@@ -64,7 +64,32 @@ internal sealed class OutboxStore : IAsyncDisposable
             bitrix_call_id TEXT,
             state TEXT,
             updated_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS recordings (id TEXT PRIMARY KEY, path TEXT NOT NULL, expires_at INTEGER NOT NULL);
         """;
+
+    /// <summary>A secret generated once per installation and kept in the database (e.g. the recording-link key).</summary>
+    public async Task<byte[]> GetOrCreateSecretAsync(string name, CancellationToken cancellationToken = default)
+    {
+        string fresh = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await UpdateAsync("INSERT OR IGNORE INTO settings (name, value) VALUES ($name, $value)", cancellationToken,
+            ("$name", name), ("$value", fresh)).ConfigureAwait(false);
+        return Convert.FromBase64String((string)(await ScalarAsync("SELECT value FROM settings WHERE name = $name", cancellationToken,
+            ("$name", name)).ConfigureAwait(false))!);
+    }
+
+    /// <summary>Remembers a recording's path under a random id that a signed link can name.</summary>
+    public async Task<string> AddRecordingAsync(string path, DateTimeOffset expires, CancellationToken cancellationToken = default)
+    {
+        string id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        await UpdateAsync("INSERT INTO recordings (id, path, expires_at) VALUES ($id, $path, $exp)", cancellationToken,
+            ("$id", id), ("$path", path), ("$exp", expires.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+        return id;
+    }
+
+    public async Task<string?> GetRecordingPathAsync(string id, CancellationToken cancellationToken = default) =>
+        await ScalarAsync("SELECT path FROM recordings WHERE id = $id AND expires_at > $now", cancellationToken,
+            ("$id", id), ("$now", Now())).ConfigureAwait(false) as string;
 
     /// <summary>Appends one reduce step's commands and the call's new state in one transaction.</summary>
     public async Task AppendAsync(string callKey, IReadOnlyList<CallCommand> commands, string? stateJson, bool callOver,

@@ -1,0 +1,20 @@
+using FsBitrix.Bitrix24.Telephony;
+using FsBitrix.Outbox;
+
+namespace FsBitrix.Recordings;
+
+/// <summary>
+/// <c>Recordings:Mode=url</c>: Bitrix24 downloads the file itself from <c>GET /recordings/{token}</c> on this
+/// service, through a link that expires. Nothing is uploaded, so large recordings cost the portal no REST time.
+/// </summary>
+internal sealed class UrlRecordingSource(OutboxStore store, RecordingLinks links, Uri publicBase, TimeSpan lifetime, TimeProvider time)
+    : IRecordingSource
+{
+    public async Task<AttachRecordRequest?> PrepareAsync(string callId, string filePath, CancellationToken cancellationToken)
+    {
+        DateTimeOffset expires = time.GetUtcNow() + lifetime;
+        string id = await store.AddRecordingAsync(filePath, expires, cancellationToken).ConfigureAwait(false);
+        var url = new Uri(publicBase, "recordings/" + links.CreateToken(id, expires));
+        return AttachRecordRequest.FromUrl(callId, url, Path.GetFileName(filePath));
+    }
+}
