@@ -105,8 +105,18 @@ internal sealed partial class CallRun
             ExecuteComplete(a, "bridge", _bridgeData, _bridgeApp);
         }
 
-        Destroy(b);
+        // The captures show the dialled leg destroyed before the caller's (s1, s2), but after the rep's in s12.
+        bool originated = _script.Kind == FlowKind.ClickToCall;
+        if (!originated)
+        {
+            Destroy(b);
+        }
+
         EndFirstLeg(a);
+        if (originated)
+        {
+            Destroy(b);
+        }
     }
 
     private void FireApi(string command, string argument, DateTimeOffset at) =>

@@ -6,8 +6,9 @@ namespace FsBitrix.Simulator.Switch;
 /// </summary>
 public sealed class Leg
 {
-    internal Leg(string uuid, string name, bool inbound, DateTimeOffset created)
+    internal Leg(string uuid, string name, bool inbound, DateTimeOffset created, long order)
     {
+        Order = order;
         Uuid = uuid;
         Name = name;
         Inbound = inbound;
@@ -16,6 +17,9 @@ public sealed class Leg
     }
 
     public string Uuid { get; }
+
+    /// <summary>Creation order on the switch: legs of one instant still list in the order they were made.</summary>
+    public long Order { get; }
 
     /// <summary>Channel-Name, e.g. <c>sofia/internal/1001@127.0.0.1:5071</c>.</summary>
     public string Name { get; }

@@ -14,6 +14,7 @@ public sealed class SimulatedSwitch
     private readonly ConcurrentDictionary<string, Leg> _legs = new(StringComparer.Ordinal);
     private long _sequence = 1000;
     private int _sessions;
+    private long _legOrder;
 
     internal SimulatedSwitch(SimClock clock, string hostname)
     {
@@ -24,7 +25,7 @@ public sealed class SimulatedSwitch
     public SimClock Clock { get; }
 
     /// <summary>Live legs, oldest first.</summary>
-    public IReadOnlyList<Leg> Legs => [.. _legs.Values.OrderBy(l => l.Created).ThenBy(l => l.Uuid, StringComparer.Ordinal)];
+    public IReadOnlyList<Leg> Legs => [.. _legs.Values.OrderBy(l => l.Order)];
 
     public int SessionsSinceStart => Volatile.Read(ref _sessions);
 
@@ -37,7 +38,7 @@ public sealed class SimulatedSwitch
 
     internal Leg AddLeg(string uuid, string name, bool inbound, DateTimeOffset at)
     {
-        var leg = new Leg(uuid, name, inbound, at);
+        var leg = new Leg(uuid, name, inbound, at, Interlocked.Increment(ref _legOrder));
         if (!_legs.TryAdd(uuid, leg))
         {
             throw new InvalidOperationException($"a channel with UUID {uuid} already exists");
