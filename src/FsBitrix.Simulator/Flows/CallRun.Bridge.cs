@@ -74,6 +74,8 @@ internal sealed partial class CallRun
     private void Connect(Leg a, Leg b, List<Leg> losers)
     {
         Tick();
+        a.CalleeIdName = "Outbound Call";
+        a.CalleeIdNumber = b.DestinationNumber;
         if (a.Answered is null)
         {
             Answer(a);

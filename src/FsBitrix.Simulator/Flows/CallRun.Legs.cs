@@ -18,6 +18,9 @@ internal sealed partial class CallRun
         leg.HasMedia = true;
         Templates.ApplyVariables(leg, "inbound", Placeholders(leg, caller, destination, null));
         Own(leg);
+        leg.HasProfile = false;
+        Fire("CHANNEL_STATE", leg);
+        leg.HasProfile = true;
         SetState(leg, "CS_INIT");
         Fire("CHANNEL_CREATE", leg);
         SetCallState(leg, "RINGING");
@@ -96,8 +99,6 @@ internal sealed partial class CallRun
         a.Bridged = b.Bridged = Now;
         a.Other = b;
         a.OtherType = "originatee";
-        a.CalleeIdName = "Outbound Call";
-        a.CalleeIdNumber = b.DestinationNumber;
         foreach (string name in new[] { "last_bridge_to", "bridge_channel", "bridge_uuid", "signal_bond" })
         {
             a.Variables[name] = name == "bridge_channel" ? b.Name : b.Uuid;

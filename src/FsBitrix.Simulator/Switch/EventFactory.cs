@@ -44,14 +44,14 @@ internal static class EventFactory
         }
 
         AddBasic(e, leg);
-        if (blocks >= EventBlocks.Profile)
+        if (blocks >= EventBlocks.Profile && leg.HasProfile)
         {
             AddCodec(e, leg);
-            AddProfile(e, "Caller-", leg, withIndex: true);
+            AddProfile(e, "Caller-", leg, self: true, withCallee: true);
             if (leg.Other is { } other && leg.OtherType is { } type)
             {
                 e.Add("Other-Type", type);
-                AddProfile(e, "Other-Leg-", other, withIndex: false);
+                AddProfile(e, "Other-Leg-", other, self: false, withCallee: type == "originatee");
             }
         }
 
@@ -105,7 +105,9 @@ internal static class EventFactory
             .Add("Channel-Write-Codec-Name", "PCMU").Add("Channel-Write-Codec-Rate", "8000").Add("Channel-Write-Codec-Bit-Rate", "64000");
     }
 
-    private static void AddProfile(SimEvent e, string p, Leg leg, bool withIndex)
+    // A B-leg keeps the copy of its originator's profile made when it was dialled (no callee yet), so the other
+    // leg's callee shows only on the A-leg's side.
+    private static void AddProfile(SimEvent e, string p, Leg leg, bool self, bool withCallee)
     {
         e.Add(p + "Direction", leg.Direction).Add(p + "Logical-Direction", leg.Direction);
         if (leg.Username.Length > 0)
@@ -118,7 +120,7 @@ internal static class EventFactory
             .Add(p + "Caller-ID-Number", leg.CallerIdNumber)
             .Add(p + "Orig-Caller-ID-Name", leg.OrigCallerIdName)
             .Add(p + "Orig-Caller-ID-Number", leg.OrigCallerIdNumber);
-        if (leg.CalleeIdNumber is { } callee)
+        if (withCallee && leg.CalleeIdNumber is { } callee)
         {
             e.Add(p + "Callee-ID-Name", leg.CalleeIdName ?? "Outbound Call").Add(p + "Callee-ID-Number", callee);
         }
@@ -130,7 +132,7 @@ internal static class EventFactory
             .Add(p + "Source", leg.Source)
             .Add(p + "Context", leg.Context)
             .Add(p + "Channel-Name", leg.Name);
-        if (withIndex)
+        if (self)
         {
             e.Add(p + "Profile-Index", leg.Transferred is null ? "1" : "2");
         }

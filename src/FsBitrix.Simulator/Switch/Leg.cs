@@ -90,6 +90,9 @@ public sealed class Leg
 
     internal ChannelVariables Variables { get; } = new();
 
+    /// <summary>False only at CS_NEW, before FreeSWITCH gave the leg its caller profile.</summary>
+    internal bool HasProfile { get; set; } = true;
+
     /// <summary>Where API commands about this leg go: the flow that owns its call.</summary>
     internal System.Threading.Channels.ChannelWriter<Flows.Intervention>? Control { get; set; }
 
