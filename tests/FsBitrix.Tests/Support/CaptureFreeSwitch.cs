@@ -21,6 +21,7 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
     private readonly ConcurrentDictionary<int, Client> _clients = new();
     private readonly Task _accepting;
     private int _next;
+    private int _disposed;
 
     public CaptureFreeSwitch(string recordingsFolder)
     {
@@ -88,6 +89,11 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         _listener.Stop();
         DropAll();

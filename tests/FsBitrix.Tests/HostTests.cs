@@ -1,0 +1,73 @@
+using System.Net;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using System.Text.Json;
+using FsBitrix.Configuration;
+using FsBitrix.Esl.Inbound;
+using FsBitrix.Hosting;
+using FsBitrix.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FsBitrix.Tests;
+
+[CancelAfter(60_000)]
+public class HostTests
+{
+    [Test]
+    public void Without_a_webhook_the_service_refuses_to_start_and_says_what_to_set()
+    {
+        var ex = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create([], o => o.Bitrix.WebhookUrl = null));
+
+        Assert.That(ex!.Message, Does.Contain("FsBitrix:Bitrix:WebhookUrl is not set"));
+    }
+
+    [TestCase("https://portal.bitrix24.com/", "does not look like")]
+    [TestCase("not a url", "does not look like")]
+    public void A_malformed_webhook_is_refused(string url, string message)
+    {
+        var ex = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create([], o => o.Bitrix.WebhookUrl = url));
+
+        Assert.That(ex!.Message, Does.Contain(message));
+    }
+
+    [Test]
+    public void Url_mode_without_a_public_address_is_refused()
+    {
+        var ex = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create([], o =>
+        {
+            o.Bitrix.WebhookUrl = "https://portal.bitrix24.com/rest/1/abc/";
+            o.Recordings.Mode = "url";
+        }));
+
+        Assert.That(ex!.Message, Does.Contain("Recordings:PublicUrl"));
+    }
+
+    [Test]
+    public async Task Healthz_reports_the_socket_the_outbox_and_Bitrix24_and_turns_503_when_FreeSWITCH_is_gone()
+    {
+        await using ServiceHarness h = await ServiceHarness.StartAsync();
+        await h.PlayAsync("s1_inbound_answered.raw");
+        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1 && s.FinishedCalls[0].Recording is not null, ServiceHarness.Patience);
+        using var http = new HttpClient { BaseAddress = new Uri(ServiceAddress(h)) };
+
+        using JsonDocument healthy = JsonDocument.Parse(await http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+        EslInboundClient esl = h.Service!.Services.GetRequiredService<EslInboundClient>();
+        Task lost = esl.ConnectionStates.FirstAsync(s => !s.IsConnected).ToTask();
+        await h.FreeSwitch.DisposeAsync();
+        await lost.WaitAsync(ServiceHarness.Patience);
+        HttpResponseMessage degraded = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+
+        Assert.That(healthy.RootElement.GetProperty("status").GetString(), Is.EqualTo("ok"));
+        Assert.That(healthy.RootElement.GetProperty("esl").GetProperty("connected").GetBoolean(), Is.True);
+        Assert.That(healthy.RootElement.GetProperty("outbox").GetProperty("delivered").GetInt64(), Is.EqualTo(4));
+        Assert.That(healthy.RootElement.GetProperty("outbox").GetProperty("pending").GetInt64(), Is.Zero);
+        Assert.That(healthy.RootElement.GetProperty("bitrix24").GetProperty("lastSuccess").ValueKind, Is.EqualTo(JsonValueKind.String));
+        Assert.That(degraded.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(await degraded.Content.ReadAsStringAsync(), Does.Contain("\"degraded\""));
+    }
+
+    private static string ServiceAddress(ServiceHarness h) =>
+        h.Service!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+}
