@@ -23,9 +23,10 @@ internal sealed class Harness : IAsyncDisposable
     /// <summary>Events the switch has fired so far (every client subscribed to ALL gets exactly these).</summary>
     public int Fired => Volatile.Read(ref _fired);
 
-    public static async Task<Harness> StartAsync(SimulatorOptions? options = null)
+    /// <param name="speed">Virtual seconds per real second; ×1000 unless the test drives an injected clock.</param>
+    public static async Task<Harness> StartAsync(SimulatorOptions? options = null, double speed = FastSpeed)
     {
-        var simulator = new FreeSwitchSimulator((options ?? new SimulatorOptions()) with { Port = 0, Speed = options?.Speed is > 1 ? options.Speed : FastSpeed });
+        var simulator = new FreeSwitchSimulator((options ?? new SimulatorOptions()) with { Port = 0, Speed = speed });
         await simulator.StartAsync();
         return new Harness(simulator);
     }
