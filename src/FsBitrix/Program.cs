@@ -1,3 +1,4 @@
+using FsBitrix.Check;
 using FsBitrix.Configuration;
 using FsBitrix.Hosting;
 
@@ -24,6 +25,8 @@ internal static class Program
                     }
 
                     return 0;
+                case "check":
+                    return await CheckCommand.RunAsync(rest).ConfigureAwait(false);
                 default:
                     await Console.Error.WriteLineAsync($"unknown command '{verb}'; use: run | demo | check").ConfigureAwait(false);
                     return 2;

@@ -25,4 +25,26 @@ public class EndToEndTests
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
         Assert.That(h.Portal.State.LiveCalls, Is.Empty);
     }
+
+    [Test]
+    public async Task A_ring_all_call_costs_register_one_show_one_hide_and_finish()
+    {
+        await using ServiceHarness h = await ServiceHarness.StartAsync();
+
+        await h.PlayAsync("s2_ring_all.raw");
+        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1 && s.FinishedCalls[0].Recording is not null, ServiceHarness.Patience);
+
+        List<SandboxRequest> telephony = h.Portal.State.Requests
+            .Where(r => r.Method.StartsWith("telephony.", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.That(telephony.Select(r => r.Method.ToLowerInvariant()), Is.EqualTo(new[]
+        {
+            "telephony.externalcall.register",
+            "telephony.externalcall.show",
+            "telephony.externalcall.hide",
+            "telephony.externalcall.finish",
+            "telephony.externalcall.attachrecord",
+        }));
+        Assert.That(telephony[1].Parameters, Does.Contain("2").And.Contain("3"), "both ringing agents in one show");
+        Assert.That(h.Portal.State.FinishedCalls.Single().UserId, Is.EqualTo(3));
+    }
 }

@@ -26,8 +26,7 @@ internal sealed class CommandDelivery(
             return entry.Command switch
             {
                 RegisterCall register => await RegisterAsync(register, cancellationToken).ConfigureAwait(false),
-                ShowCard show => await CardAsync(show, show.UserPhoneInner, shown: true, cancellationToken).ConfigureAwait(false),
-                HideCard hide => await CardAsync(hide, hide.UserPhoneInner, shown: false, cancellationToken).ConfigureAwait(false),
+                ShowCard or HideCard => await CardAsync(entry, cancellationToken).ConfigureAwait(false),
                 FinishCall finish => await FinishAsync(finish, entry.Ambiguous, cancellationToken).ConfigureAwait(false),
                 AttachRecording record => await AttachAsync(record, cancellationToken).ConfigureAwait(false),
                 _ => new DeliveryResult.Refused($"unknown command {entry.Command.GetType().Name}"),
@@ -59,24 +58,43 @@ internal sealed class CommandDelivery(
         return new DeliveryResult.Done($"registered {registered.CallId}");
     }
 
-    private async Task<DeliveryResult> CardAsync(CallCommand command, string extension, bool shown, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> CardAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
-        if (users.UserIdOf(extension) is not { } userId)
+        bool shown = entry.Command is ShowCard;
+        IEnumerable<string> extensions = entry.Followers.Select(f => f.Command).Prepend(entry.Command)
+            .Select(c => c is ShowCard s ? s.UserPhoneInner : ((HideCard)c).UserPhoneInner);
+        var userIds = new List<int>();
+        var unknown = new List<string>();
+        foreach (string extension in extensions.Distinct(StringComparer.Ordinal))
+        {
+            if (users.UserIdOf(extension) is { } id)
+            {
+                userIds.Add(id);
+            }
+            else
+            {
+                unknown.Add(extension);
+            }
+        }
+
+        if (userIds.Count == 0)
         {
             return users.IsReady
-                ? new DeliveryResult.Refused($"extension {extension} has no Bitrix24 user (set UF_PHONE_INNER or the Users map)")
+                ? new DeliveryResult.Refused($"extension {string.Join(", ", unknown)} has no Bitrix24 user (set UF_PHONE_INNER or the Users map)")
                 : new DeliveryResult.Retry("the Bitrix24 user list has not been read yet", options.FirstRetry, false);
         }
 
-        if (await CallIdOfAsync(command, cancellationToken).ConfigureAwait(false) is not { } callId)
+        if (await CallIdOfAsync(entry.Command, cancellationToken).ConfigureAwait(false) is not { } callId)
         {
             return new DeliveryResult.Refused("the call has no CALL_ID: its register was refused");
         }
 
         bool ok = shown
-            ? await client.ShowCallAsync(callId, [userId], cancellationToken).ConfigureAwait(false)
-            : await client.HideCallAsync(callId, [userId], cancellationToken).ConfigureAwait(false);
-        return new DeliveryResult.Done($"{(shown ? "shown to" : "hidden from")} user {userId}{(ok ? string.Empty : " (portal said false)")}");
+            ? await client.ShowCallAsync(callId, userIds, cancellationToken).ConfigureAwait(false)
+            : await client.HideCallAsync(callId, userIds, cancellationToken).ConfigureAwait(false);
+        string skipped = unknown.Count > 0 ? $"; no Bitrix24 user for {string.Join(", ", unknown)}" : string.Empty;
+        return new DeliveryResult.Done(
+            $"{(shown ? "shown to" : "hidden from")} user(s) {string.Join(", ", userIds)}{(ok ? string.Empty : " (portal said false)")}{skipped}");
     }
 
     private async Task<DeliveryResult> FinishAsync(FinishCall command, bool afterAmbiguous, CancellationToken cancellationToken)

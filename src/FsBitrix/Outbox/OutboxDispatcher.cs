@@ -100,13 +100,21 @@ internal sealed partial class OutboxDispatcher(
             switch (result)
             {
                 case DeliveryResult.Done done:
-                    await store.MarkDoneAsync(entry.Id, done.Outcome, CancellationToken.None).ConfigureAwait(false);
+                    foreach (long id in entry.AllIds)
+                    {
+                        await store.MarkDoneAsync(id, done.Outcome, CancellationToken.None).ConfigureAwait(false);
+                    }
+
                     LastSuccess = time.GetUtcNow();
                     Interlocked.Increment(ref _delivered);
                     LogDelivered(entry.CallKey, entry.Command.GetType().Name, done.Outcome);
                     break;
                 case DeliveryResult.Refused refused:
-                    await store.MarkDoneAsync(entry.Id, "refused: " + refused.Error, CancellationToken.None).ConfigureAwait(false);
+                    foreach (long id in entry.AllIds)
+                    {
+                        await store.MarkDoneAsync(id, "refused: " + refused.Error, CancellationToken.None).ConfigureAwait(false);
+                    }
+
                     LogRefused(entry.CallKey, entry.Command.GetType().Name, refused.Error);
                     break;
                 case DeliveryResult.Retry retry:

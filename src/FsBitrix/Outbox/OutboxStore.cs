@@ -15,6 +15,12 @@ internal sealed class OutboxStore : IAsyncDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly TimeProvider _time;
 
+    /// <summary>
+    /// How long a card command waits for its siblings (the other phones of a ring group start ringing within
+    /// milliseconds of each other), so they leave as one request.
+    /// </summary>
+    public TimeSpan CardCoalescing { get; init; } = TimeSpan.FromMilliseconds(150);
+
     private OutboxStore(SqliteConnection db, TimeProvider time)
     {
         _db = db;
@@ -103,12 +109,14 @@ internal sealed class OutboxStore : IAsyncDisposable
             foreach (CallCommand command in commands)
             {
                 (string kind, string payload) = CommandCodec.Encode(command);
-                using SqliteCommand insert = Command(
-                    "INSERT INTO outbox (call_key, kind, payload, created_at) VALUES ($key, $kind, $payload, $now)", tx);
+                using SqliteCommand insert = Command("""
+                    INSERT INTO outbox (call_key, kind, payload, created_at, not_before) VALUES ($key, $kind, $payload, $now, $nb)
+                    """, tx);
                 insert.Parameters.AddWithValue("$key", command.CallKey);
                 insert.Parameters.AddWithValue("$kind", kind);
                 insert.Parameters.AddWithValue("$payload", payload);
                 insert.Parameters.AddWithValue("$now", now);
+                insert.Parameters.AddWithValue("$nb", command is ShowCard or HideCard ? now + (long)CardCoalescing.TotalMilliseconds : 0);
                 insert.ExecuteNonQuery();
             }
 
@@ -159,12 +167,38 @@ internal sealed class OutboxStore : IAsyncDisposable
                 }
             }
 
-            return heads;
+            reader.Close();
+            return heads.Select(h => h.Command is ShowCard or HideCard ? h with { Followers = SameKindAfter(h) } : h).ToList();
         }
         finally
         {
             _lock.Release();
         }
+    }
+
+    /// <summary>
+    /// The card commands of the same kind queued right behind a card command of one call: they go to Bitrix24
+    /// as one show/hide for several users (a ring-all group costs one request, not one per phone).
+    /// </summary>
+    private List<OutboxEntry> SameKindAfter(OutboxEntry head)
+    {
+        using SqliteCommand query = Command("""
+            SELECT id, kind, payload FROM outbox
+            WHERE call_key = $key AND done_at IS NULL AND id > $id
+            ORDER BY id
+            LIMIT 50
+            """);
+        query.Parameters.AddWithValue("$key", head.CallKey);
+        query.Parameters.AddWithValue("$id", head.Id);
+        var followers = new List<OutboxEntry>();
+        using SqliteDataReader reader = query.ExecuteReader();
+        string kind = head.Command.GetType().Name;
+        while (reader.Read() && reader.GetString(1) == kind)
+        {
+            followers.Add(new OutboxEntry(reader.GetInt64(0), head.CallKey, CommandCodec.Decode(kind, reader.GetString(2)), 0, null, false));
+        }
+
+        return followers;
     }
 
     /// <summary>When the next waiting command becomes due, or null when nothing waits.</summary>

@@ -1,0 +1,153 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using FsBitrix.Bitrix24;
+using FsBitrix.Bitrix24.Errors;
+using FsBitrix.Bitrix24.Params;
+using FsBitrix.Bitrix24.Retry;
+using FsBitrix.Bitrix24.Users;
+using FsBitrix.Configuration;
+using FsBitrix.Esl.Connection;
+using FsBitrix.Esl.Inbound;
+
+namespace FsBitrix.Check;
+
+/// <summary>
+/// <c>fsbitrix check</c>: what an admin runs after installing. Validates the configuration, logs in to FreeSWITCH's
+/// event socket, calls the webhook (users, a harmless telephony read) and lists extensions without a Bitrix24 user.
+/// </summary>
+internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport report)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(8);
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        report.Section("Configuration");
+        IReadOnlyList<string> problems = ConfigurationProblems.Find(options);
+        foreach (string problem in problems)
+        {
+            report.Fail(problem, "edit appsettings.json (section FsBitrix) or set the FsBitrix__... environment variable");
+        }
+
+        if (problems.Count == 0)
+        {
+            report.Ok($"settings complete (recordings: {options.Recordings.Mode}, storage: {options.Storage.Path})");
+        }
+
+        IReadOnlyList<string> extensions = await CheckFreeSwitchAsync(cancellationToken).ConfigureAwait(false);
+        if (!string.IsNullOrWhiteSpace(options.Bitrix.WebhookUrl) && problems.Count == 0)
+        {
+            await CheckBitrixAsync(extensions, cancellationToken).ConfigureAwait(false);
+        }
+
+        return report.Failures == 0 ? 0 : 1;
+    }
+
+    private async Task<IReadOnlyList<string>> CheckFreeSwitchAsync(CancellationToken cancellationToken)
+    {
+        report.Section($"FreeSWITCH event socket {options.Esl.Host}:{options.Esl.Port}");
+        await using var esl = new EslInboundClient(new EslInboundOptions
+        {
+            Host = options.Esl.Host,
+            Port = options.Esl.Port,
+            Password = options.Esl.Password,
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+        });
+        Task<EslConnectionState> outcome = esl.ConnectionStates
+            .FirstAsync(s => s.IsConnected || s.Status == EslConnectionStatus.Refused || (s.LastError is not null && s.Epoch == 0))
+            .ToTask(cancellationToken);
+        await esl.StartAsync(cancellationToken).ConfigureAwait(false);
+        EslConnectionState state;
+        try
+        {
+            state = await outcome.WaitAsync(Patience, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            report.Fail("no answer from the event socket", "is FreeSWITCH running with mod_event_socket loaded? (fs_cli -x 'module_exists mod_event_socket')");
+            return [];
+        }
+
+        if (!state.IsConnected)
+        {
+            report.Fail($"cannot log in: {state.LastError?.Message}", state.Status == EslConnectionStatus.Refused
+                ? "set FsBitrix:Esl:Password to the password in event_socket.conf.xml, and allow this host in its apply-inbound-acl"
+                : "check FsBitrix:Esl:Host/Port against listen-ip/listen-port in event_socket.conf.xml");
+            return [];
+        }
+
+        EslReply version = await esl.ApiAsync("version", cancellationToken).ConfigureAwait(false);
+        report.Ok($"logged in; {version.Text.Trim()}");
+        EslReply users = await esl.ApiAsync("list_users", cancellationToken).ConfigureAwait(false);
+        if (!users.IsSuccess)
+        {
+            report.Warn("cannot list the directory's extensions (list_users)", "nothing to do if extensions are not in the XML directory");
+            return [];
+        }
+
+        List<string> extensions = users.Text.Split('\n').Skip(1)
+            .Select(line => line.Split('|')[0].Trim())
+            .Where(ext => ext.Length > 0 && ext.All(char.IsAsciiDigit) && ext.Length < options.Calls.ExternalNumberMinLength)
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+        report.Ok($"{extensions.Count} extension(s) in the directory: {string.Join(", ", extensions)}");
+        return extensions;
+    }
+
+    private async Task CheckBitrixAsync(IReadOnlyList<string> extensions, CancellationToken cancellationToken)
+    {
+        using var client = new Bitrix24Client(new Bitrix24ClientOptions { WebhookUrl = options.Bitrix.WebhookUrl! });
+        report.Section($"Bitrix24 webhook {client.Webhook}");
+        IReadOnlyList<Bitrix24User> users;
+        try
+        {
+            users = await client.GetUsersAsync(UserFilter.ActiveEmployees, cancellationToken).ConfigureAwait(false);
+            report.Ok($"user.get: {users.Count} active employee(s), {users.Count(u => !string.IsNullOrEmpty(u.UfPhoneInner))} with an extension");
+        }
+        catch (Bitrix24Exception ex)
+        {
+            report.Fail($"user.get failed: {ex.Message}", Fix(ex, "user"));
+            return;
+        }
+
+        await ProbeAsync(client, "telephony.externalcall.searchCrmEntities", new BitrixParams().Add("PHONE_NUMBER", "+70000000000"),
+            "telephony and crm", cancellationToken).ConfigureAwait(false);
+        await ProbeAsync(client, "telephony.externalLine.get", new BitrixParams(), "telephony (application context)", cancellationToken)
+            .ConfigureAwait(false);
+
+        var mapped = users.Where(u => !string.IsNullOrEmpty(u.UfPhoneInner)).Select(u => u.UfPhoneInner!)
+            .Concat(options.Users.Keys).ToHashSet(StringComparer.Ordinal);
+        foreach (string extension in extensions.Where(e => !mapped.Contains(e)))
+        {
+            report.Warn($"extension {extension} has no Bitrix24 user: its calls get no card",
+                $"set 'Internal phone' (UF_PHONE_INNER) = {extension} on the employee in Bitrix24, or add \"{extension}\": <user id> to FsBitrix:Users");
+        }
+    }
+
+    private async Task ProbeAsync(Bitrix24Client client, string method, BitrixParams parameters, string scope, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.CallAsync(method, parameters, RetryRule.Idempotent, _ => true, cancellationToken).ConfigureAwait(false);
+            report.Ok($"{method}: allowed");
+        }
+        catch (Bitrix24Exception ex) when (ex.Error == "ERROR_METHOD_NOT_FOUND")
+        {
+            report.Warn($"{method}: not available on this portal", "nothing to do unless click-to-call lines are needed");
+        }
+        catch (Bitrix24Exception ex)
+        {
+            report.Fail($"{method} failed: {ex.Message}", Fix(ex, scope));
+        }
+    }
+
+    private static string Fix(Bitrix24Exception ex, string scope) => ex.Error switch
+    {
+        "WRONG_AUTH_TYPE" => "this portal refuses telephony through an incoming webhook: switch to app mode (FsBitrix:Bitrix:Auth=app) "
+            + "and install FsBitrix as a local application (README: Connect your Bitrix24)",
+        "insufficient_scope" => $"edit the incoming webhook in Bitrix24 and tick the scopes: {scope}",
+        "NO_AUTH_FOUND" or "INVALID_CREDENTIALS" or "authorization_error" =>
+            "the webhook code is wrong, expired or deleted: create a new incoming webhook and set FsBitrix:Bitrix:WebhookUrl",
+        "QUERY_LIMIT_EXCEEDED" => "the portal is rate limiting this host: run check again in a minute",
+        _ when ex.Kind == Bitrix24ErrorKind.Transient => "the portal is not reachable from this server: check DNS, firewall and HTTPS",
+        _ => "see the message above; the Troubleshooting section of the README lists the known cases",
+    };
+}
