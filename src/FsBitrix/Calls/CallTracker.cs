@@ -200,11 +200,21 @@ internal sealed partial class CallTracker : IDisposable
             CallAction.Apply apply => _reducer.Reduce(previous.State, apply.Event),
             CallAction.Reconcile r => _reducer.Reconcile(previous.State, r.LiveChannels, r.Now, r.SeenUntil),
             CallAction.Expire x => _reducer.Expire(previous.State, x.Now),
-            CallAction.FinishUnseen f => (previous.State with { Finished = true }, [f.Finish]),
+            CallAction.FinishUnseen f => (Unseen(previous.State, f.Finish), [f.Finish]),
             _ => (previous.State, []),
         };
         return new CallStep(previous.CallKey, state, commands, !Equals(state, previous.State));
     }
+
+    // The leg that never existed is recorded as ended, so the call is over: its group closes and nothing of it is
+    // restored after a restart.
+    private static CallState Unseen(CallState state, FinishCall finish) =>
+        state.WithLeg(new LegState(state.CallKey, LegRole.Agent, finish.UserPhoneInner) { Ended = true, EndInferred = true }) with
+        {
+            Kind = CallKind.ClickToCall,
+            BitrixCallId = finish.BitrixCallId,
+            Finished = true,
+        };
 
     private void CloseIfOver(CallStep step)
     {

@@ -26,6 +26,8 @@ internal sealed class FsBitrixOptions
     public DialSettings Dial { get; set; } = new();
 
     public CallsSettings Calls { get; set; } = new();
+
+    public FsBitrix.ClickToCall.ClickToCallSettings ClickToCall { get; set; } = new();
 }
 
 internal sealed class EslSettings
@@ -51,6 +53,15 @@ internal sealed class BitrixSettings
 
     /// <summary>The token OnExternalCallStart events must carry.</summary>
     public string? ApplicationToken { get; set; }
+
+    /// <summary>Where Bitrix24's outgoing webhook posts events (OnExternalCallStart, OnExternalCallBackStart).</summary>
+    public string EventsPath { get; set; } = "/bitrix/events";
+
+    /// <summary>When set, events must carry this <c>auth[domain]</c> (e.g. yourportal.bitrix24.com).</summary>
+    public string? Domain { get; set; }
+
+    /// <summary>When set, events must carry this <c>auth[member_id]</c>.</summary>
+    public string? MemberId { get; set; }
 
     /// <summary>Owner of inbound calls before an agent is known.</summary>
     public int DefaultUserId { get; set; } = 1;

@@ -1,3 +1,4 @@
+using FsBitrix.ClickToCall;
 using FsBitrix.Configuration;
 using FsBitrix.Recordings;
 using Microsoft.AspNetCore.Builder;
@@ -46,6 +47,7 @@ internal static class FsBitrixApp
 
         WebApplication app = builder.Build();
         app.MapHealth();
+        app.MapClickToCall(options);
         app.MapRecordings();
         return app;
     }

@@ -2,6 +2,7 @@ using FsBitrix.Bitrix24;
 using FsBitrix.Bitrix24.RateLimiting;
 using FsBitrix.Bitrix24.Users;
 using FsBitrix.Calls;
+using FsBitrix.ClickToCall;
 using FsBitrix.Configuration;
 using FsBitrix.Core.Calls;
 using FsBitrix.Esl.Events;
@@ -85,6 +86,7 @@ internal static class ServiceComposition
             sp.GetRequiredService<ILogger<EslInboundClient>>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<CallTrackingService>();
+        services.AddClickToCall(options);
         return services;
     }
 }

@@ -37,15 +37,36 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
     /// <summary>UUIDs of channels that <c>show channels as json</c> reports as live.</summary>
     public ConcurrentDictionary<string, bool> LiveChannels { get; } = new();
 
+    /// <summary>Every <c>bgapi</c> received, in order; read them with <see cref="NextBgapiAsync"/>.</summary>
+    public ConcurrentQueue<BgapiCommand> Bgapis { get; } = new();
+
+    /// <summary>
+    /// What the command/reply to a <c>bgapi</c> says: null (the default) accepts it with <c>+OK Job-UUID</c>;
+    /// any other text (e.g. <c>-ERR ...</c>) refuses it.
+    /// </summary>
+    public Func<BgapiCommand, string?> BgapiReply { get; set; } = _ => null;
+
+    private readonly System.Threading.Channels.Channel<BgapiCommand> _bgapiFeed =
+        System.Threading.Channels.Channel.CreateUnbounded<BgapiCommand>();
+
+    /// <summary>The next <c>bgapi</c> a client sends (already answered per <see cref="BgapiReply"/>).</summary>
+    public async Task<BgapiCommand> NextBgapiAsync(TimeSpan timeout) =>
+        await _bgapiFeed.Reader.ReadAsync().AsTask().WaitAsync(timeout);
+
     /// <summary>Completes when some client has subscribed to events.</summary>
     public Task Subscribed => _subscribed.Task;
 
     private TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The events of a capture, re-framed with fresh UUIDs; returns the old → new UUID map.</summary>
-    public static (List<byte[]> Frames, Dictionary<string, string> Uuids) Prepare(byte[] capture, string recordingsFolder)
+    /// <summary>
+    /// The events of a capture, re-framed with fresh UUIDs; returns the old → new UUID map. UUIDs in
+    /// <paramref name="keep"/> get the given new value instead (e.g. the origination UUID the service chose);
+    /// <paramref name="edit"/> sees each event's original text and may change it or drop it (null).
+    /// </summary>
+    public static (List<byte[]> Frames, Dictionary<string, string> Uuids) Prepare(byte[] capture, string recordingsFolder,
+        IReadOnlyDictionary<string, string>? keep = null, Func<string, string?>? edit = null)
     {
-        var uuids = new Dictionary<string, string>(StringComparer.Ordinal);
+        var uuids = new Dictionary<string, string>(keep ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         var frames = new List<byte[]>();
         var sequence = new ReadOnlySequence<byte>(capture);
         while (EslFrameParser.TryReadFrame(ref sequence, EslParserOptions.Default, out EslFrame? frame, pooled: false))
@@ -55,7 +76,12 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
                 continue;
             }
 
-            string inner = Encoding.UTF8.GetString(frame.Body.Span);
+            string? edited = Encoding.UTF8.GetString(frame.Body.Span);
+            if ((edited = edit is null ? edited : edit(edited)) is not { } inner)
+            {
+                continue;
+            }
+
             inner = UuidPattern().Replace(inner, m => Fresh(uuids, m.Value));
             inner = inner.Replace(CapturedRecordings, recordingsFolder, StringComparison.Ordinal);
             byte[] body = Encoding.UTF8.GetBytes(inner);
@@ -178,8 +204,15 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
             {
                 await SendAsync("Content-Type: auth/request\n\n"u8.ToArray());
                 PipeReader reader = PipeReader.Create(_stream);
-                while (await ReadLineCommandAsync(reader) is { } line)
+                while (await ReadCommandAsync(reader) is { } command)
                 {
+                    string line = command.Split('\n')[0];
+                    if (line.StartsWith("bgapi ", StringComparison.Ordinal))
+                    {
+                        await AnswerBgapiAsync(command);
+                        continue;
+                    }
+
                     await SendAsync(Answer(line));
                     if (line.StartsWith("event ", StringComparison.Ordinal))
                     {
@@ -190,6 +223,18 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
             catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
             {
             }
+        }
+
+        private async Task AnswerBgapiAsync(string command)
+        {
+            string[] lines = command.Split('\n');
+            string job = lines.Skip(1).Select(l => l.Split(": ", 2)).Where(p => p.Length == 2 && p[0] == "Job-UUID")
+                .Select(p => p[1].Trim()).FirstOrDefault() ?? Guid.NewGuid().ToString();
+            var bgapi = new BgapiCommand(lines[0]["bgapi ".Length..], job);
+            string reply = server.BgapiReply(bgapi) ?? "+OK Job-UUID: " + job;
+            await SendAsync(Encoding.ASCII.GetBytes($"Content-Type: command/reply\nReply-Text: {reply}\nJob-UUID: {job}\n\n"));
+            server.Bgapis.Enqueue(bgapi);
+            server._bgapiFeed.Writer.TryWrite(bgapi);
         }
 
         private byte[] Answer(string line)
@@ -214,7 +259,7 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
             return Encoding.ASCII.GetBytes($"Content-Type: command/reply\nReply-Text: {reply}\n\n");
         }
 
-        private static async Task<string?> ReadLineCommandAsync(PipeReader reader)
+        private static async Task<string?> ReadCommandAsync(PipeReader reader)
         {
             while (true)
             {
@@ -223,9 +268,9 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
                 var seq = new SequenceReader<byte>(buffer);
                 if (seq.TryReadTo(out ReadOnlySequence<byte> command, "\n\n"u8))
                 {
-                    string line = Encoding.UTF8.GetString(command).Split('\n')[0];
+                    string text = Encoding.UTF8.GetString(command);
                     reader.AdvanceTo(seq.Position);
-                    return line;
+                    return text;
                 }
 
                 reader.AdvanceTo(buffer.Start, buffer.End);

@@ -3,6 +3,8 @@ using FsBitrix.Esl.Inbound;
 using FsBitrix.Hosting;
 using FsBitrix.Sandbox;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FsBitrix.Tests.Support;
@@ -59,11 +61,23 @@ internal sealed class ServiceHarness : IAsyncDisposable
             o.Http.Urls = "http://127.0.0.1:0";
             o.Storage.Path = DatabasePath;
             o.Recordings.MaxWait = TimeSpan.FromSeconds(5);
+            o.Bitrix.ApplicationToken = Portal.Options.ApplicationToken;
             _configure?.Invoke(o);
         });
         await Service.StartAsync();
         await Service.Services.GetRequiredService<EslInboundClient>().WaitConnectedAsync().WaitAsync(Patience);
         await FreeSwitch.Subscribed.WaitAsync(Patience);
+    }
+
+    /// <summary>Where the running service takes Bitrix24 events (<c>Bitrix:EventsPath</c> on its Kestrel).</summary>
+    public Uri EventsUrl
+    {
+        get
+        {
+            string address = Service!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var options = Service.Services.GetRequiredService<FsBitrixOptions>();
+            return new Uri(new Uri(address.TrimEnd('/') + "/"), options.Bitrix.EventsPath.TrimStart('/'));
+        }
     }
 
     public async Task StopServiceAsync()

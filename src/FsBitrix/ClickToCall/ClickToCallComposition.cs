@@ -1,0 +1,45 @@
+using FsBitrix.Configuration;
+using FsBitrix.Outbox;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FsBitrix.ClickToCall;
+
+/// <summary>The click-to-call parts and their endpoint; one line each in the service's composition.</summary>
+internal static partial class ClickToCallComposition
+{
+    public static IServiceCollection AddClickToCall(this IServiceCollection services, FsBitrixOptions options)
+    {
+        services.AddSingleton(new EventGuard(options.Bitrix));
+
+        // After the outbox, which creates the database file with its permissions.
+        services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<OutboxStore>();
+            return HandledEvents.Open(options.Storage.Path, sp.GetRequiredService<TimeProvider>(), options.ClickToCall.RememberEventsFor);
+        });
+        services.AddSingleton<ClickToCallController>();
+        services.AddSingleton<ClickToCallQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClickToCallQueue>());
+        services.AddSingleton<EventsEndpoint>();
+        return services;
+    }
+
+    public static void MapClickToCall(this IEndpointRouteBuilder app, FsBitrixOptions options)
+    {
+        EventGuard guard = app.ServiceProvider.GetRequiredService<EventGuard>();
+        if (!guard.TokenConfigured)
+        {
+            LogNoToken(app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EventsEndpoint)));
+        }
+
+        app.MapPost(options.Bitrix.EventsPath, (HttpContext http, EventsEndpoint endpoint) => endpoint.HandleAsync(http));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "FsBitrix:Bitrix:ApplicationToken is not set: every Bitrix24 event (click-to-call, callback) will be refused")]
+    private static partial void LogNoToken(ILogger logger);
+}

@@ -1,0 +1,205 @@
+using FsBitrix.Bitrix24;
+using FsBitrix.Bitrix24.Errors;
+using FsBitrix.Bitrix24.Telephony;
+using FsBitrix.Bitrix24.Users;
+using FsBitrix.Calls;
+using FsBitrix.Configuration;
+using FsBitrix.Core.Calls;
+using FsBitrix.Esl.Connection;
+using FsBitrix.Esl.Inbound;
+using Microsoft.Extensions.Logging;
+using BitrixCallType = FsBitrix.Bitrix24.Telephony.CallType;
+
+namespace FsBitrix.ClickToCall;
+
+/// <summary>
+/// Turns one trusted event into one originate: the rep's (or callback agent's) phone rings first showing the
+/// client, then the client is dialled. The call tracker is told before the originate goes out and when its job
+/// returns, so that an attempt whose leg never existed is finished exactly once through the outbox; every other
+/// outcome is finished by the tracker from the leg's own events.
+/// </summary>
+internal sealed partial class ClickToCallController(
+    EslInboundClient esl,
+    CallTracker tracker,
+    Bitrix24UserDirectory directory,
+    IBitrix24Client bitrix,
+    FsBitrixOptions options,
+    TimeProvider time,
+    ILogger<ClickToCallController> logger)
+{
+    private readonly ClickToCallSettings _settings = options.ClickToCall;
+
+    /// <summary>Raised with the command just before it is sent (benchmarks and diagnostics).</summary>
+    public event Action<string>? Originating;
+
+    public async Task HandleAsync(BitrixCallEvent e, CancellationToken cancellationToken)
+    {
+        string leg = Guid.NewGuid().ToString();
+        string? number = DialValues.ClientNumber(e.PhoneNumberInternational ?? e.PhoneNumber);
+        CrmEntityMatch? crm = number is not null && (_settings.ShowCrmName || e.IsCallback)
+            ? await CrmLookupAsync(number, cancellationToken).ConfigureAwait(false)
+            : null;
+        string? extension = e.IsCallback ? CallbackExtension(crm) : await RepExtensionAsync(e.UserId!.Value, cancellationToken).ConfigureAwait(false);
+        string? callId = e.IsCallback ? await RegisterCallbackAsync(e, leg, number, extension, cancellationToken).ConfigureAwait(false) : e.CallId;
+
+        if (extension is null || !DialValues.IsExtension(extension) || number is null)
+        {
+            OriginateOutcome why = extension is null
+                ? e.IsCallback ? OriginateOutcome.NoCallbackExtension : OriginateOutcome.NoExtension(e.UserId!.Value)
+                : number is null ? OriginateOutcome.BadNumber(e.PhoneNumber) : OriginateOutcome.BadExtension(extension);
+            LogNotPlaced(e.Event, callId ?? "(no CALL_ID)", why.FailedReason);
+            FinishWithoutLeg(leg, callId, DialValues.IsExtension(extension) ? extension : null, why);
+            return;
+        }
+
+        var plan = new OriginatePlan(leg, extension, number, _settings.ShowCrmName ? DialValues.DisplayName(crm?.Name) : null,
+            callId is not null && DialValues.IsCallId(callId) ? callId : null, CallerIdForClient(e.LineNumber));
+        await OriginateAsync(plan, callId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task OriginateAsync(OriginatePlan plan, string? callId, CancellationToken cancellationToken)
+    {
+        string command = plan.Command(options.Dial, _settings);
+        tracker.ExpectOriginate(plan.LegUuid);
+        OriginateOutcome? failure;
+        try
+        {
+            Originating?.Invoke(command);
+            LogOriginate(callId ?? "(untracked)", plan.Extension, plan.LegUuid);
+            BackgroundJobResult result = await esl.BackgroundApiAsync(command, Guid.NewGuid().ToString(), cancellationToken).ConfigureAwait(false);
+            failure = result.IsSuccess ? null : OriginateOutcome.Failed(result);
+        }
+        catch (Exception ex) when (ex is EslDisconnectedException or TimeoutException)
+        {
+            // Not connected, or the socket went while ringing: a leg that did exist is reconciled after the
+            // reconnect; one that never showed up is finished here.
+            failure = OriginateOutcome.Unreachable(ex.Message);
+        }
+
+        if (failure is { } why)
+        {
+            LogOriginateFailed(callId ?? "(untracked)", why.FailedReason);
+        }
+
+        tracker.OriginateCompleted(plan.LegUuid, failure is { } f && callId is not null
+            ? new FinishCall(plan.LegUuid, callId, plan.Extension, 0, f.StatusCode, f.FailedReason)
+            : null);
+    }
+
+    /// <summary>The tracker sends the finish through the outbox: it survives a Bitrix24 outage and a restart.</summary>
+    private void FinishWithoutLeg(string leg, string? callId, string? extension, OriginateOutcome why)
+    {
+        if (callId is not null)
+        {
+            tracker.ExpectOriginate(leg);
+            tracker.OriginateCompleted(leg, new FinishCall(leg, callId, extension, 0, why.StatusCode, why.FailedReason));
+        }
+    }
+
+    /// <summary>
+    /// A callback has no CALL_ID (the portal does not register it): register it as TYPE 4 for the agent about to be
+    /// rung. Register is safe to retry (same EXTERNAL_CALL_ID); if it still fails, the client is called back anyway,
+    /// untracked, rather than left waiting.
+    /// </summary>
+    private async Task<string?> RegisterCallbackAsync(BitrixCallEvent e, string leg, string? number, string? extension,
+        CancellationToken cancellationToken)
+    {
+        int userId = extension is not null && directory.TryGetUserId(extension, out int id) ? id : options.Bitrix.DefaultUserId;
+        try
+        {
+            RegisteredCall call = await bitrix.RegisterCallAsync(new RegisterCallRequest
+            {
+                ExternalCallId = leg,
+                UserId = userId,
+                PhoneNumber = number ?? e.PhoneNumber,
+                Type = BitrixCallType.Callback,
+                CallStartDate = time.GetUtcNow(),
+                CrmCreate = options.Bitrix.CrmCreate,
+                CrmEntityType = e.CrmEntityId is null ? null : e.CrmEntityType,
+                CrmEntityId = e.CrmEntityId,
+                Show = false,
+                LineNumber = e.LineNumber,
+            }, cancellationToken).ConfigureAwait(false);
+            return call.CallId;
+        }
+        catch (Bitrix24Exception ex)
+        {
+            LogCallbackNotRegistered(e.PhoneNumber, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The rep's extension. A miss re-reads the user list when it is not known yet (the service just started) or
+    /// is a minute old (the admin may have just given the rep a phone), so the click does not fail needlessly.
+    /// </summary>
+    private async Task<string?> RepExtensionAsync(int userId, CancellationToken cancellationToken)
+    {
+        if (directory.TryGetExtension(userId, out string ext))
+        {
+            return ext;
+        }
+
+        if (directory.SnapshotTakenAt is { } taken && time.GetUtcNow() - taken < TimeSpan.FromMinutes(1))
+        {
+            return null;
+        }
+
+        await directory.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        return directory.TryGetExtension(userId, out ext) ? ext : null;
+    }
+
+    private string? CallbackExtension(CrmEntityMatch? crm)
+    {
+        if (!string.IsNullOrWhiteSpace(_settings.CallbackExtension))
+        {
+            return _settings.CallbackExtension.Trim();
+        }
+
+        if (crm?.AssignedBy?.UserPhoneInner is { Length: > 0 } responsible)
+        {
+            return responsible;
+        }
+
+        return (crm?.AssignedById is { } id && directory.TryGetExtension(id, out string ext))
+            || directory.TryGetExtension(options.Bitrix.DefaultUserId, out ext)
+            ? ext
+            : null;
+    }
+
+    /// <summary>The line the event names, when it is a dialable number; else the configured one; else the gateway's.</summary>
+    private string? CallerIdForClient(string? lineNumber) =>
+        DialValues.ClientNumber(lineNumber) is { Length: >= 5 } line ? line : DialValues.ClientNumber(_settings.CallerIdNumber);
+
+    private async Task<CrmEntityMatch?> CrmLookupAsync(string number, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_settings.CrmLookupTimeout);
+        try
+        {
+            IReadOnlyList<CrmEntityMatch> found = await bitrix.SearchCrmEntitiesAsync(number, timeout.Token).ConfigureAwait(false);
+            return found.Count > 0 ? found[0] : null;
+        }
+        catch (Exception ex) when (ex is Bitrix24Exception || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // The phone rings with the number only; the card in Bitrix24 still shows the client.
+            LogCrmLookupFailed(ex.Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Click-to-call {CallId}: ringing extension {Extension} first (leg {Leg})")]
+    private partial void LogOriginate(string callId, string extension, string leg);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Event} {CallId} not placed: {Reason}")]
+    private partial void LogNotPlaced(string @event, string callId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Click-to-call {CallId}: originate failed: {Result}")]
+    private partial void LogOriginateFailed(string callId, string result);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Callback to {Number} could not be registered in Bitrix24 ({Reason}); calling back anyway, untracked")]
+    private partial void LogCallbackNotRegistered(string number, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "CRM lookup for the rep's display failed ({Reason}); ringing with the number only")]
+    private partial void LogCrmLookupFailed(string reason);
+}
