@@ -34,4 +34,10 @@ public sealed class SandboxOptions
 
     /// <summary><c>auth[application_token]</c> of events: what the outgoing webhook's settings page shows.</summary>
     public string ApplicationToken { get; set; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>
+    /// Where the page's click-to-call sends ONEXTERNALCALLSTART (the service's <c>/bitrix/events</c>); null turns
+    /// the page's numbers into an explanation. Read on every click, so it may be set after the portal started.
+    /// </summary>
+    public Uri? EventHandlerUrl { get; set; }
 }

@@ -4,6 +4,7 @@ using FsBitrix.Sandbox.Rest;
 using FsBitrix.Sandbox.Rest.Methods;
 using FsBitrix.Sandbox.Seed;
 using FsBitrix.Sandbox.State;
+using FsBitrix.Sandbox.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -90,10 +91,12 @@ public sealed class SandboxPortal : IAsyncDisposable
             new BatchMethod(() => dispatcher!, state, options),
         ];
         dispatcher = new RestDispatcher(methods, state, options, faults, bucket);
+        var events = new SandboxEvents(register, options, state, outbound);
         app.MapBitrixRest(dispatcher, attach);
         app.MapSandboxState(state);
+        app.MapSandboxWeb(state, options, events, app.Lifetime.ApplicationStopping);
 
-        portal = new SandboxPortal(app, options, state, bucket, faults, new SandboxEvents(register, options, state, outbound), outbound);
+        portal = new SandboxPortal(app, options, state, bucket, faults, events, outbound);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         portal.BaseUrl = new Uri(address.TrimEnd('/') + "/");
