@@ -1,5 +1,6 @@
 using FsBitrix.Check;
 using FsBitrix.Configuration;
+using FsBitrix.Demo;
 using FsBitrix.Hosting;
 
 namespace FsBitrix;
@@ -25,6 +26,8 @@ internal static class Program
                     }
 
                     return 0;
+                case "demo":
+                    return await DemoCommand.RunAsync(rest).ConfigureAwait(false);
                 case "check":
                     return await CheckCommand.RunAsync(rest).ConfigureAwait(false);
                 default:

@@ -15,23 +15,34 @@ public sealed class PortalPageTests
     private SandboxPortal portal = null!;
     private PortalRest rest = null!;
     private IBrowserContext context = null!;
+    private IPage tab = null!;
     private SandboxPage page = null!;
+
+    [OneTimeSetUp]
+    public async Task OpenBrowserAsync()
+    {
+        // One tab for the fixture; each test loads its own fresh portal into it.
+        context = await Chromium.NewContextAsync();
+        tab = await context.NewPageAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task CloseBrowserAsync() => await context.DisposeAsync();
 
     [SetUp]
     public async Task OpenAsync()
     {
         portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None, ApplicationToken = "app-token-7" });
         rest = new PortalRest(portal);
-        context = await Chromium.NewContextAsync();
-        page = await SandboxPage.OpenAsync(context, portal.BaseUrl);
+        page = await SandboxPage.OpenAsync(tab, portal.BaseUrl);
         await page.MarkAsync();
     }
 
     [TearDown]
     public async Task CloseAsync()
     {
-        // The browser first, so its event stream is gone before the portal stops.
-        await context.DisposeAsync();
+        // The page first, so its event stream is gone before the portal stops.
+        await page.LeaveAsync();
         rest.Dispose();
         await portal.DisposeAsync();
     }
@@ -101,6 +112,23 @@ public sealed class PortalPageTests
         // The browser itself decoded it: its duration is the WAV's.
         await Expect(audio).ToHaveJSPropertyAsync("duration", 0.5);
         Assert.That(await page.WasNotReloadedAsync(), Is.True);
+    }
+
+    [Test]
+    public async Task Later_updates_leave_a_recording_player_in_place()
+    {
+        string callId = await rest.RegisterInboundAsync(userId: 2, IvanPetrov);
+        await rest.FinishAsync(callId, userId: 2, duration: 3, statusCode: "200");
+        await rest.AttachRecordAsync(callId, "call.wav", Wav.Tone());
+        ILocator audio = page.Recording(callId);
+        await Expect(audio).ToBeVisibleAsync();
+        // A listener's player must not be rebuilt (and stopped) by the next message.
+        await audio.EvaluateAsync("node => { node.dataset.probe = 'same'; }");
+
+        string next = await rest.RegisterInboundAsync(userId: 3, "+74950003333");
+        await Expect(page.LiveCall(next)).ToBeVisibleAsync();
+
+        await Expect(audio).ToHaveAttributeAsync("data-probe", "same");
     }
 
     [TestCase("304", 0, "Missed")]

@@ -85,6 +85,22 @@ public sealed class WebEndpointTests
     }
 
     [Test]
+    public async Task Stopping_the_portal_ends_an_open_stream_at_once()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/sandbox/events/stream");
+        using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        await NextEventAsync(reader);
+
+        // Kestrel would otherwise wait for the stream for its whole shutdown timeout.
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        await portal.DisposeAsync();
+
+        Assert.That(stopping.Elapsed, Is.LessThan(TimeSpan.FromSeconds(3)));
+        Assert.That(await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(5)), Is.Empty, "the stream ends");
+    }
+
+    [Test]
     public async Task Click_to_call_without_a_handler_says_so()
     {
         using var content = new StringContent("""{"userId":2,"phone":"+79161234567"}""", Encoding.UTF8, "application/json");

@@ -20,7 +20,7 @@ internal static class FsBitrixApp
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddFsBitrixSources(args);
 
         var options = new FsBitrixOptions();
         builder.Configuration.GetSection(FsBitrixOptions.Section).Bind(options);

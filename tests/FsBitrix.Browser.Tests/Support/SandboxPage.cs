@@ -29,14 +29,24 @@ public sealed class SandboxPage(IPage page)
 
     public ILocator Toast => page.GetByTestId("toast");
 
-    public static async Task<SandboxPage> OpenAsync(IBrowserContext context, Uri portalUrl)
+    /// <summary>Opens the portal in a new tab of <paramref name="context"/>.</summary>
+    public static async Task<SandboxPage> OpenAsync(IBrowserContext context, Uri portalUrl) =>
+        await OpenAsync(await context.NewPageAsync(), portalUrl);
+
+    /// <summary>
+    /// Loads the portal in an existing tab (a new tab costs a renderer process, about a second on a busy
+    /// machine) and waits until the first state has arrived over the event stream.
+    /// </summary>
+    public static async Task<SandboxPage> OpenAsync(IPage page, Uri portalUrl)
     {
-        IPage page = await context.NewPageAsync();
         await page.GotoAsync(portalUrl.AbsoluteUri);
         var sandbox = new SandboxPage(page);
         await Assertions.Expect(sandbox.Connection).ToHaveAttributeAsync("data-state", "live");
         return sandbox;
     }
+
+    /// <summary>Leaves the portal (closing its event stream), so the portal can stop at once.</summary>
+    public Task LeaveAsync() => page.GotoAsync("about:blank");
 
     public ILocator Agent(int userId) => page.Locator($"[data-testid=agent][data-user-id='{userId}']");
 
