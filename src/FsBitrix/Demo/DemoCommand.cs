@@ -1,3 +1,4 @@
+using FsBitrix.Esl.Inbound;
 using FsBitrix.Hosting;
 using FsBitrix.Sandbox;
 using FsBitrix.Simulator;
@@ -40,6 +41,10 @@ internal static class DemoCommand
         });
         portal.Options.EventHandlerUrl = new Uri(ServiceUrl + "/bitrix/events");
         await service.StartAsync().ConfigureAwait(false);
+
+        // Calls start only once the service listens to the simulator, so none is half-seen.
+        await service.Services.GetRequiredService<EslInboundClient>().WaitConnectedAsync()
+            .WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
             service.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
