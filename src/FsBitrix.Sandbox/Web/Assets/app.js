@@ -96,7 +96,7 @@ function renderLive(call) {
     el('td', {},
       el('span', { class: 'who' }, call.agent),
       el('span', { class: 'shown', dataset: { testid: 'shown-to' } }, call.shownTo.length
-        ? ['card: ', call.shownTo.map((name, i) => el('span', { class: 'who' }, name, i < call.shownTo.length - 1 ? ', ' : ''))]
+        ? ['card: ', call.shownTo.map((name, i) => [i > 0 ? ', ' : '', el('span', { class: 'who' }, name)])]
         : 'no card shown')));
 }
 
@@ -125,7 +125,7 @@ function renderCrm(entity) {
   return el('tr', { dataset: { testid: 'crm-row', entity: `${entity.type}-${entity.id}` } },
     el('td', {}, el('span', { class: `etype t-${entity.type.toLowerCase()}` }, entity.type.toLowerCase())),
     el('td', {}, entity.name, entity.createdByCall ? el('span', { class: 'badge new' }, 'created by a call') : null),
-    el('td', { class: 'phones' }, phones),
+    el('td', {}, el('div', { class: 'phones' }, phones)),
     el('td', { class: 'who' }, entity.responsible));
 }
 
