@@ -35,6 +35,12 @@ internal sealed partial class ClickToCallController(
     public async Task HandleAsync(BitrixCallEvent e, CancellationToken cancellationToken)
     {
         string leg = Guid.NewGuid().ToString();
+        if (directory.SnapshotTakenAt is null)
+        {
+            // Just started: the user list is being read; extensions and users of this event need it.
+            await directory.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         string? number = DialValues.ClientNumber(e.PhoneNumberInternational ?? e.PhoneNumber);
         CrmEntityMatch? crm = number is not null && (_settings.ShowCrmName || e.IsCallback)
             ? await CrmLookupAsync(number, cancellationToken).ConfigureAwait(false)
