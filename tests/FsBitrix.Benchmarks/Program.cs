@@ -8,13 +8,19 @@ internal static class Program
     {
         if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync("usage: FsBitrix.Benchmarks <parse|...> [args]").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("usage: FsBitrix.Benchmarks <parse|bitrix|service|...> [args]").ConfigureAwait(false);
             return 2;
         }
 
         string[] rest = args[1..];
         switch (args[0])
         {
+            case "service":
+                return await Service.ServiceBenchmark.RunAsync(rest).ConfigureAwait(false);
+
+            case "clicktocall":
+                return await ClickToCallBenchmark.RunAsync(rest).ConfigureAwait(false);
+
             case "parse":
                 return ParseBenchmark.Run(rest);
 

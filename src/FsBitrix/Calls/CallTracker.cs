@@ -21,7 +21,7 @@ internal sealed partial class CallTracker : IDisposable
     private readonly OutboxStore _store;
     private readonly Action _appended;
     private readonly ILogger _logger;
-    private readonly Subject<string> _closing = new();
+    private readonly Dictionary<string, Subject<System.Reactive.Unit>> _closers = new(StringComparer.Ordinal);
     private readonly Subject<CallInput> _markers = new();
     private readonly Subject<CallStep> _steps = new();
     private readonly Dictionary<string, CallState> _restored = new(StringComparer.Ordinal);
@@ -83,7 +83,7 @@ internal sealed partial class CallTracker : IDisposable
             .Select(e => (CallInput)new CallInput.Event(e))
             .Merge(_markers)
             .SelectMany(Route)
-            .GroupByUntil(r => r.CallKey, r => r.Action, group => _closing.Where(k => k == group.Key))
+            .GroupByUntil(r => r.CallKey, r => r.Action, group => Closer(group.Key))
             .SelectMany(group => group
                 .Scan(new CallStep(group.Key, Seed(group.Key), []), Fold)
                 .Do(CloseIfOver))
@@ -125,7 +125,6 @@ internal sealed partial class CallTracker : IDisposable
     public void Dispose()
     {
         _subscription?.Dispose();
-        _closing.Dispose();
         _markers.Dispose();
         _steps.Dispose();
     }
@@ -184,6 +183,13 @@ internal sealed partial class CallTracker : IDisposable
         }
     }
 
+    private Subject<System.Reactive.Unit> Closer(string callKey)
+    {
+        var closer = new Subject<System.Reactive.Unit>();
+        _closers[callKey] = closer;
+        return closer;
+    }
+
     private CallState Seed(string callKey)
     {
         lock (_open)
@@ -226,7 +232,12 @@ internal sealed partial class CallTracker : IDisposable
             }
 
             _router = _router.Forget(step.CallKey);
-            _closing.OnNext(step.CallKey);
+            // One subject per call: closing a call costs the same with 10 calls live as with 10,000.
+            if (_closers.Remove(step.CallKey, out Subject<System.Reactive.Unit>? closer))
+            {
+                closer.OnNext(System.Reactive.Unit.Default);
+                closer.Dispose();
+            }
         }
     }
 

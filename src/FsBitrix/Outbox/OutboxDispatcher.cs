@@ -69,7 +69,9 @@ internal sealed partial class OutboxDispatcher(
     private async Task WaitAsync(List<Task> running, CancellationToken stoppingToken)
     {
         DateTimeOffset? next = await store.NextDueAsync(stoppingToken).ConfigureAwait(false);
-        TimeSpan wait = next is { } due ? Clamp(due - time.GetUtcNow()) : IdlePoll;
+        // A due time in the past belongs to a command being delivered right now (or to a full house): its end wakes us.
+        TimeSpan untilDue = next is { } due ? due - time.GetUtcNow() : IdlePoll;
+        TimeSpan wait = untilDue <= TimeSpan.Zero ? IdlePoll : Clamp(untilDue);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         Task woken = _wake.WaitAsync(cts.Token);
         Task slept = Task.Delay(wait, time, cts.Token);

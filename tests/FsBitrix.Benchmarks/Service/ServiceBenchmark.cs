@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using FsBitrix.Calls;
+using FsBitrix.Hosting;
+using FsBitrix.Sandbox;
+using FsBitrix.Sandbox.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FsBitrix.Benchmarks.Service;
+
+/// <summary>
+/// The whole service in one process against a fake FreeSWITCH sending copies of a real call (s1, recording
+/// events left out) and an unlimited sandbox portal. Phase 1: calls one at a time, the time from the ESL event
+/// to the REST request arriving at the portal (register after CHANNEL_CREATE; finish after the last hangup).
+/// Phase 2: N calls at once: memory with all of them live, then CPU per call for the whole lifecycle.
+/// </summary>
+internal static class ServiceBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int paced = Arg(args, "--paced", 300);
+        int concurrent = Arg(args, "--concurrent", 2000);
+        string capture = args.FirstOrDefault(a => a.EndsWith(".raw", StringComparison.Ordinal))
+            ?? Path.Combine("..", "shared", "fixtures", "esl", "scenarios", "s1_inbound_answered.raw");
+        BenchTemplate template = BenchFreeSwitch.Template(capture);
+        string folder = Directory.CreateTempSubdirectory("fsbitrix-bench").FullName;
+
+        await using SandboxPortal portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None }).ConfigureAwait(false);
+        await using var freeSwitch = new BenchFreeSwitch();
+        await using WebApplication service = FsBitrixApp.Create(["--Logging:LogLevel:Default=Warning", "--Serilog:MinimumLevel:Default=Warning"], o =>
+        {
+            o.Esl.Port = freeSwitch.Port;
+            o.Bitrix.WebhookUrl = portal.WebhookUrl.ToString();
+            o.Bitrix.RateLimitPerSecond = 0;
+            o.Http.Urls = "http://127.0.0.1:0";
+            o.Storage.Path = Path.Combine(folder, "bench.db");
+        });
+        await service.StartAsync().ConfigureAwait(false);
+        await freeSwitch.Subscribed.WaitAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; capture {Path.GetFileName(capture)}, {template.Events.Count} events per call");
+
+        (List<double> register, List<double> finish, double cpuMs) = await PacedAsync(portal, freeSwitch, template, paced).ConfigureAwait(false);
+        Console.WriteLine(Line($"paced {paced} calls: event→register p50 {P(register, 50):F2} ms, p99 {P(register, 99):F2} ms; "
+            + $"last hangup→finish p50 {P(finish, 50):F2} ms, p99 {P(finish, 99):F2} ms; "
+            + $"CPU {cpuMs:F2} ms per call (whole process: service, portal and fake FreeSWITCH)"));
+
+        CallTracker tracker = service.Services.GetRequiredService<CallTracker>();
+        (double memoryMb, double workingSetMb, double seconds) =
+            await ConcurrentAsync(portal, freeSwitch, template, concurrent, tracker).ConfigureAwait(false);
+        Console.WriteLine(Line($"{concurrent} concurrent calls: managed heap {memoryMb:F1} MB, working set {workingSetMb:F1} MB while all live "
+            + $"(service and portal state); all {concurrent} lifecycles in {seconds:F1} s"));
+        Console.WriteLine(Line($"service: event→request p99 {Math.Max(P(register, 99), P(finish, 99)):F2} ms, {cpuMs:F2} ms CPU/call, "
+            + $"{workingSetMb:F0} MB working set at {concurrent} concurrent calls"));
+
+        await service.StopAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<(List<double>, List<double>, double)> PacedAsync(SandboxPortal portal, BenchFreeSwitch freeSwitch,
+        BenchTemplate template, int calls)
+    {
+        int talking = template.IndexOf("CHANNEL_BRIDGE") + 1;
+        int total = template.Events.Count;
+        List<(byte[][] Ringing, byte[][] HangingUp)> prepared = Enumerable.Range(0, calls)
+            .Select(_ => template.NewCall())
+            .Select(c => (c.Render(0, talking).ToArray(), c.Render(talking, total).ToArray()))
+            .ToList();
+        var register = new List<double>();
+        var finish = new List<double>();
+        var process = Process.GetCurrentProcess();
+        TimeSpan cpuBefore = process.TotalProcessorTime;
+        for (int i = 0; i < calls; i++)
+        {
+            DateTimeOffset sent = DateTimeOffset.UtcNow;
+            await freeSwitch.SendAsync(prepared[i].Ringing).ConfigureAwait(false);
+            await portal.WaitForAsync(s => Count(s, "show") == i + 1, TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+            register.Add((Latest(portal, "register").At - sent).TotalMilliseconds);
+
+            DateTimeOffset hungUp = DateTimeOffset.UtcNow;
+            await freeSwitch.SendAsync(prepared[i].HangingUp).ConfigureAwait(false);
+            await portal.WaitForAsync(s => Count(s, "finish") == i + 1, TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+            finish.Add((Latest(portal, "finish").At - hungUp).TotalMilliseconds);
+        }
+
+        process.Refresh();
+        return (register, finish, (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / calls);
+    }
+
+    private static async Task<(double, double, double)> ConcurrentAsync(SandboxPortal portal, BenchFreeSwitch freeSwitch,
+        BenchTemplate template, int calls, CallTracker tracker)
+    {
+        List<BenchCall> all = Enumerable.Range(0, calls).Select(_ => template.NewCall()).ToList();
+        int talking = template.IndexOf("CHANNEL_BRIDGE") + 1;
+        int finishedBefore = portal.State.FinishedCalls.Count;
+        var clock = Stopwatch.StartNew();
+
+        foreach (BenchCall call in all)
+        {
+            await freeSwitch.SendAsync(call.Render(0, talking)).ConfigureAwait(false);
+        }
+
+        await portal.WaitForAsync(s => s.LiveCalls.Count == calls && s.CardsByUser.Values.Sum(v => v.Count) >= calls, TimeSpan.FromMinutes(5))
+            .ConfigureAwait(false);
+        if (tracker.ActiveCalls != calls)
+        {
+            Console.WriteLine($"warning: the tracker follows {tracker.ActiveCalls} calls, expected {calls}");
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        double managed = GC.GetTotalMemory(forceFullCollection: true) / 1e6;
+        using var process = Process.GetCurrentProcess();
+        double workingSet = process.WorkingSet64 / 1e6;
+
+        foreach (BenchCall call in all)
+        {
+            await freeSwitch.SendAsync(call.Render(talking, template.Events.Count)).ConfigureAwait(false);
+        }
+
+        await portal.WaitForAsync(s => s.FinishedCalls.Count == finishedBefore + calls, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+        return (managed, workingSet, clock.Elapsed.TotalSeconds);
+    }
+
+    // The request log entry is written when the portal answers; waiting on it (not on the state change) avoids a race.
+    private static int Count(PortalState state, string method) =>
+        state.RequestsByMethod.GetValueOrDefault("telephony.externalcall." + method);
+
+    private static SandboxRequest Latest(SandboxPortal portal, string method) =>
+        portal.State.Requests.Last(r => r.Method.Equals("telephony.externalcall." + method, StringComparison.OrdinalIgnoreCase));
+
+    private static double P(List<double> values, int percentile)
+    {
+        List<double> sorted = [.. values.Order()];
+        return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    // The project runs with invariant globalization, so interpolation already formats numbers with a dot.
+    private static string Line(string text) => text;
+}
