@@ -28,6 +28,12 @@ internal sealed class FsBitrixOptions
     public CallsSettings Calls { get; set; } = new();
 
     public FsBitrix.ClickToCall.ClickToCallSettings ClickToCall { get; set; } = new();
+
+    /// <summary>Call queues by name (the dialplan's <c>fsbitrix_queue</c>), driven over the outbound socket.</summary>
+    public Dictionary<string, FsBitrix.Queues.QueueSettings> Queues { get; set; } = [];
+
+    /// <summary>Clock of queue timers; null: the service's. Not configuration (not public): tests inject a fake.</summary>
+    internal TimeProvider? QueueTime { get; set; }
 }
 
 internal sealed class EslSettings

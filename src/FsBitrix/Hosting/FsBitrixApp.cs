@@ -1,5 +1,6 @@
 using FsBitrix.ClickToCall;
 using FsBitrix.Configuration;
+using FsBitrix.Queues;
 using FsBitrix.Recordings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -25,7 +26,7 @@ internal static class FsBitrixApp
         var options = new FsBitrixOptions();
         builder.Configuration.GetSection(FsBitrixOptions.Section).Bind(options);
         configure?.Invoke(options);
-        IReadOnlyList<string> problems = ConfigurationProblems.Find(options);
+        IReadOnlyList<string> problems = [.. ConfigurationProblems.Find(options), .. QueueConfiguration.Problems(options)];
         if (problems.Count > 0)
         {
             throw new ConfigurationProblemException(problems);

@@ -8,6 +8,7 @@ using FsBitrix.Core.Calls;
 using FsBitrix.Esl.Events;
 using FsBitrix.Esl.Inbound;
 using FsBitrix.Outbox;
+using FsBitrix.Queues;
 using FsBitrix.Recordings;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -87,6 +88,7 @@ internal static class ServiceComposition
             sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<CallTrackingService>();
         services.AddClickToCall(options);
+        services.AddQueues(options);
         return services;
     }
 }

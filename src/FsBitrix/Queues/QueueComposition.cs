@@ -1,0 +1,31 @@
+using FsBitrix.Configuration;
+using FsBitrix.Core.Queues;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FsBitrix.Queues;
+
+/// <summary>The queue parts; one line in the service's composition. Without queues nothing listens on the socket port.</summary>
+internal static class QueueComposition
+{
+    public static IServiceCollection AddQueues(this IServiceCollection services, FsBitrixOptions options)
+    {
+        if (options.Queues.Count == 0)
+        {
+            return services;
+        }
+
+        services.AddSingleton(sp => new QueueClock(options.QueueTime ?? sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<QueueCatalog>();
+        services.AddSingleton<ResponsibleRep>();
+        services.AddSingleton(sp =>
+        {
+            QueueCatalog catalog = sp.GetRequiredService<QueueCatalog>();
+            Func<string, QueueDefinition?> find = catalog.Find;
+            return new QueueBoard(options.Calls.ToCallSettings(), sp.GetRequiredService<QueueClock>().Time, find);
+        });
+        services.AddSingleton<QueueCallHandler>();
+        services.AddSingleton<QueueService>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueService>());
+        return services;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using FsBitrix.Bitrix24.Users;
+using FsBitrix.Configuration;
+using FsBitrix.Queues;
+using FsBitrix.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FsBitrix.Tests.Queues;
+
+/// <summary>
+/// The real service with one queue "sales" (the name the captured dialplan set), its socket listener on an
+/// ephemeral port, and a fake clock for the queue's timers only (sockets and the outbox keep real time).
+/// </summary>
+internal sealed class QueueHarness : IAsyncDisposable
+{
+    private QueueHarness(ServiceHarness service, FakeTimeProvider clock)
+    {
+        Service = service;
+        Clock = clock;
+    }
+
+    public ServiceHarness Service { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public Sandbox.SandboxPortal Portal => Service.Portal;
+
+    public QueueBoard Board => Services.GetRequiredService<QueueBoard>();
+
+    private IServiceProvider Services => Service.Service!.Services;
+
+    public static async Task<QueueHarness> StartAsync(QueueSettings sales, Action<FsBitrixOptions>? configure = null)
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        ServiceHarness service = await ServiceHarness.StartAsync(o =>
+        {
+            o.Esl.OutboundListen = "127.0.0.1:0";
+            o.Queues["sales"] = sales;
+            o.QueueTime = clock;
+            configure?.Invoke(o);
+        });
+        var harness = new QueueHarness(service, clock);
+
+        // The responsible rep and user: agents are found through the directory's first snapshot.
+        await Eventually(() => harness.Services.GetRequiredService<Bitrix24UserDirectory>().SnapshotTakenAt is not null);
+        return harness;
+    }
+
+    /// <summary>A caller handed to the service by the socket application.</summary>
+    public Task<FakeSocketCall> CallAsync() =>
+        FakeSocketCall.ConnectAsync(Services.GetRequiredService<QueueService>().Endpoint ?? throw new InvalidOperationException("not listening"));
+
+    public Task PlayAsync(IEnumerable<byte[]> frames) => Service.FreeSwitch.SendAsync(frames);
+
+    /// <summary>The telephony.* methods Bitrix24 received, in order.</summary>
+    public List<string> TelephonyRequests() => [.. Portal.State.Requests
+        .Select(r => r.Method.ToLowerInvariant())
+        .Where(m => m.StartsWith("telephony.", StringComparison.Ordinal))];
+
+    /// <summary>Awaits a condition of state that has no event to await (the board, the directory).</summary>
+    public static async Task Eventually(Func<bool> condition, string? what = null)
+    {
+        using var timeout = new CancellationTokenSource(ServiceHarness.Patience);
+        while (!condition())
+        {
+            if (timeout.IsCancellationRequested)
+            {
+                Assert.Fail("Timed out waiting: " + (what ?? "condition"));
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Service.DisposeAsync();
+}
