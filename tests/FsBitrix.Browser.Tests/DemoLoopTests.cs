@@ -1,0 +1,43 @@
+using FsBitrix.Browser.Tests.Support;
+using FsBitrix.Demo;
+using FsBitrix.Simulator.Flows;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace FsBitrix.Browser.Tests;
+
+/// <summary>
+/// The whole demo loop in a real browser: the FreeSWITCH simulator plays a call, the real service mirrors it into
+/// the sandbox portal, and the page shows the card while the phone rings and the call in the log after; then a
+/// click on a client's number starts a call through the service and the simulator, which lands in the log too.
+/// </summary>
+[CancelAfter(120_000)]
+public class DemoLoopTests
+{
+    [Test]
+    public async Task A_ringing_agent_sees_the_card_and_a_clicked_number_becomes_a_call_in_the_log()
+    {
+        await using DemoEnvironment demo = await DemoEnvironment.StartAsync([], "http://127.0.0.1:0", 0, "http://127.0.0.1:0");
+        await using IBrowserContext context = await Chromium.NewContextAsync();
+        SandboxPage page = await SandboxPage.OpenAsync(context, demo.Portal.BaseUrl);
+        await page.MarkAsync();
+
+        // 1001 (Anna, user 2) rings for two seconds, answers, talks four.
+        Task call = demo.Simulator.PlayAsync(StandardFlows.InboundAnswered("+79161234567", "74951234567", "1001"));
+        ILocator card = page.Agent(2).GetByTestId("call-card");
+        await Expect(card).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(card.First).ToContainTextAsync("+79161234567");
+        await call.WaitAsync(TimeSpan.FromSeconds(30));
+        await Expect(page.LogRows).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await Expect(page.LogRows.First).ToContainTextAsync("Answered");
+        await Expect(page.Agent(2).Locator("[data-testid=call-card]:not(.finished)")).ToHaveCountAsync(0);
+
+        // Boris (user 3, extension 1002) clicks the client's number: the service rings 1002, then dials the client.
+        await page.ClickToCallAsync(3, "+79161234567");
+        await Expect(page.LogRows).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Expect(page.LogRows.First).ToContainTextAsync("Answered");
+
+        Assert.That(await page.WasNotReloadedAsync(), Is.True, "every update came live, without a reload");
+        await page.ScreenshotAsync("demo-loop.png");
+    }
+}
