@@ -117,11 +117,31 @@ internal sealed partial class QueueBoard(CallSettings settings, TimeProvider tim
                 _seenSinceResync?.Add(created);
             }
 
-            if (e.Kind == ChannelEventKind.Answer && e.UniqueId is { } uuid && _legs.TryGetValue(uuid, out string? callKey)
-                && _calls.TryGetValue(callKey, out Entry? entry) && entry.Extensions.TryGetValue(uuid, out string? extension))
+            if (e.Kind == ChannelEventKind.Answer && e.UniqueId is { } uuid)
             {
-                Carry(entry, QueuePlanner.OnAgentAnswered(entry.State, extension, _presence));
+                Answered(uuid);
             }
+        }
+    }
+
+    /// <summary>
+    /// The bridge came back answered with this leg: normally the leg's CHANNEL_ANSWER was applied long before, but the
+    /// two sockets are not ordered, and a ring taken for unanswered would ring the next agent.
+    /// </summary>
+    public void BridgeAnswered(string legUuid)
+    {
+        lock (_gate)
+        {
+            Answered(legUuid);
+        }
+    }
+
+    private void Answered(string legUuid)
+    {
+        if (_legs.TryGetValue(legUuid, out string? callKey) && _calls.TryGetValue(callKey, out Entry? entry)
+            && entry.Extensions.TryGetValue(legUuid, out string? extension))
+        {
+            Carry(entry, QueuePlanner.OnAgentAnswered(entry.State, extension, _presence));
         }
     }
 

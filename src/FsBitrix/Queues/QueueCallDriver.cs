@@ -98,9 +98,21 @@ internal sealed partial class QueueCallDriver : IQueueCallDriver, IAsyncDisposab
 
         // The bridge returns when every leg failed (FreeSWITCH's leg_timeout, rejects) or, answered, when the call ends.
         _bridges.Add(_session
-            .SelectEvents(e => e.EventName == EslEventNames.ChannelExecuteComplete && e[EslHeaders.ApplicationUuid] == eventUuid ? eventUuid : null)
+            .SelectEvents(e => e.EventName == EslEventNames.ChannelExecuteComplete && e[EslHeaders.ApplicationUuid] == eventUuid
+                ? new BridgeOutcome(e.GetVariable("originate_disposition") == "SUCCESS", e.GetVariable("last_bridge_to"))
+                : null)
             .Take(1)
-            .Subscribe(_ => _board.RingEnded(_callKey, ring.Attempt)));
+            .Subscribe(outcome =>
+            {
+                if (!outcome.Answered)
+                {
+                    _board.RingEnded(_callKey, ring.Attempt);
+                }
+                else if (outcome.Leg is { } leg)
+                {
+                    _board.BridgeAnswered(leg);
+                }
+            }));
         StopTimer();
         _timer = _time.CreateTimer(_ => _board.RingEnded(_callKey, ring.Attempt), null, ring.Timeout, Timeout.InfiniteTimeSpan);
 
@@ -127,6 +139,8 @@ internal sealed partial class QueueCallDriver : IQueueCallDriver, IAsyncDisposab
         _timer?.Dispose();
         _timer = null;
     }
+
+    private sealed record BridgeOutcome(bool Answered, string? Leg);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queue call {CallKey}: ring #{Attempt} to {Extensions} ({Reply})")]
     private partial void LogRinging(string callKey, int attempt, string extensions, string reply);

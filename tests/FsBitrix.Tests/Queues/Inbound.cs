@@ -21,7 +21,19 @@ internal sealed class Inbound
     public List<byte[]> Before(string leg) => Render(_capture.Events().TakeWhile(b => !IsCreateOf(b, leg)));
 
     /// <summary>From <paramref name="leg"/>'s creation to the end.</summary>
-    public List<byte[]> From(string leg) => Render(_capture.Events().SkipWhile(b => !IsCreateOf(b, leg)));
+    public List<byte[]> From(string leg, Func<string, string>? edit = null) => Render(_capture.Events().SkipWhile(b => !IsCreateOf(b, leg)), edit);
+
+    /// <summary>Swaps one extension for another in an event (a captured agent played as a colleague).</summary>
+    public static Func<string, string> Extension(string captured, string played) =>
+        text => System.Text.RegularExpressions.Regex.Replace(text, $@"\b{captured}\b", played);
+
+    /// <summary>Splits frames before the first event named <paramref name="eventName"/>.</summary>
+    public static (List<byte[]> Before, List<byte[]> From) Split(List<byte[]> frames, string eventName)
+    {
+        int at = frames.FindIndex(f => System.Text.Encoding.UTF8.GetString(f).Contains("\nEvent-Name: " + eventName + "\n", StringComparison.Ordinal));
+        at = at < 0 ? frames.Count : at;
+        return ([.. frames.Take(at)], [.. frames.Skip(at)]);
+    }
 
     /// <summary>Only these legs' events, e.g. one agent's leg played for another extension.</summary>
     public List<byte[]> Only(string[] legs, Func<string, string>? edit = null) => Render(_capture.Events(legs), edit);
@@ -44,5 +56,6 @@ internal static class Legs
     public const string S17Customer = "6e9dc129-b0df-4a0a-89a9-676dc57cc229";
     public const string S17Agent1001 = "3ca7d8f9-7ecf-4d9e-b626-218c5b3d1b70";
     public const string S2Customer = "d30b1f3b-745f-4479-86c0-09d9619a4858";
+    public const string S2Agent1001 = "d5d45690-0c5c-4a6e-8f98-fdefa9842661";
     public const string S2Agent1002 = "bb03ac7d-e4b6-487b-819e-f1a62a0b95e4";
 }

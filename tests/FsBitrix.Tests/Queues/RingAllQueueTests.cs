@@ -28,10 +28,11 @@ public class RingAllQueueTests
         inbound.Uuids[Legs.S16Agent1001] = bridge.Legs["1001"];
         inbound.Uuids[Legs.S16Agent1002] = bridge.Legs["1002"];
         await h.PlayAsync(inbound.From(Legs.S16Agent1001));
+        // FreeSWITCH returns the answered bridge only once the call is over.
+        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, Patience);
         await call.EndBridgeAsync(bridge, answered: true);
         await call.HangUpAsync();
         await call.Exited.WaitAsync(Patience);
-        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, Patience);
 
         SandboxFinishedCall finished = h.Portal.State.FinishedCalls.Single();
         Assert.That(finished.UserId, Is.EqualTo(3), "the user of 1002, who answered");
