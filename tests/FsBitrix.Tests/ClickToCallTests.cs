@@ -102,6 +102,18 @@ public class ClickToCallTests
     }
 
     [Test]
+    public async Task A_user_without_extension_is_finished_as_theirs_not_the_default_users()
+    {
+        await using ServiceHarness h = await ServiceHarness.StartAsync(o => o.Bitrix.DefaultUserId = 3);
+
+        SentEvent sent = await h.Portal.Events.StartClickToCallAsync(new Click(1, "+79161234567"), h.EventsUrl);
+        SandboxFinishedCall call = await h.Portal.WaitForFinishAsync(sent.CallId!, ServiceHarness.Patience);
+
+        Assert.That(call.UserId, Is.EqualTo(1), "the user who clicked, although Bitrix:DefaultUserId is 3");
+        AssertOneFinishNoRegister(h);
+    }
+
+    [Test]
     public async Task FreeSwitch_refusing_the_bgapi_finishes_the_call_as_unavailable()
     {
         await using ServiceHarness h = await ServiceHarness.StartAsync();

@@ -24,13 +24,18 @@ public sealed record HideCard(string CallKey, string? BitrixCallId, string UserP
 
 /// <param name="Duration">Talk time in seconds (Bitrix24 counts a call successful when it is above 0).</param>
 /// <param name="StatusCode">Bitrix24 STATUS_CODE: "200", "304", "486", "603-S"...</param>
+/// <param name="UserId">
+/// The Bitrix24 user the call is finished for, when known without an extension (the rep who clicked a number but
+/// has no phone): it wins over <paramref name="UserPhoneInner"/>. Null: the extension's user, else the default user.
+/// </param>
 public sealed record FinishCall(
     string CallKey,
     string? BitrixCallId,
     string? UserPhoneInner,
     int Duration,
     string StatusCode,
-    string FailedReason) : CallCommand(CallKey, BitrixCallId);
+    string FailedReason,
+    int? UserId = null) : CallCommand(CallKey, BitrixCallId);
 
 /// <summary>Sent after <see cref="FinishCall"/>: Bitrix24 attaches records to finished calls only.</summary>
 public sealed record AttachRecording(string CallKey, string? BitrixCallId, string FilePath)

@@ -43,9 +43,14 @@ public sealed partial class CallReducer
 
     private CallState Finish(CallState state, List<CallCommand> commands)
     {
-        string? user = state.Kind == CallKind.Inbound
-            ? state.CurrentAgent ?? state.LastOfferedAgent ?? _settings.DefaultUserPhoneInner
-            : state.CallerExtension;
+        // A click-to-call belongs to whoever talks to the client now (a colleague who took it over, or who answered
+        // a callback rung on several phones); the rep who was rung first if nobody answered.
+        string? user = state.Kind switch
+        {
+            CallKind.Inbound => state.CurrentAgent ?? state.LastOfferedAgent ?? _settings.DefaultUserPhoneInner,
+            CallKind.ClickToCall => state.CurrentAgent ?? state.CallerExtension,
+            _ => state.CallerExtension,
+        };
 
         foreach (string other in state.CardsShownTo.Where(x => x != user).ToList())
         {

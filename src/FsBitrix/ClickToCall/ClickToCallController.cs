@@ -54,16 +54,17 @@ internal sealed partial class ClickToCallController(
                 ? e.IsCallback ? OriginateOutcome.NoCallbackExtension : OriginateOutcome.NoExtension(e.UserId!.Value)
                 : number is null ? OriginateOutcome.BadNumber(e.PhoneNumber) : OriginateOutcome.BadExtension(extension);
             LogNotPlaced(e.Event, callId ?? "(no CALL_ID)", why.FailedReason);
-            FinishWithoutLeg(leg, callId, DialValues.IsExtension(extension) ? extension : null, why);
+            FinishWithoutLeg(leg, callId, DialValues.IsExtension(extension) ? extension : null, e.UserId, why);
             return;
         }
 
         var plan = new OriginatePlan(leg, extension, number, _settings.ShowCrmName ? DialValues.DisplayName(crm?.Name) : null,
             callId is not null && DialValues.IsCallId(callId) ? callId : null, CallerIdForClient(e.LineNumber));
-        await OriginateAsync(plan, callId, cancellationToken).ConfigureAwait(false);
+        await OriginateAsync(plan, callId, e.UserId, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task OriginateAsync(OriginatePlan plan, string? callId, CancellationToken cancellationToken)
+    /// <param name="userId">The rep who clicked (null for a callback): the finish of a failed attempt is theirs.</param>
+    private async Task OriginateAsync(OriginatePlan plan, string? callId, int? userId, CancellationToken cancellationToken)
     {
         string command = plan.Command(options.Dial, _settings);
         tracker.ExpectOriginate(plan.LegUuid);
@@ -88,17 +89,20 @@ internal sealed partial class ClickToCallController(
         }
 
         tracker.OriginateCompleted(plan.LegUuid, failure is { } f && callId is not null
-            ? new FinishCall(plan.LegUuid, callId, plan.Extension, 0, f.StatusCode, f.FailedReason)
+            ? new FinishCall(plan.LegUuid, callId, plan.Extension, 0, f.StatusCode, f.FailedReason, userId)
             : null);
     }
 
-    /// <summary>The tracker sends the finish through the outbox: it survives a Bitrix24 outage and a restart.</summary>
-    private void FinishWithoutLeg(string leg, string? callId, string? extension, OriginateOutcome why)
+    /// <summary>
+    /// The tracker sends the finish through the outbox: it survives a Bitrix24 outage and a restart. It is the
+    /// clicking rep's (<paramref name="userId"/>) even when they have no extension, not the default user's.
+    /// </summary>
+    private void FinishWithoutLeg(string leg, string? callId, string? extension, int? userId, OriginateOutcome why)
     {
         if (callId is not null)
         {
             tracker.ExpectOriginate(leg);
-            tracker.OriginateCompleted(leg, new FinishCall(leg, callId, extension, 0, why.StatusCode, why.FailedReason));
+            tracker.OriginateCompleted(leg, new FinishCall(leg, callId, extension, 0, why.StatusCode, why.FailedReason, userId));
         }
     }
 

@@ -104,7 +104,7 @@ internal sealed class CommandDelivery(
             return new DeliveryResult.Refused("the call has no CALL_ID: its register was refused");
         }
 
-        int? userId = command.UserPhoneInner is { } ext ? users.UserIdOf(ext) : null;
+        int? userId = command.UserId ?? (command.UserPhoneInner is { } ext ? users.UserIdOf(ext) : null);
         var request = new FinishCallRequest
         {
             CallId = callId,
