@@ -249,7 +249,13 @@ internal sealed partial class CallTracker : IDisposable
         {
             try
             {
-                await _store.AppendAsync(step.CallKey, step.Commands, state, step.State.IsOver, cancellationToken).ConfigureAwait(false);
+                IReadOnlyList<CallCommand> refused = await _store.AppendAsync(step.CallKey, step.Commands, state, step.State.IsOver,
+                    cancellationToken).ConfigureAwait(false);
+                foreach (CallCommand command in refused)
+                {
+                    LogAlreadyFinished(command.BitrixCallId!, command.GetType().Name, step.CallKey);
+                }
+
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -265,6 +271,10 @@ internal sealed partial class CallTracker : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cannot write call {CallKey} to the outbox (attempt {Attempt}); retrying")]
     private partial void LogPersistFailed(Exception exception, string callKey, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Bitrix24 call {CallId} was already finished; {Command} from call {CallKey} (a leg seen late) is not sent")]
+    private partial void LogAlreadyFinished(string callId, string command, string callKey);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Count} call(s) that were live when the service stopped")]
     private partial void LogRestored(int count);

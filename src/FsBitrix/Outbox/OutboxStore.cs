@@ -21,6 +21,12 @@ internal sealed class OutboxStore : IAsyncDisposable
     /// </summary>
     public TimeSpan CardCoalescing { get; init; } = TimeSpan.FromMilliseconds(150);
 
+    /// <summary>
+    /// How long a Bitrix24 CALL_ID stays known as finished: a leg that shows up late (after its originate's job timed
+    /// out, or after an ESL gap) must not finish it a second time.
+    /// </summary>
+    public TimeSpan RememberFinishesFor { get; init; } = TimeSpan.FromDays(1);
+
     private OutboxStore(SqliteConnection db, TimeProvider time)
     {
         _db = db;
@@ -72,6 +78,7 @@ internal sealed class OutboxStore : IAsyncDisposable
             updated_at INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS recordings (id TEXT PRIMARY KEY, path TEXT NOT NULL, expires_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS finished_calls (bitrix_call_id TEXT PRIMARY KEY, call_key TEXT NOT NULL, finished_at INTEGER NOT NULL);
         """;
 
     /// <summary>A secret generated once per installation and kept in the database (e.g. the recording-link key).</summary>
@@ -97,17 +104,28 @@ internal sealed class OutboxStore : IAsyncDisposable
         await ScalarAsync("SELECT path FROM recordings WHERE id = $id AND expires_at > $now", cancellationToken,
             ("$id", id), ("$now", Now())).ConfigureAwait(false) as string;
 
-    /// <summary>Appends one reduce step's commands and the call's new state in one transaction.</summary>
-    public async Task AppendAsync(string callKey, IReadOnlyList<CallCommand> commands, string? stateJson, bool callOver,
-        CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Appends one reduce step's commands and the call's new state in one transaction. A finish, show or hide of a
+    /// portal CALL_ID that was already finished is not appended: Bitrix24 takes one finish per call.
+    /// </summary>
+    /// <returns>The commands left out that way (for the log).</returns>
+    public async Task<IReadOnlyList<CallCommand>> AppendAsync(string callKey, IReadOnlyList<CallCommand> commands, string? stateJson,
+        bool callOver, CancellationToken cancellationToken = default)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using SqliteTransaction tx = _db.BeginTransaction();
             long now = Now();
+            var refused = new List<CallCommand>();
             foreach (CallCommand command in commands)
             {
+                if (!FirstFinishOrBefore(command, now, tx))
+                {
+                    refused.Add(command);
+                    continue;
+                }
+
                 (string kind, string payload) = CommandCodec.Encode(command);
                 using SqliteCommand insert = Command("""
                     INSERT INTO outbox (call_key, kind, payload, created_at, not_before) VALUES ($key, $kind, $payload, $now, $nb)
@@ -129,11 +147,48 @@ internal sealed class OutboxStore : IAsyncDisposable
             state.Parameters.AddWithValue("$now", now);
             state.ExecuteNonQuery();
             tx.Commit();
+            return refused;
         }
         finally
         {
             _lock.Release();
         }
+    }
+
+    /// <summary>
+    /// False for a finish/show/hide of a CALL_ID finished within <see cref="RememberFinishesFor"/>; a first finish
+    /// is remembered. Recordings still go: Bitrix24 attaches them to finished calls.
+    /// </summary>
+    private bool FirstFinishOrBefore(CallCommand command, long now, SqliteTransaction tx)
+    {
+        if (command is not (FinishCall or ShowCard or HideCard) || command.BitrixCallId is not { } callId)
+        {
+            return true;
+        }
+
+        long since = now - (long)RememberFinishesFor.TotalMilliseconds;
+        using SqliteCommand known = Command("SELECT 1 FROM finished_calls WHERE bitrix_call_id = $id AND finished_at >= $since", tx);
+        known.Parameters.AddWithValue("$id", callId);
+        known.Parameters.AddWithValue("$since", since);
+        if (known.ExecuteScalar() is not null)
+        {
+            return false;
+        }
+
+        if (command is FinishCall)
+        {
+            using SqliteCommand remember = Command("""
+                DELETE FROM finished_calls WHERE finished_at < $since;
+                INSERT OR REPLACE INTO finished_calls (bitrix_call_id, call_key, finished_at) VALUES ($id, $key, $now);
+                """, tx);
+            remember.Parameters.AddWithValue("$id", callId);
+            remember.Parameters.AddWithValue("$key", command.CallKey);
+            remember.Parameters.AddWithValue("$now", now);
+            remember.Parameters.AddWithValue("$since", since);
+            remember.ExecuteNonQuery();
+        }
+
+        return true;
     }
 
     /// <summary>
