@@ -55,6 +55,7 @@ internal sealed class RestDispatcher
     public async Task HandleAsync(HttpContext http)
     {
         DateTimeOffset started = state.Time.GetUtcNow();
+        http.Items[ArrivedKey] = started;
         string method = NormalizeMethod(http.GetRouteValue("method") as string ?? string.Empty);
         if (!Authorized(http))
         {
@@ -109,13 +110,19 @@ internal sealed class RestDispatcher
             }
             catch (OperationCanceledException)
             {
-                state.RecordRequest(method, status, body["error"]?.GetValue<string>() ?? string.Empty, logged);
+                state.RecordRequest(Arrived(http), method, status, body["error"]?.GetValue<string>() ?? string.Empty, logged);
                 return;
             }
         }
 
         await WriteJsonAsync(http, method, logged, status, body).ConfigureAwait(false);
     }
+
+    // The request log says when a request arrived, so a client's latency is measured up to the portal's door.
+    private const string ArrivedKey = "sandbox.arrived";
+
+    private DateTimeOffset Arrived(HttpContext http) =>
+        http.Items.TryGetValue(ArrivedKey, out object? at) && at is DateTimeOffset arrived ? arrived : state.Time.GetUtcNow();
 
     private bool Authorized(HttpContext http) =>
         http.GetRouteValue("userId") as string == options.WebhookUserId.ToString(System.Globalization.CultureInfo.InvariantCulture)
@@ -150,7 +157,7 @@ internal sealed class RestDispatcher
 
     private async Task WriteJsonAsync(HttpContext http, string method, string logged, int status, JsonObject body)
     {
-        state.RecordRequest(method, status, body["error"]?.GetValue<string>() ?? string.Empty, logged);
+        state.RecordRequest(Arrived(http), method, status, body["error"]?.GetValue<string>() ?? string.Empty, logged);
         http.Response.StatusCode = status;
         http.Response.ContentType = JsonContentType;
         await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(body.ToJsonString()), http.RequestAborted).ConfigureAwait(false);
@@ -158,7 +165,7 @@ internal sealed class RestDispatcher
 
     private async Task WriteHtmlAsync(HttpContext http, string method, string logged, int status, string title)
     {
-        state.RecordRequest(method, status, string.Empty, logged);
+        state.RecordRequest(Arrived(http), method, status, string.Empty, logged);
         http.Response.StatusCode = status;
         http.Response.ContentType = "text/html; charset=utf-8";
         string page = $"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";

@@ -145,13 +145,13 @@ public sealed class PortalState
         }
     }
 
-    internal void RecordRequest(string method, int status, string error, string parameters)
+    internal void RecordRequest(DateTimeOffset arrivedAt, string method, int status, string error, string parameters)
     {
         requestsByMethod.AddOrUpdate(method, 1, (_, n) => n + 1);
         requestsByStatus.AddOrUpdate(status, 1, (_, n) => n + 1);
         lock (gate)
         {
-            requestLog.Enqueue(new SandboxRequest(Time.GetUtcNow(), method, status, error, parameters));
+            requestLog.Enqueue(new SandboxRequest(arrivedAt, method, status, error, parameters));
             while (requestLog.Count > RequestLogCapacity)
             {
                 requestLog.Dequeue();

@@ -68,7 +68,7 @@ public sealed record SandboxFinishedCall(
     DateTimeOffset FinishedAt,
     SandboxRecording? Recording);
 
-/// <summary>One REST request as the portal saw it (parameters as JSON).</summary>
+/// <summary>One REST request as the portal saw it (parameters as JSON); <c>At</c> is when it arrived.</summary>
 public sealed record SandboxRequest(DateTimeOffset At, string Method, int Status, string Error, string Parameters);
 
 /// <summary>What just changed in the portal; raised after the change is visible in the state.</summary>
