@@ -8,6 +8,7 @@ using FsBitrix.Bitrix24.Users;
 using FsBitrix.Configuration;
 using FsBitrix.Esl.Connection;
 using FsBitrix.Esl.Inbound;
+using FsBitrix.Queues;
 
 namespace FsBitrix.Check;
 
@@ -22,7 +23,7 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         report.Section("Configuration");
-        IReadOnlyList<string> problems = ConfigurationProblems.Find(options);
+        IReadOnlyList<string> problems = [.. ConfigurationProblems.Find(options), .. QueueConfiguration.Problems(options)];
         foreach (string problem in problems)
         {
             report.Fail(problem, "edit appsettings.json (section FsBitrix) or set the FsBitrix__... environment variable");
