@@ -17,7 +17,9 @@ public sealed class RouterRebuildTests
         foreach (ChannelEvent e in Captures.Events(file))
         {
             board.Feed(e);
-            Assert.That(CallRouter.Rebuild(board.LiveCalls).CallOfLeg, Is.EquivalentTo(board.Router.CallOfLeg), $"after {e.Kind} of {e.UniqueId}");
+            CallRouter rebuilt = CallRouter.Rebuild(board.LiveCalls);
+            Assert.That(rebuilt.CallOfLeg, Is.EquivalentTo(board.Router.CallOfLeg), $"after {e.Kind} of {e.UniqueId}");
+            Assert.That(rebuilt.CallOfBitrixCallId, Is.EquivalentTo(board.Router.CallOfBitrixCallId), $"CALL_IDs after {e.Kind} of {e.UniqueId}");
         }
     }
 

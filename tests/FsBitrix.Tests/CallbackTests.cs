@@ -1,3 +1,4 @@
+using System.Text;
 using FsBitrix.Sandbox.Events;
 using FsBitrix.Sandbox.State;
 using FsBitrix.Tests.Support;
@@ -34,6 +35,42 @@ public class CallbackTests
         Assert.That(call.Duration, Is.EqualTo(3));
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.register"), Is.EqualTo(1));
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_callback_rung_on_a_group_is_finished_once_for_whoever_answered()
+    {
+        await using ServiceHarness h = await ServiceHarness.StartAsync(o => o.ClickToCall.CallbackExtensions = ["1001", "1002"]);
+
+        await h.Portal.Events.StartCallbackAsync(new CallbackRequest("+79161234567") { CrmEntityId = 797 }, h.EventsUrl);
+        BgapiCommand originate = await h.FreeSwitch.NextBgapiAsync(ServiceHarness.Patience);
+        SandboxLiveCall registered = h.Portal.State.LiveCalls.Single();
+        IReadOnlyList<string> legs = originate.LegUuids;
+
+        // 1001 rings; 1002 answers, so 1001's leg ends, having lost the race; 1002 talks to the client.
+        string folder = h.FreeSwitch.RecordingsFolder;
+        const string s13 = "s13_click_to_call_rep_no_answer.raw";
+        List<byte[]> talk = ClickToCallScript.Frames("s12_click_to_call.raw", originate, folder, ClickToCallScript.RepIs("1002"), legs[1]);
+        int answer = talk.FindIndex(f => Encoding.UTF8.GetString(f) is var t
+            && t.Contains("Event-Name: CHANNEL_ANSWER\n", StringComparison.Ordinal) && t.Contains($"Unique-ID: {legs[1]}\n", StringComparison.Ordinal)) + 1;
+        await h.FreeSwitch.SendAsync([
+            .. ClickToCallScript.Frames(s13, originate, folder, ClickToCallScript.StillRinging, legs[0]),
+            .. talk[..answer],
+            .. ClickToCallScript.Frames(s13, originate, folder, ClickToCallScript.LostTheRace, legs[0]),
+            .. talk[answer..]]);
+        SandboxFinishedCall call = await h.Portal.WaitForFinishAsync(registered.CallId, ServiceHarness.Patience);
+        await h.SettledAsync();
+
+        Assert.That(legs, Has.Count.EqualTo(2));
+        Assert.That(answer, Is.GreaterThan(0));
+        Assert.That(originate.Command, Does.Contain($"}}[origination_uuid={legs[0]}]user/1001,[origination_uuid={legs[1]}]user/1002 &bridge("));
+        Assert.That(originate.Command, Does.Contain("bitrix_call_id=" + registered.CallId), "every leg carries the CALL_ID");
+        Assert.That(call.StatusCode, Is.EqualTo("200"));
+        Assert.That(call.Duration, Is.EqualTo(3));
+        Assert.That(call.UserId, Is.EqualTo(3), "Boris (1002) answered");
+        Assert.That(h.Portal.State.RequestCount("telephony.externalcall.register"), Is.EqualTo(1));
+        Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
+        Assert.That(h.Portal.State.LiveCalls, Is.Empty);
     }
 
     [Test]

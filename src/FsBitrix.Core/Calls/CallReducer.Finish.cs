@@ -58,7 +58,7 @@ public sealed partial class CallReducer
         }
 
         LegState own = state.Legs[0];
-        bool talked = state.Legs.Exists(l => l.Uuid != own.Uuid && l.Answered);
+        bool talked = Talked(state, own);
         (string status, string reason) = talked ? (BitrixStatusCodes.Success, string.Empty) : Unanswered(state, own);
 
         int duration = talked ? TalkSeconds(state) : 0;
@@ -78,6 +78,11 @@ public sealed partial class CallReducer
 
         return state with { Finished = true, CardsShownTo = [] };
     }
+
+    // A click-to-call rung on several phones has several reps' legs: only the client answering makes it a talk.
+    private static bool Talked(CallState state, LegState own) => state.Kind == CallKind.ClickToCall
+        ? state.Legs.Exists(l => l.Role != LegRole.Agent && l.Answered)
+        : state.Legs.Exists(l => l.Uuid != own.Uuid && l.Answered);
 
     // The client's side of the call: the inbound caller's leg, else the legs dialled to the client (the rep's
     // leg of a click-to-call also counts the client's ringing). An internal call has no client: its callee's leg.
@@ -100,7 +105,7 @@ public sealed partial class CallReducer
             return (BitrixStatusCodes.Missed, Reason(own));
         }
 
-        if (state.Kind == CallKind.ClickToCall && !own.Answered)
+        if (state.Kind == CallKind.ClickToCall && !state.Legs.Exists(l => l.Role == LegRole.Agent && l.Answered))
         {
             return (Status(own), FailedReasons.RepDidNotAnswer(Reason(own)));
         }

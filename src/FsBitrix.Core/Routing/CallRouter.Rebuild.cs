@@ -12,15 +12,20 @@ public sealed partial record CallRouter
     {
         ArgumentNullException.ThrowIfNull(calls);
         ImmutableDictionary<string, string>.Builder map = Empty.CallOfLeg.ToBuilder();
+        ImmutableDictionary<string, string>.Builder callIds = Empty.CallOfBitrixCallId.ToBuilder();
         foreach (CallState call in calls)
         {
             foreach (LegState leg in call.Legs.Where(l => !l.Ended))
             {
                 map[leg.Uuid] = call.CallKey;
+                if (call.Kind == CallKind.ClickToCall && call.BitrixCallId is { } callId)
+                {
+                    callIds[callId] = call.CallKey;
+                }
             }
         }
 
-        return new CallRouter(map.ToImmutable());
+        return new CallRouter(map.ToImmutable()) { CallOfBitrixCallId = callIds.ToImmutable() };
     }
 
     /// <summary>After a gap: forgets every leg FreeSWITCH no longer has (their hangups will never come).</summary>
@@ -28,7 +33,13 @@ public sealed partial record CallRouter
     {
         ArgumentNullException.ThrowIfNull(liveChannelUuids);
         string[] gone = CallOfLeg.Keys.Where(uuid => !liveChannelUuids.Contains(uuid)).ToArray();
-        return gone.Length == 0 ? this : new CallRouter(CallOfLeg.RemoveRange(gone));
+        if (gone.Length == 0)
+        {
+            return this;
+        }
+
+        CallRouter next = this with { CallOfLeg = CallOfLeg.RemoveRange(gone) };
+        return next.WithoutCallIdsOf(CallOfBitrixCallId.Values.Where(k => !next.CallOfLeg.ContainsValue(k)).ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>Forgets every leg of a call ended without their hangups (an expired idle call).</summary>
@@ -36,6 +47,7 @@ public sealed partial record CallRouter
     {
         ArgumentNullException.ThrowIfNull(callKey);
         string[] legs = CallOfLeg.Where(kv => kv.Value == callKey).Select(kv => kv.Key).ToArray();
-        return legs.Length == 0 ? this : new CallRouter(CallOfLeg.RemoveRange(legs));
+        CallRouter next = legs.Length == 0 ? this : this with { CallOfLeg = CallOfLeg.RemoveRange(legs) };
+        return next.WithoutCallIdsOf([callKey]);
     }
 }

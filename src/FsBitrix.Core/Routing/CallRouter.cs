@@ -9,10 +9,17 @@ namespace FsBitrix.Core.Routing;
 /// <c>Other-Leg-Unique-ID</c>, both present from CHANNEL_CREATE) joins that leg's call, so an att_xfer consult leg
 /// dialled by an agent's leg lands in the customer's call. Channel-Call-UUID is not used: after a transfer it
 /// names the wrong leg. A leg is forgotten at its CHANNEL_HANGUP_COMPLETE, so the map holds live legs only.
+/// Legs of one originate to several phones at once (a callback ringing a group) are siblings: none dialled the
+/// other, but each carries the portal's CALL_ID (<c>bitrix_call_id</c>), so a leg with the CALL_ID of a call in
+/// progress joins that call, which then has one finish.
 /// </summary>
 public sealed partial record CallRouter(ImmutableDictionary<string, string> CallOfLeg)
 {
     public static CallRouter Empty { get; } = new(ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal));
+
+    /// <summary>The portal's CALL_ID → the call carrying it, while that call has a leg up.</summary>
+    public ImmutableDictionary<string, string> CallOfBitrixCallId { get; init; } =
+        ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
 
     public int LiveLegs => CallOfLeg.Count;
 
@@ -34,7 +41,7 @@ public sealed partial record CallRouter(ImmutableDictionary<string, string> Call
         bool hangupComplete = e.Kind == ChannelEventKind.HangupComplete;
         if (CallOfLeg.TryGetValue(uuid, out string? known))
         {
-            return (hangupComplete ? new CallRouter(CallOfLeg.Remove(uuid)) : this, known);
+            return (hangupComplete ? WithoutLeg(uuid, known) : this, known);
         }
 
         string? key = Linked(e);
@@ -46,10 +53,32 @@ public sealed partial record CallRouter(ImmutableDictionary<string, string> Call
             return (this, null);
         }
 
-        return (hangupComplete ? this : new CallRouter(CallOfLeg.Add(uuid, key)), key);
+        if (hangupComplete)
+        {
+            return (this, key);
+        }
+
+        CallRouter next = this with { CallOfLeg = CallOfLeg.Add(uuid, key) };
+        return (starts && e.BitrixCallId is { } callId
+            ? next with { CallOfBitrixCallId = CallOfBitrixCallId.SetItem(callId, key) }
+            : next, key);
     }
 
     private string? Linked(ChannelEvent e) =>
         (e.Originator is { } o ? CallOfLeg.GetValueOrDefault(o) : null)
-        ?? (e.OtherLegUniqueId is { } other ? CallOfLeg.GetValueOrDefault(other) : null);
+        ?? (e.OtherLegUniqueId is { } other ? CallOfLeg.GetValueOrDefault(other) : null)
+        ?? (e.BitrixCallId is { } callId ? CallOfBitrixCallId.GetValueOrDefault(callId) : null);
+
+    // The CALL_ID stays joinable while its call has a leg up; a leg seen after that starts a call of its own.
+    private CallRouter WithoutLeg(string uuid, string callKey)
+    {
+        CallRouter next = this with { CallOfLeg = CallOfLeg.Remove(uuid) };
+        return CallOfBitrixCallId.IsEmpty || next.CallOfLeg.ContainsValue(callKey) ? next : next.WithoutCallIdsOf([callKey]);
+    }
+
+    private CallRouter WithoutCallIdsOf(IReadOnlyCollection<string> callKeys)
+    {
+        string[] ids = CallOfBitrixCallId.Where(kv => callKeys.Contains(kv.Value)).Select(kv => kv.Key).ToArray();
+        return ids.Length == 0 ? this : this with { CallOfBitrixCallId = CallOfBitrixCallId.RemoveRange(ids) };
+    }
 }

@@ -16,14 +16,15 @@ internal abstract record CallInput
     /// <summary>Periodic check for calls that have been silent too long.</summary>
     public sealed record ExpiryTick(DateTimeOffset Now) : CallInput;
 
-    /// <summary>An originate with this <c>origination_uuid</c> is about to be sent: watch for its leg.</summary>
-    public sealed record OriginateExpected(string OriginationUuid) : CallInput;
+    /// <summary>An originate with these <c>origination_uuid</c>s is about to be sent: watch for its legs.</summary>
+    public sealed record OriginateExpected(IReadOnlyList<string> OriginationUuids) : CallInput;
 
     /// <summary>
-    /// The originate's job is over. When it failed and its leg was never seen, no channel event will ever finish
-    /// the Bitrix24 call, so <see cref="FinishIfNoLeg"/> is sent instead.
+    /// The originate's job is over. When it failed and none of its legs was ever seen, no channel event will ever
+    /// finish the Bitrix24 call, so <see cref="FinishIfNoLeg"/> is sent instead (keyed by the first leg).
     /// </summary>
-    public sealed record OriginateCompleted(string OriginationUuid, FsBitrix.Core.Calls.FinishCall? FinishIfNoLeg) : CallInput;
+    public sealed record OriginateCompleted(IReadOnlyList<string> OriginationUuids, FsBitrix.Core.Calls.FinishCall? FinishIfNoLeg)
+        : CallInput;
 }
 
 /// <summary>What one call's fold receives.</summary>

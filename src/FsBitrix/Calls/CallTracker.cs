@@ -112,15 +112,19 @@ internal sealed partial class CallTracker : IDisposable
 
     public void ExpireIdle(DateTimeOffset now) => _markers.OnNext(new CallInput.ExpiryTick(now));
 
-    /// <summary>Call before sending an originate whose leg will carry <paramref name="originationUuid"/>.</summary>
-    public void ExpectOriginate(string originationUuid) => _markers.OnNext(new CallInput.OriginateExpected(originationUuid));
+    /// <summary>
+    /// Call before sending an originate whose legs will carry these <c>origination_uuid</c>s (several when it rings
+    /// several phones at once; the first keys the finish sent if none is ever seen).
+    /// </summary>
+    public void ExpectOriginate(params IReadOnlyList<string> originationUuids) =>
+        _markers.OnNext(new CallInput.OriginateExpected(originationUuids));
 
     /// <summary>
     /// Call when the originate's BACKGROUND_JOB came back. Every event FreeSWITCH sent before the job result has been
-    /// routed by then (one connection, one dispatcher), so "leg never seen" is certain, and so is the single finish.
+    /// routed by then (one connection, one dispatcher), so "no leg seen" is certain, and so is the single finish.
     /// </summary>
-    public void OriginateCompleted(string originationUuid, FinishCall? finishIfNoLeg) =>
-        _markers.OnNext(new CallInput.OriginateCompleted(originationUuid, finishIfNoLeg));
+    public void OriginateCompleted(IReadOnlyList<string> originationUuids, FinishCall? finishIfNoLeg) =>
+        _markers.OnNext(new CallInput.OriginateCompleted(originationUuids, finishIfNoLeg));
 
     public void Dispose()
     {
@@ -149,13 +153,22 @@ internal sealed partial class CallTracker : IDisposable
                 _router = router;
                 return key is null ? [] : [(key, new CallAction.Apply(e))];
             case CallInput.OriginateExpected expected:
-                _expectedOriginates[expected.OriginationUuid] = false;
+                foreach (string expectedLeg in expected.OriginationUuids)
+                {
+                    _expectedOriginates[expectedLeg] = false;
+                }
+
                 return [];
             case CallInput.OriginateCompleted done:
-                bool seen = _expectedOriginates.Remove(done.OriginationUuid, out bool s) && s;
+                bool seen = false;
+                foreach (string doneLeg in done.OriginationUuids)
+                {
+                    seen |= _expectedOriginates.Remove(doneLeg, out bool s) && s;
+                }
+
                 return seen || done.FinishIfNoLeg is null
                     ? []
-                    : [(done.OriginationUuid, new CallAction.FinishUnseen(done.FinishIfNoLeg))];
+                    : [(done.OriginationUuids[0], new CallAction.FinishUnseen(done.FinishIfNoLeg))];
             case CallInput.ResyncStarted:
                 _seenSinceResync = new HashSet<string>(StringComparer.Ordinal);
                 return [];

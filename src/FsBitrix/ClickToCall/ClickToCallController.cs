@@ -45,20 +45,25 @@ internal sealed partial class ClickToCallController(
         CrmEntityMatch? crm = number is not null && (_settings.ShowCrmName || e.IsCallback)
             ? await CrmLookupAsync(number, cancellationToken).ConfigureAwait(false)
             : null;
-        string? extension = e.IsCallback ? CallbackExtension(crm) : await RepExtensionAsync(e.UserId!.Value, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> extensions = e.IsCallback
+            ? CallbackExtensions(crm)
+            : await RepExtensionAsync(e.UserId!.Value, cancellationToken).ConfigureAwait(false) is { } own ? [own] : [];
+        string? extension = extensions.Count > 0 ? extensions[0] : null;
         string? callId = e.IsCallback ? await RegisterCallbackAsync(e, leg, number, extension, cancellationToken).ConfigureAwait(false) : e.CallId;
 
-        if (extension is null || !DialValues.IsExtension(extension) || number is null)
+        string? bad = extensions.FirstOrDefault(x => !DialValues.IsExtension(x));
+        if (extension is null || bad is not null || number is null)
         {
             OriginateOutcome why = extension is null
                 ? e.IsCallback ? OriginateOutcome.NoCallbackExtension : OriginateOutcome.NoExtension(e.UserId!.Value)
-                : number is null ? OriginateOutcome.BadNumber(e.PhoneNumber) : OriginateOutcome.BadExtension(extension);
+                : bad is not null ? OriginateOutcome.BadExtension(bad) : OriginateOutcome.BadNumber(e.PhoneNumber);
             LogNotPlaced(e.Event, callId ?? "(no CALL_ID)", why.FailedReason);
             FinishWithoutLeg(leg, callId, DialValues.IsExtension(extension) ? extension : null, e.UserId, why);
             return;
         }
 
-        var plan = new OriginatePlan(leg, extension, number, _settings.ShowCrmName ? DialValues.DisplayName(crm?.Name) : null,
+        List<RingLeg> legs = [.. extensions.Select((x, i) => new RingLeg(i == 0 ? leg : Guid.NewGuid().ToString(), x))];
+        var plan = new OriginatePlan(legs, number, _settings.ShowCrmName ? DialValues.DisplayName(crm?.Name) : null,
             callId is not null && DialValues.IsCallId(callId) ? callId : null, CallerIdForClient(e.LineNumber));
         await OriginateAsync(plan, callId, e.UserId, cancellationToken).ConfigureAwait(false);
     }
@@ -67,7 +72,7 @@ internal sealed partial class ClickToCallController(
     private async Task OriginateAsync(OriginatePlan plan, string? callId, int? userId, CancellationToken cancellationToken)
     {
         string command = plan.Command(options.Dial, _settings);
-        tracker.ExpectOriginate(plan.LegUuid);
+        tracker.ExpectOriginate(plan.LegUuids);
         OriginateOutcome? failure;
         try
         {
@@ -88,7 +93,7 @@ internal sealed partial class ClickToCallController(
             LogOriginateFailed(callId ?? "(untracked)", why.FailedReason);
         }
 
-        tracker.OriginateCompleted(plan.LegUuid, failure is { } f && callId is not null
+        tracker.OriginateCompleted(plan.LegUuids, failure is { } f && callId is not null
             ? new FinishCall(plan.LegUuid, callId, plan.Extension, 0, f.StatusCode, f.FailedReason, userId)
             : null);
     }
@@ -102,7 +107,7 @@ internal sealed partial class ClickToCallController(
         if (callId is not null)
         {
             tracker.ExpectOriginate(leg);
-            tracker.OriginateCompleted(leg, new FinishCall(leg, callId, extension, 0, why.StatusCode, why.FailedReason, userId));
+            tracker.OriginateCompleted([leg], new FinishCall(leg, callId, extension, 0, why.StatusCode, why.FailedReason, userId));
         }
     }
 
@@ -157,6 +162,13 @@ internal sealed partial class ClickToCallController(
 
         await directory.RefreshAsync(cancellationToken).ConfigureAwait(false);
         return directory.TryGetExtension(userId, out ext) ? ext : null;
+    }
+
+    /// <summary>The configured ring-all group when there is one (all rung at once), else the one callback extension.</summary>
+    private List<string> CallbackExtensions(CrmEntityMatch? crm)
+    {
+        List<string> group = [.. _settings.CallbackExtensions.Select(x => x.Trim()).Where(x => x.Length > 0).Distinct(StringComparer.Ordinal)];
+        return group.Count > 0 ? group : CallbackExtension(crm) is { } one ? [one] : [];
     }
 
     private string? CallbackExtension(CrmEntityMatch? crm)

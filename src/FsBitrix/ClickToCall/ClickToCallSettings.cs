@@ -27,6 +27,12 @@ internal sealed class ClickToCallSettings
     /// </summary>
     public string? CallbackExtension { get; set; }
 
+    /// <summary>
+    /// Extensions rung all at once for a callback; the first to answer talks to the client and gets the call in
+    /// Bitrix24. When set, it wins over <see cref="CallbackExtension"/>.
+    /// </summary>
+    public List<string> CallbackExtensions { get; set; } = [];
+
     /// <summary>Larger event bodies are refused with 413; a real event is under 2 KiB.</summary>
     public int MaxEventBytes { get; set; } = 64 * 1024;
 

@@ -8,27 +8,41 @@ namespace FsBitrix.ClickToCall;
 /// One click-to-call (or callback) attempt: ring the rep's phone showing the client's number and CRM name, and
 /// when the rep answers, bridge to the client. Every value is checked by <see cref="DialValues"/> before it gets
 /// here. The Bitrix24 CALL_ID rides on the rep's leg as <c>bitrix_call_id</c>, which is how the call tracker
-/// finishes that call instead of registering a new one.
+/// finishes that call instead of registering a new one. A callback may ring several phones at once: each leg gets
+/// its own <c>origination_uuid</c> and the same CALL_ID, and whoever answers first is bridged to the client.
 /// </summary>
-/// <param name="LegUuid">The rep's leg's <c>origination_uuid</c>, chosen by us so the leg is known before it exists.</param>
+/// <param name="Legs">The phones rung first, each with the <c>origination_uuid</c> chosen by us so the leg is known before it exists.</param>
 /// <param name="BitrixCallId">Null only for a callback whose registration failed: then the call is not tracked.</param>
 internal sealed record OriginatePlan(
-    string LegUuid,
-    string Extension,
+    IReadOnlyList<RingLeg> Legs,
     string ClientNumber,
     string? ClientName,
     string? BitrixCallId,
     string? CallerIdForClient)
 {
+    public OriginatePlan(string legUuid, string extension, string clientNumber, string? clientName, string? bitrixCallId, string? callerIdForClient)
+        : this([new RingLeg(legUuid, extension)], clientNumber, clientName, bitrixCallId, callerIdForClient)
+    {
+    }
+
+    /// <summary>The first leg's UUID: what the tracker keys the attempt by.</summary>
+    public string LegUuid => Legs[0].Uuid;
+
+    public string Extension => Legs[0].Extension;
+
+    public IReadOnlyList<string> LegUuids => [.. Legs.Select(l => l.Uuid)];
+
     /// <summary>The <c>originate</c> arguments, as sent after <c>bgapi</c>.</summary>
     public string Command(DialSettings dial, ClickToCallSettings settings)
     {
-        var rep = new List<string>
+        var rep = new List<string>();
+        if (Legs.Count == 1)
         {
-            "origination_uuid=" + LegUuid,
-            "origination_caller_id_number=" + ClientNumber,
-            "origination_caller_id_name=" + (ClientName ?? ClientNumber),
-        };
+            rep.Add("origination_uuid=" + LegUuid);
+        }
+
+        rep.Add("origination_caller_id_number=" + ClientNumber);
+        rep.Add("origination_caller_id_name=" + (ClientName ?? ClientNumber));
         if (BitrixCallId is not null)
         {
             rep.Add($"{ChannelEventFactory.BitrixCallIdVariable}={BitrixCallId}");
@@ -45,13 +59,22 @@ internal sealed record OriginatePlan(
 
         client.Add("originate_timeout=" + settings.ClientRingSeconds.ToString(CultureInfo.InvariantCulture));
 
-        string repEndpoint = dial.Extension.Replace("{extension}", Extension, StringComparison.Ordinal);
+        // Ring-all: a comma between endpoints rings them together; per-leg [] variables give each leg its own UUID.
+        string repEndpoints = Legs.Count == 1
+            ? Endpoint(dial, Extension)
+            : string.Join(',', Legs.Select(l => $"[origination_uuid={l.Uuid}]{Endpoint(dial, l.Extension)}"));
         string clientEndpoint = dial.External.Replace("{number}", ClientNumber, StringComparison.Ordinal);
-        string command = $"originate {{{string.Join(',', rep)}}}{repEndpoint} &bridge({{{string.Join(',', client)}}}{clientEndpoint})";
+        string command = $"originate {{{string.Join(',', rep)}}}{repEndpoints} &bridge({{{string.Join(',', client)}}}{clientEndpoint})";
 
         // The templates come from the admin, the values were checked; a line break here would end the ESL command.
         return command.AsSpan().IndexOfAny('\r', '\n') < 0
             ? command
             : throw new InvalidOperationException("FsBitrix:Dial templates must not contain line breaks");
     }
+
+    private static string Endpoint(DialSettings dial, string extension) =>
+        dial.Extension.Replace("{extension}", extension, StringComparison.Ordinal);
 }
+
+/// <summary>One phone an originate rings first, and the UUID its leg will have.</summary>
+internal sealed record RingLeg(string Uuid, string Extension);

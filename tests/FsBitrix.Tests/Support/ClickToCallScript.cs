@@ -13,14 +13,16 @@ internal static partial class ClickToCallScript
     /// <summary>The PSTN (client) leg of s12.</summary>
     public const string S12ClientLeg = "34d455a6-67cf-47fc-b06e-74592229ba38";
 
-    public static List<byte[]> Frames(string capture, BgapiCommand originate, string recordingsFolder, Func<string, string?>? edit = null)
+    /// <param name="leg">The service's leg UUID the capture's rep leg becomes (default: the originate's first).</param>
+    public static List<byte[]> Frames(string capture, BgapiCommand originate, string recordingsFolder, Func<string, string?>? edit = null,
+        string? leg = null)
     {
         byte[] raw = Fixtures.Bytes("scenarios/" + capture);
         string text = Encoding.UTF8.GetString(raw);
-        string leg = Header(text, "variable_origination_uuid");
+        string capturedLeg = Header(text, "variable_origination_uuid");
         string job = BackgroundJobUuid().Match(text).Groups[1].Value;
         string callId = Header(text, "variable_bitrix_call_id");
-        var keep = new Dictionary<string, string> { [leg] = originate.OriginationUuid!, [job] = originate.JobUuid };
+        var keep = new Dictionary<string, string> { [capturedLeg] = leg ?? originate.LegUuids[0], [job] = originate.JobUuid };
         string ours = originate.BitrixCallId!;
         (List<byte[]> frames, _) = CaptureFreeSwitch.Prepare(raw, recordingsFolder, keep,
             body => edit is null ? body.Replace(callId, ours, StringComparison.Ordinal) : edit(body)?.Replace(callId, ours, StringComparison.Ordinal));
@@ -51,6 +53,20 @@ internal static partial class ClickToCallScript
         return failed.Replace("variable_billsec: 3\n",
             "variable_billsec: 0\n" + (sipStatus is null ? string.Empty : $"variable_sip_term_status: {sipStatus}\n"), StringComparison.Ordinal);
     };
+
+    /// <summary>The rep's leg rings another extension (the capture's is 1001).</summary>
+    public static Func<string, string?> RepIs(string extension) =>
+        body => body.Replace("Caller-Destination-Number: 1001\n", $"Caller-Destination-Number: {extension}\n", StringComparison.Ordinal);
+
+    /// <summary>s13's rep leg up to its ringing, without its end or its job (a ring-all leg still ringing).</summary>
+    public static string? StillRinging(string body) =>
+        EventName(body) is "CHANNEL_HANGUP" or "CHANNEL_HANGUP_COMPLETE" or "CHANNEL_DESTROY" or "BACKGROUND_JOB" or "API" ? null : body;
+
+    /// <summary>s13's rep leg's end only, as a ring-all leg that lost to a colleague who answered.</summary>
+    public static string? LostTheRace(string body) =>
+        EventName(body) is "CHANNEL_HANGUP" or "CHANNEL_HANGUP_COMPLETE" ? body.Replace("NO_ANSWER", "LOSE_RACE", StringComparison.Ordinal) : null;
+
+    private static string EventName(string body) => body[..body.IndexOf('\n', StringComparison.Ordinal)]["Event-Name: ".Length..];
 
     /// <summary>A BACKGROUND_JOB as FreeSWITCH sends it when an originate returns.</summary>
     public static byte[] BackgroundJob(string jobUuid, string output)

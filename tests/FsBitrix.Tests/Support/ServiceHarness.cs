@@ -1,6 +1,8 @@
+using FsBitrix.Calls;
 using FsBitrix.Configuration;
 using FsBitrix.Esl.Inbound;
 using FsBitrix.Hosting;
+using FsBitrix.Outbox;
 using FsBitrix.Sandbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -77,6 +79,33 @@ internal sealed class ServiceHarness : IAsyncDisposable
             string address = Service!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var options = Service.Services.GetRequiredService<FsBitrixOptions>();
             return new Uri(new Uri(address.TrimEnd('/') + "/"), options.Bitrix.EventsPath.TrimStart('/'));
+        }
+    }
+
+    /// <summary>
+    /// Waits until the service follows no call and its outbox has nothing left to send: then every finish it will
+    /// ever send for what was played has reached the portal, and counting them is exact.
+    /// </summary>
+    public async Task SettledAsync()
+    {
+        CallTracker tracker = Service!.Services.GetRequiredService<CallTracker>();
+        OutboxStore store = Service.Services.GetRequiredService<OutboxStore>();
+        OutboxDispatcher dispatcher = Service.Services.GetRequiredService<OutboxDispatcher>();
+        using var changed = new SemaphoreSlim(0);
+        void Delivered(OutboxEntry entry, DeliveryResult result) => changed.Release();
+        using IDisposable steps = tracker.Steps.Subscribe(_ => changed.Release());
+        dispatcher.CommandDelivered += Delivered;
+        try
+        {
+            using var patience = new CancellationTokenSource(Patience);
+            while (tracker.ActiveCalls > 0 || await store.PendingCountAsync() > 0)
+            {
+                await changed.WaitAsync(patience.Token);
+            }
+        }
+        finally
+        {
+            dispatcher.CommandDelivered -= Delivered;
         }
     }
 
