@@ -8,10 +8,10 @@ public sealed class DialplanXmlTests
     /// <summary>The default of <c>FsBitrix:Esl:OutboundListen</c>.</summary>
     private const string OutboundListen = "127.0.0.1:8084";
 
-    private static readonly string Dialplan = Path.Combine(RepositoryRoot(), "dialplan");
+    private static readonly string Dialplan = Path.Combine(FsBitrix.Testing.SharedFixtures.RepositoryRoot, "dialplan");
 
     private static IEnumerable<string> XmlFiles() =>
-        Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "dialplan"), "*.xml", SearchOption.AllDirectories).Order();
+        Directory.EnumerateFiles(Path.Combine(FsBitrix.Testing.SharedFixtures.RepositoryRoot, "dialplan"), "*.xml", SearchOption.AllDirectories).Order();
 
     [TestCaseSource(nameof(XmlFiles))]
     public void Every_file_is_well_formed_xml(string path)
@@ -69,18 +69,5 @@ public sealed class DialplanXmlTests
         using var reader = XmlReader.Create(path, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
         doc.Load(reader);
         return doc;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FsBitrix.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("FsBitrix.sln not found above the test directory.");
     }
 }
