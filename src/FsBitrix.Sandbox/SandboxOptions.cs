@@ -40,4 +40,13 @@ public sealed class SandboxOptions
     /// the page's numbers into an explanation. Read on every click, so it may be set after the portal started.
     /// </summary>
     public Uri? EventHandlerUrl { get; set; }
+
+    /// <summary>The local application's <c>client_id</c> ("application code"), shaped like Bitrix24's.</summary>
+    public string ClientId { get; set; } = $"local.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(7))}.{RandomNumberGenerator.GetInt32(10_000_000, 99_999_999)}";
+
+    /// <summary>The local application's <c>client_secret</c> ("application key").</summary>
+    public string ClientSecret { get; set; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>How long an OAuth access token lives; Bitrix24's is one hour, tests shorten it.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 }

@@ -1,5 +1,6 @@
 using FsBitrix.Sandbox.Events;
 using FsBitrix.Sandbox.Faults;
+using FsBitrix.Sandbox.OAuth;
 using FsBitrix.Sandbox.Rest;
 using FsBitrix.Sandbox.Rest.Methods;
 using FsBitrix.Sandbox.Seed;
@@ -23,8 +24,9 @@ public sealed class SandboxPortal : IAsyncDisposable
     private readonly PortalBucket bucket;
     private readonly HttpClient outbound;
 
-    private SandboxPortal(WebApplication app, SandboxOptions options, PortalState state, PortalBucket bucket, SandboxFaults faults, SandboxEvents events, HttpClient outbound)
+    private SandboxPortal(WebApplication app, SandboxOptions options, PortalState state, PortalBucket bucket, SandboxFaults faults, SandboxEvents events, SandboxApp localApp, HttpClient outbound)
     {
+        App = localApp;
         this.app = app;
         this.bucket = bucket;
         this.outbound = outbound;
@@ -41,6 +43,9 @@ public sealed class SandboxPortal : IAsyncDisposable
     public SandboxFaults Faults { get; }
 
     public SandboxEvents Events { get; }
+
+    /// <summary>The server-side local application (OAuth) installed on this portal.</summary>
+    public SandboxApp App { get; }
 
     /// <summary>E.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseUrl { get; private set; } = null!;
@@ -77,6 +82,11 @@ public sealed class SandboxPortal : IAsyncDisposable
         SandboxPortal? portal = null;
         Uri BaseUrl() => portal!.BaseUrl;
         var register = new RegisterMethod(state, options);
+        var tokens = new OAuthTokens(options.TimeProvider, options);
+        var identity = new AppIdentity(BaseUrl, options);
+        var bindings = new EventBindings();
+        var offline = new OfflineQueue();
+        var lines = new ExternalLines();
         var attach = new AttachRecordMethod(state, BaseUrl, outbound);
         RestDispatcher? dispatcher = null;
         IRestMethod[] methods =
@@ -89,14 +99,25 @@ public sealed class SandboxPortal : IAsyncDisposable
             new SearchCrmEntitiesMethod(state),
             new UserGetMethod(state),
             new BatchMethod(() => dispatcher!, state, options),
+            new EventBindMethod(bindings),
+            new EventUnbindMethod(bindings),
+            new EventGetMethod(bindings),
+            new EventOfflineGetMethod(offline, options),
+            new ExternalLineMethod(lines, "add"),
+            new ExternalLineMethod(lines, "get"),
+            new ExternalLineMethod(lines, "update"),
+            new ExternalLineMethod(lines, "delete"),
         ];
-        dispatcher = new RestDispatcher(methods, state, options, faults, bucket);
+        dispatcher = new RestDispatcher(methods, state, options, faults, bucket, tokens);
+        var localApp = new SandboxApp(tokens, identity, new AppEventSender(register, tokens, identity, bindings, offline, outbound), bindings, offline, lines);
         var events = new SandboxEvents(register, options, state, outbound);
         app.MapBitrixRest(dispatcher, attach);
+        app.MapMethods("/rest/{method}", ["GET", "POST"], dispatcher.HandleAppAsync);
+        app.MapOAuthToken(tokens, identity);
         app.MapSandboxState(state);
         app.MapSandboxWeb(state, options, events, app.Lifetime.ApplicationStopping);
 
-        portal = new SandboxPortal(app, options, state, bucket, faults, events, outbound);
+        portal = new SandboxPortal(app, options, state, bucket, faults, events, localApp, outbound);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         portal.BaseUrl = new Uri(address.TrimEnd('/') + "/");

@@ -53,15 +53,19 @@ public sealed class SandboxFaults
         }
     }
 
-    /// <summary>Takes the first armed fault of the wanted sort for this method, using up one of its count.</summary>
-    internal SandboxFault? Take(string method, bool latency)
+    /// <summary>
+    /// Takes the first armed fault of the wanted sort for this method, using up one of its count.
+    /// WRONG_AUTH_TYPE is what a webhook gets where only an application may call, so app-token calls pass it by.
+    /// </summary>
+    internal SandboxFault? Take(string method, bool latency, bool appCaller = false)
     {
         lock (gate)
         {
             for (int i = 0; i < armed.Count; i++)
             {
                 Armed a = armed[i];
-                if ((a.Fault.Kind == SandboxFaultKind.Latency) != latency || (a.Methods is not null && !a.Methods.Contains(method)))
+                if ((a.Fault.Kind == SandboxFaultKind.Latency) != latency || (a.Methods is not null && !a.Methods.Contains(method))
+                    || (appCaller && a.Fault.Kind == SandboxFaultKind.WrongAuthType))
                 {
                     continue;
                 }

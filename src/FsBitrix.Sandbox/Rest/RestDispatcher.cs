@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FsBitrix.Sandbox.Faults;
+using FsBitrix.Sandbox.OAuth;
 using FsBitrix.Sandbox.State;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,8 +10,9 @@ using Microsoft.AspNetCore.Routing;
 namespace FsBitrix.Sandbox.Rest;
 
 /// <summary>
-/// <c>/rest/{user}/{code}/{method}</c>: webhook check, fault switches, the leaky bucket, then the method.
-/// The order mirrors the portal: a wrong code never reaches the limiter, a refused request never runs.
+/// <c>/rest/{user}/{code}/{method}</c> (webhook) and <c>/rest/{method}?auth=…</c> (local application): auth check,
+/// fault switches, the leaky bucket, then the method. The order mirrors the portal: a wrong code or token never
+/// reaches the limiter, a refused request never runs.
 /// </summary>
 internal sealed class RestDispatcher
 {
@@ -21,9 +23,14 @@ internal sealed class RestDispatcher
     private readonly SandboxOptions options;
     private readonly SandboxFaults faults;
     private readonly PortalBucket bucket;
+    private readonly OAuthTokens tokens;
 
-    public RestDispatcher(IEnumerable<IRestMethod> methods, PortalState state, SandboxOptions options, SandboxFaults faults, PortalBucket bucket)
+    // Batch commands run inside their batch request and inherit its auth, as on the portal.
+    private readonly AsyncLocal<RestCaller?> caller = new();
+
+    public RestDispatcher(IEnumerable<IRestMethod> methods, PortalState state, SandboxOptions options, SandboxFaults faults, PortalBucket bucket, OAuthTokens tokens)
     {
+        this.tokens = tokens;
         this.methods = methods.ToDictionary(m => m.Name, StringComparer.Ordinal);
         this.state = state;
         this.options = options;
@@ -34,7 +41,7 @@ internal sealed class RestDispatcher
     /// <summary>Runs a method by name without HTTP, auth or limits: what <c>batch</c> does for its commands.</summary>
     public MethodResult Execute(string method, RestParams parameters) =>
         methods.TryGetValue(NormalizeMethod(method), out IRestMethod? m)
-            ? m.Invoke(parameters)
+            ? m is ICallerAwareMethod aware ? aware.Invoke(parameters, caller.Value ?? RestCaller.Webhook(options.WebhookUserId)) : m.Invoke(parameters)
             : throw new RestError(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
 
     /// <summary>Method names are case-insensitive and may end in <c>.json</c> (CRestServer lower-cases them).</summary>
@@ -63,19 +70,64 @@ internal sealed class RestDispatcher
             return;
         }
 
-        RestParams parameters;
+        if (await TryReadParamsAsync(http, method).ConfigureAwait(false) is { } parameters)
+        {
+            await RunAsync(http, method, parameters, RestCaller.Webhook(options.WebhookUserId), started).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// <c>/rest/{method}</c> with an OAuth access token in <c>auth</c> (query, form or JSON body), <c>access_token</c>,
+    /// or <c>Authorization: Bearer</c> (the header wins, as in the portal's <c>getAuthKey</c>).
+    /// </summary>
+    public async Task HandleAppAsync(HttpContext http)
+    {
+        DateTimeOffset started = state.Time.GetUtcNow();
+        http.Items[ArrivedKey] = started;
+        string method = NormalizeMethod(http.GetRouteValue("method") as string ?? string.Empty);
+        if (await TryReadParamsAsync(http, method).ConfigureAwait(false) is not { } parameters)
+        {
+            return;
+        }
+
+        string header = http.Request.Headers.Authorization.ToString();
+        string token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : parameters.String("auth") ?? parameters.String("access_token") ?? string.Empty;
+        parameters.Root.Remove("auth");
+        parameters.Root.Remove("access_token");
+        AccessCheck check = token.Length == 0 ? new AccessCheck(AccessState.Unknown, 0) : tokens.Check(token);
+        JsonObject? refusal = check.State switch
+        {
+            AccessState.Valid => null,
+            AccessState.Expired => Envelope.Error("expired_token", "The access token provided has expired"),
+            _ when token.Length == 0 => Envelope.Error("NO_AUTH_FOUND", "Wrong authorization data"),
+            _ => Envelope.Error("invalid_token", "The access token provided is invalid"),
+        };
+        if (refusal is not null)
+        {
+            await WriteJsonAsync(http, method, "{}", 401, refusal).ConfigureAwait(false);
+            return;
+        }
+
+        await RunAsync(http, method, parameters, RestCaller.App(check.UserId), started).ConfigureAwait(false);
+    }
+
+    private async Task<RestParams?> TryReadParamsAsync(HttpContext http, string method)
+    {
         try
         {
-            parameters = await ReadParamsAsync(http.Request).ConfigureAwait(false);
+            return await ReadParamsAsync(http.Request).ConfigureAwait(false);
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or InvalidOperationException)
         {
             await WriteJsonAsync(http, method, "{}", 400, Envelope.Error("INVALID_REQUEST", $"Request body cannot be read: {e.Message}")).ConfigureAwait(false);
-            return;
+            return null;
         }
+    }
 
+    private async Task RunAsync(HttpContext http, string method, RestParams parameters, RestCaller who, DateTimeOffset started)
+    {
         string logged = Truncate(parameters.ToString());
-        if (faults.Take(method, latency: false) is { } fault)
+        if (faults.Take(method, latency: false, appCaller: who.IsApp) is { } fault)
         {
             await WriteFaultAsync(http, method, logged, fault).ConfigureAwait(false);
             return;
@@ -91,6 +143,7 @@ internal sealed class RestDispatcher
         JsonObject body;
         try
         {
+            caller.Value = who;
             MethodResult result = Execute(method, parameters);
             status = 200;
             body = Envelope.Success(result, started, state.Time.GetUtcNow(), options.PortalUtcOffset);
@@ -101,7 +154,7 @@ internal sealed class RestDispatcher
             body = Envelope.Error(e.Error, e.Description);
         }
 
-        if (faults.Take(method, latency: true) is { } slow)
+        if (faults.Take(method, latency: true, appCaller: who.IsApp) is { } slow)
         {
             // The method already ran: a client that gives up now has lost the answer, not the effect.
             try

@@ -1,0 +1,66 @@
+namespace FsBitrix.Sandbox.Rest.Methods;
+
+/// <summary>One external line, as <c>telephony.externalLine.get</c> lists it.</summary>
+public sealed record SandboxExternalLine(long Id, string Number, string Name, bool CrmAutoCreate, bool OwnedByApp);
+
+/// <summary>
+/// <c>b_voximplant_external_line</c>: lines belong to the caller (<c>REST_APP_ID</c>), so the application and the
+/// webhook (REST_APP_ID NULL) each see only their own, and one number may exist once per owner.
+/// </summary>
+public sealed class ExternalLines
+{
+    private readonly Lock gate = new();
+    private readonly List<SandboxExternalLine> lines = [];
+    private long nextId = 1;
+
+    public IReadOnlyList<SandboxExternalLine> All
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. lines];
+            }
+        }
+    }
+
+    internal IReadOnlyList<SandboxExternalLine> Owned(bool byApp) => [.. All.Where(l => l.OwnedByApp == byApp)];
+
+    internal long? Add(string number, string name, bool crmAutoCreate, bool byApp)
+    {
+        lock (gate)
+        {
+            if (lines.Exists(l => l.OwnedByApp == byApp && l.Number == number))
+            {
+                return null;
+            }
+
+            var line = new SandboxExternalLine(nextId++, number, name, crmAutoCreate, byApp);
+            lines.Add(line);
+            return line.Id;
+        }
+    }
+
+    internal SandboxExternalLine? Update(string number, bool byApp, Func<SandboxExternalLine, SandboxExternalLine> change)
+    {
+        lock (gate)
+        {
+            int i = lines.FindIndex(l => l.OwnedByApp == byApp && l.Number == number);
+            if (i < 0)
+            {
+                return null;
+            }
+
+            lines[i] = change(lines[i]);
+            return lines[i];
+        }
+    }
+
+    internal bool Remove(string number, bool byApp)
+    {
+        lock (gate)
+        {
+            return lines.RemoveAll(l => l.OwnedByApp == byApp && l.Number == number) > 0;
+        }
+    }
+}
