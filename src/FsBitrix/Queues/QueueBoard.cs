@@ -122,7 +122,12 @@ internal sealed partial class QueueBoard(CallSettings settings, TimeProvider tim
                 Answered(uuid);
             }
         }
+
+        PresenceChanged?.Invoke();
     }
+
+    /// <summary>Raised after every channel event has been applied (tests and metrics await presence through it).</summary>
+    public event Action? PresenceChanged;
 
     /// <summary>
     /// The bridge came back answered with this leg: normally the leg's CHANNEL_ANSWER was applied long before, but the

@@ -82,7 +82,7 @@ public class QueueFlowTests
         var direct = new Inbound("s2_ring_all.raw", Legs.S2Customer, Guid.NewGuid().ToString());
         await h.PlayAsync(direct.Before(Legs.S2Agent1001));
         await h.PlayAsync(Inbound.Split(direct.Only([Legs.S2Agent1001, Legs.S2Agent1002]), "CHANNEL_PROGRESS").Before);
-        await QueueHarness.Eventually(() => h.Board.Presence.IsBusy("1001") && h.Board.Presence.IsBusy("1002"), "both phones ringing");
+        await h.PresenceAsync(p => p.IsBusy("1001") && p.IsBusy("1002"), "both phones ringing");
 
         await using FakeSocketCall call = await h.CallAsync();
         SocketCommand transfer = await call.NextAsync(c => c.IsExecute("transfer"), Patience);

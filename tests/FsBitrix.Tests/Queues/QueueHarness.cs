@@ -1,3 +1,4 @@
+using FsBitrix.Core.Queues;
 using System.Net;
 using FsBitrix.Bitrix24.Users;
 using FsBitrix.Configuration;
@@ -43,7 +44,8 @@ internal sealed class QueueHarness : IAsyncDisposable
         var harness = new QueueHarness(service, clock);
 
         // The responsible rep and user: agents are found through the directory's first snapshot.
-        await Eventually(() => harness.Services.GetRequiredService<Bitrix24UserDirectory>().SnapshotTakenAt is not null);
+        // Read the user list now rather than wait for the service's first refresh to happen.
+        Assert.That(await harness.Services.GetRequiredService<Bitrix24UserDirectory>().RefreshAsync(), Is.True, "user.get answered");
         return harness;
     }
 
@@ -58,18 +60,31 @@ internal sealed class QueueHarness : IAsyncDisposable
         .Select(r => r.Method.ToLowerInvariant())
         .Where(m => m.StartsWith("telephony.", StringComparison.Ordinal))];
 
-    /// <summary>Awaits a condition of state that has no event to await (the board, the directory).</summary>
-    public static async Task Eventually(Func<bool> condition, string? what = null)
+    /// <summary>Completes as soon as the board's presence satisfies <paramref name="condition"/>; re-checked on every change.</summary>
+    public async Task PresenceAsync(Func<AgentPresence, bool> condition, string what)
     {
-        using var timeout = new CancellationTokenSource(ServiceHarness.Patience);
-        while (!condition())
+        var met = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check()
         {
-            if (timeout.IsCancellationRequested)
+            if (condition(Board.Presence))
             {
-                Assert.Fail("Timed out waiting: " + (what ?? "condition"));
+                met.TrySetResult();
             }
+        }
 
-            await Task.Delay(10);
+        Board.PresenceChanged += Check;
+        try
+        {
+            Check();
+            await met.Task.WaitAsync(ServiceHarness.Patience);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail("Timed out waiting: " + what);
+        }
+        finally
+        {
+            Board.PresenceChanged -= Check;
         }
     }
 
