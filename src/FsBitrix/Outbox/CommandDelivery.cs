@@ -17,7 +17,8 @@ internal sealed class CommandDelivery(
     OutboxStore store,
     IUserResolver users,
     IRecordingSource recordings,
-    DeliveryOptions options)
+    DeliveryOptions options,
+    TimeProvider time)
 {
     public async Task<DeliveryResult> DeliverAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
@@ -48,7 +49,7 @@ internal sealed class CommandDelivery(
             UserPhoneInner = userId is null ? command.UserPhoneInner : null,
             PhoneNumber = command.PhoneNumber,
             Type = (BitrixCallType)(int)command.Type,
-            CallStartDate = command.StartedAt ?? DateTimeOffset.UtcNow,
+            CallStartDate = command.StartedAt ?? time.GetUtcNow(),
             CrmCreate = options.CrmCreate && command.Type != CoreCallType.Outbound,
             Show = false,
             LineNumber = command.LineNumber,
@@ -149,7 +150,7 @@ internal sealed class CommandDelivery(
             Bitrix24ErrorKind.RateLimited or Bitrix24ErrorKind.Transient =>
                 new DeliveryResult.Retry(ex.Message, backoff, ex.MayHaveExecuted),
             Bitrix24ErrorKind.OperationTimeLimit =>
-                new DeliveryResult.Retry(ex.Message, Max(backoff, (ex.RetryAt ?? DateTimeOffset.UtcNow) - DateTimeOffset.UtcNow), false),
+                new DeliveryResult.Retry(ex.Message, Max(backoff, (ex.RetryAt ?? time.GetUtcNow()) - time.GetUtcNow()), false),
             Bitrix24ErrorKind.Authorization =>
                 new DeliveryResult.Retry(ex.Message, options.AuthorizationRetry, ex.MayHaveExecuted),
 
