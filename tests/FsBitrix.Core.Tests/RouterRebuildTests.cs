@@ -56,6 +56,23 @@ public sealed class RouterRebuildTests
         Assert.That(router.Route(new ChannelEvent(ChannelEventKind.Create, "c", T0) { Originator = "a" }).CallKey, Is.EqualTo("a"));
     }
 
+    [Test]
+    public void Adopt_routes_the_live_legs_of_a_call_never_seen_created_and_keeps_the_others()
+    {
+        CallRouter router = Route(CallRouter.Empty, Create("x"));
+        CallState adopted = CallState.Start("a") with
+        {
+            Kind = CallKind.ClickToCall,
+            BitrixCallId = "externalCall.1",
+            Legs = [new LegState("a", LegRole.Agent, "1001"), new LegState("b", LegRole.Agent, "1002") { Ended = true }],
+        };
+
+        CallRouter after = router.Adopt(adopted);
+
+        Assert.That(after.CallOfLeg, Is.EquivalentTo(new Dictionary<string, string> { ["x"] = "x", ["a"] = "a" }));
+        Assert.That(after.Route(new ChannelEvent(ChannelEventKind.Create, "c", T0) { BitrixCallId = "externalCall.1" }).CallKey, Is.EqualTo("a"));
+    }
+
     private static ChannelEvent Create(string uuid, string? originator = null) =>
         new(ChannelEventKind.Create, uuid, T0) { Originator = originator };
 

@@ -28,6 +28,21 @@ public sealed partial record CallRouter
         return new CallRouter(map.ToImmutable()) { CallOfBitrixCallId = callIds.ToImmutable() };
     }
 
+    /// <summary>
+    /// Routes the live legs of a call the service learnt of without seeing its legs created (a click-to-call whose
+    /// originate was under way when the service stopped) to that call from now on.
+    /// </summary>
+    public CallRouter Adopt(CallState call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        CallRouter adopted = Rebuild([call]);
+        return this with
+        {
+            CallOfLeg = CallOfLeg.SetItems(adopted.CallOfLeg),
+            CallOfBitrixCallId = CallOfBitrixCallId.SetItems(adopted.CallOfBitrixCallId),
+        };
+    }
+
     /// <summary>After a gap: forgets every leg FreeSWITCH no longer has (their hangups will never come).</summary>
     public CallRouter KeepOnly(IReadOnlySet<string> liveChannelUuids)
     {

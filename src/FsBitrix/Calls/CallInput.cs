@@ -13,6 +13,9 @@ internal abstract record CallInput
     /// <summary>FreeSWITCH's live channels after a gap (reconnect or restart).</summary>
     public sealed record ResyncSnapshot(IReadOnlySet<string> LiveChannels, DateTimeOffset Now) : CallInput;
 
+    /// <summary>One call's legs checked with FreeSWITCH (those not live ended unseen), outside a resync.</summary>
+    public sealed record CallSnapshot(string CallKey, IReadOnlySet<string> LiveChannels, DateTimeOffset Now) : CallInput;
+
     /// <summary>Periodic check for calls that have been silent too long.</summary>
     public sealed record ExpiryTick(DateTimeOffset Now) : CallInput;
 
@@ -23,6 +26,9 @@ internal abstract record CallInput
     /// The originate's job is over. When it failed and none of its legs was ever seen, no channel event will ever
     /// finish the Bitrix24 call, so <see cref="FinishIfNoLeg"/> is sent instead (keyed by the first leg).
     /// </summary>
+    /// <summary>A call whose legs were never seen created, to be followed from now on (see <see cref="CallTracker.Adopt"/>).</summary>
+    public sealed record Adopted(FsBitrix.Core.Calls.CallState State) : CallInput;
+
     public sealed record OriginateCompleted(IReadOnlyList<string> OriginationUuids, FsBitrix.Core.Calls.FinishCall? FinishIfNoLeg)
         : CallInput;
 }
@@ -35,6 +41,9 @@ internal abstract record CallAction
     public sealed record Reconcile(IReadOnlySet<string> LiveChannels, DateTimeOffset Now, DateTimeOffset? SeenUntil) : CallAction;
 
     public sealed record Expire(DateTimeOffset Now) : CallAction;
+
+    /// <summary>Starts the call from a state built by the service instead of from its first leg's creation.</summary>
+    public sealed record Adopt(FsBitrix.Core.Calls.CallState State) : CallAction;
 
     /// <summary>A click-to-call whose originate failed before any channel existed: only the finish is left to send.</summary>
     public sealed record FinishUnseen(FsBitrix.Core.Calls.FinishCall Finish) : CallAction;

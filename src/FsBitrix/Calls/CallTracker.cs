@@ -126,6 +126,17 @@ internal sealed partial class CallTracker : IDisposable
     public void OriginateCompleted(IReadOnlyList<string> originationUuids, FinishCall? finishIfNoLeg) =>
         _markers.OnNext(new CallInput.OriginateCompleted(originationUuids, finishIfNoLeg));
 
+    /// <summary>
+    /// Follows a call whose legs may exist in FreeSWITCH although their creation was never seen (the service stopped
+    /// while its originate was under way): their events are routed to it from now on, and a resync or an
+    /// <see cref="OriginateCompleted"/> ends it if they never show up. Ignored for a call already followed.
+    /// </summary>
+    public void Adopt(CallState state) => _markers.OnNext(new CallInput.Adopted(state));
+
+    /// <summary>Ends, from what is known, the legs of one call that FreeSWITCH no longer has (as a resync would).</summary>
+    public void Reconcile(string callKey, IReadOnlySet<string> liveChannels, DateTimeOffset now) =>
+        _markers.OnNext(new CallInput.CallSnapshot(callKey, liveChannels, now));
+
     public void Dispose()
     {
         _subscription?.Dispose();
@@ -169,6 +180,14 @@ internal sealed partial class CallTracker : IDisposable
                 return seen || done.FinishIfNoLeg is null
                     ? []
                     : [(done.OriginationUuids[0], new CallAction.FinishUnseen(done.FinishIfNoLeg))];
+            case CallInput.Adopted adopted:
+                if (KnownCalls().Contains(adopted.State.CallKey))
+                {
+                    return [];
+                }
+
+                _router = _router.Adopt(adopted.State);
+                return [(adopted.State.CallKey, new CallAction.Adopt(adopted.State))];
             case CallInput.ResyncStarted:
                 _seenSinceResync = new HashSet<string>(StringComparer.Ordinal);
                 return [];
@@ -180,6 +199,10 @@ internal sealed partial class CallTracker : IDisposable
                 _router = _router.KeepOnly(live);
                 var reconcile = new CallAction.Reconcile(live, snapshot.Now, _lastEventAt);
                 return KnownCalls().Select(k => (k, (CallAction)reconcile)).ToList();
+            case CallInput.CallSnapshot one:
+                return KnownCalls().Contains(one.CallKey)
+                    ? [(one.CallKey, new CallAction.Reconcile(one.LiveChannels, one.Now, _lastEventAt))]
+                    : [];
             case CallInput.ExpiryTick tick:
                 var expire = new CallAction.Expire(tick.Now);
                 return KnownCalls().Select(k => (k, (CallAction)expire)).ToList();
@@ -220,20 +243,24 @@ internal sealed partial class CallTracker : IDisposable
             CallAction.Reconcile r => _reducer.Reconcile(previous.State, r.LiveChannels, r.Now, r.SeenUntil),
             CallAction.Expire x => _reducer.Expire(previous.State, x.Now),
             CallAction.FinishUnseen f => (Unseen(previous.State, f.Finish), [f.Finish]),
+            CallAction.Adopt a => (previous.State.Kind == CallKind.Unknown ? a.State : previous.State, []),
             _ => (previous.State, []),
         };
         return new CallStep(previous.CallKey, state, commands, !Equals(state, previous.State));
     }
 
-    // The leg that never existed is recorded as ended, so the call is over: its group closes and nothing of it is
-    // restored after a restart.
-    private static CallState Unseen(CallState state, FinishCall finish) =>
-        state.WithLeg(new LegState(state.CallKey, LegRole.Agent, finish.UserPhoneInner) { Ended = true, EndInferred = true }) with
+    // The legs that never existed are recorded as ended (every one of an adopted ring-all too), so the call is over:
+    // its group closes and nothing of it is restored after a restart.
+    private static CallState Unseen(CallState state, FinishCall finish)
+    {
+        CallState ended = state.Legs.Aggregate(state, (s, l) => s.WithLeg(l with { Ended = true, EndInferred = true }));
+        return ended.WithLeg(new LegState(state.CallKey, LegRole.Agent, finish.UserPhoneInner) { Ended = true, EndInferred = true }) with
         {
             Kind = CallKind.ClickToCall,
             BitrixCallId = finish.BitrixCallId,
             Finished = true,
         };
+    }
 
     private void CloseIfOver(CallStep step)
     {

@@ -22,6 +22,7 @@ internal static partial class ClickToCallComposition
             return HandledEvents.Open(options.Storage.Path, sp.GetRequiredService<TimeProvider>(), options.ClickToCall.RememberEventsFor);
         });
         services.AddSingleton<ClickToCallController>();
+        services.AddSingleton<ClickToCallRecovery>();
         services.AddSingleton<ClickToCallQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<ClickToCallQueue>());
         services.AddSingleton<EventsEndpoint>();

@@ -21,6 +21,7 @@ namespace FsBitrix.ClickToCall;
 internal sealed partial class ClickToCallController(
     EslInboundClient esl,
     CallTracker tracker,
+    HandledEvents handled,
     Bitrix24UserDirectory directory,
     IBitrix24Client bitrix,
     FsBitrixOptions options,
@@ -32,9 +33,22 @@ internal sealed partial class ClickToCallController(
     /// <summary>Raised with the command just before it is sent (benchmarks and diagnostics).</summary>
     public event Action<string>? Originating;
 
-    public async Task HandleAsync(BitrixCallEvent e, CancellationToken cancellationToken)
+    /// <summary>Awaited before an attempt is worked on: lets a test stop the service between acceptance and originate.</summary>
+    internal Func<ClickAttempt, CancellationToken, Task>? Placing { get; set; }
+
+    /// <summary>
+    /// Places one accepted attempt, moving its durable record on (originating before the originate goes out, done once
+    /// the tracker has the outcome); a stop in between leaves it for <see cref="ClickToCallRecovery"/>.
+    /// </summary>
+    public async Task HandleAsync(ClickAttempt attempt, CancellationToken cancellationToken)
     {
-        string leg = Guid.NewGuid().ToString();
+        if (Placing is { } hold)
+        {
+            await hold(attempt, cancellationToken).ConfigureAwait(false);
+        }
+
+        BitrixCallEvent e = attempt.Event;
+        string leg = attempt.Leg;
         if (directory.SnapshotTakenAt is null)
         {
             // Just started: the user list is being read; extensions and users of this event need it.
@@ -49,7 +63,14 @@ internal sealed partial class ClickToCallController(
             ? CallbackExtensions(crm)
             : await RepExtensionAsync(e.UserId!.Value, cancellationToken).ConfigureAwait(false) is { } own ? [own] : [];
         string? extension = extensions.Count > 0 ? extensions[0] : null;
-        string? callId = e.IsCallback ? await RegisterCallbackAsync(e, leg, number, extension, cancellationToken).ConfigureAwait(false) : e.CallId;
+        string? callId = attempt.CallId
+            ?? (e.IsCallback ? await RegisterCallbackAsync(e, leg, number, extension, cancellationToken).ConfigureAwait(false) : null);
+        if (callId is not null && attempt.CallId is null)
+        {
+            // A registered callback is a Bitrix24 call from now on: a restart must finish it.
+            attempt = attempt with { CallId = callId };
+            await handled.SetCallIdAsync(attempt, callId, CancellationToken.None).ConfigureAwait(false);
+        }
 
         string? bad = extensions.FirstOrDefault(x => !DialValues.IsExtension(x));
         if (extension is null || bad is not null || number is null)
@@ -59,13 +80,17 @@ internal sealed partial class ClickToCallController(
                 : bad is not null ? OriginateOutcome.BadExtension(bad) : OriginateOutcome.BadNumber(e.PhoneNumber);
             LogNotPlaced(e.Event, callId ?? "(no CALL_ID)", why.FailedReason);
             FinishWithoutLeg(leg, callId, DialValues.IsExtension(extension) ? extension : null, e.UserId, why);
+            await handled.MarkDoneAsync(attempt, CancellationToken.None).ConfigureAwait(false);
             return;
         }
 
         List<RingLeg> legs = [.. extensions.Select((x, i) => new RingLeg(i == 0 ? leg : Guid.NewGuid().ToString(), x))];
         var plan = new OriginatePlan(legs, number, _settings.ShowCrmName ? DialValues.DisplayName(crm?.Name) : null,
             callId is not null && DialValues.IsCallId(callId) ? callId : null, CallerIdForClient(e.LineNumber));
+        attempt = attempt with { Legs = plan.LegUuids, Extensions = extensions, CallId = callId };
+        await handled.MarkOriginatingAsync(attempt, cancellationToken).ConfigureAwait(false);
         await OriginateAsync(plan, callId, e.UserId, cancellationToken).ConfigureAwait(false);
+        await handled.MarkDoneAsync(attempt, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <param name="userId">The rep who clicked (null for a callback): the finish of a failed attempt is theirs.</param>

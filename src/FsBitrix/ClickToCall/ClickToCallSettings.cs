@@ -36,6 +36,12 @@ internal sealed class ClickToCallSettings
     /// <summary>Larger event bodies are refused with 413; a real event is under 2 KiB.</summary>
     public int MaxEventBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// An event accepted but not yet placed when the service stopped is placed after the restart when it is younger
+    /// than this; an older one is finished as not placed (the rep has stopped waiting for their phone to ring).
+    /// </summary>
+    public TimeSpan PlaceAfterRestartWithin { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long a handled CALL_ID is remembered, so a repeated delivery does not ring twice.</summary>
     public TimeSpan RememberEventsFor { get; set; } = TimeSpan.FromDays(1);
 }

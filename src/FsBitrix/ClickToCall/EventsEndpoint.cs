@@ -46,14 +46,16 @@ internal sealed partial class EventsEndpoint(
             return Results.Text(invalid, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (!await handled.TryClaimAsync(e!.DeliveryKey, http.RequestAborted).ConfigureAwait(false))
+        // Recorded before the 200: Bitrix24 never sends it again, so from here on the attempt must survive a restart.
+        ClickAttempt attempt = ClickAttempt.Accept(e!);
+        if (!await handled.TryAcceptAsync(attempt, http.RequestAborted).ConfigureAwait(false))
         {
-            LogRepeated(e.Event, e.DeliveryKey);
+            LogRepeated(e!.Event, e.DeliveryKey);
             return Results.Text("already handled");
         }
 
-        LogAccepted(e.Event, e.CallId ?? "(callback)", e.UserId ?? 0);
-        queue.Enqueue(e);
+        LogAccepted(e!.Event, e.CallId ?? "(callback)", e.UserId ?? 0);
+        queue.Enqueue(attempt);
         return Results.Text("ok");
     }
 

@@ -3,17 +3,19 @@ using Microsoft.Data.Sqlite;
 namespace FsBitrix.ClickToCall;
 
 /// <summary>
-/// The events already acted on, in the service's SQLite file (its own table and connection), so that a repeated
+/// The events already acted on, in the service's SQLite file (its own tables and connection), so that a repeated
 /// delivery of one click never rings the rep twice — not even across a restart. Entries older than the memory
-/// window are dropped as new ones arrive.
+/// window are dropped as new ones arrive. Each accepted event is also kept as an attempt (accepted → originating →
+/// done, see <see cref="ClickAttempt"/>), so one the service stopped on is finished after the restart.
 /// </summary>
-internal sealed class HandledEvents : IAsyncDisposable
+internal sealed partial class HandledEvents : IAsyncDisposable
 {
     private readonly SqliteConnection _db;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly TimeProvider _time;
     private readonly TimeSpan _memory;
     private DateTimeOffset _nextPurge;
+    private SqliteTransaction? _tx;
 
     private HandledEvents(SqliteConnection db, TimeProvider time, TimeSpan memory)
     {
@@ -31,13 +33,28 @@ internal sealed class HandledEvents : IAsyncDisposable
         schema.CommandText = """
             PRAGMA busy_timeout = 5000;
             CREATE TABLE IF NOT EXISTS bitrix_events (delivery_key TEXT PRIMARY KEY, received_at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS bitrix_event_attempts (
+                delivery_key TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                accepted_at INTEGER NOT NULL,
+                event TEXT NOT NULL,
+                legs TEXT NOT NULL,
+                call_id TEXT,
+                extension TEXT);
             """;
         schema.ExecuteNonQuery();
         return new HandledEvents(db, time, memory);
     }
 
     /// <summary>True the first time a key is seen (within the memory window); false for a repeat.</summary>
-    public async Task<bool> TryClaimAsync(string deliveryKey, CancellationToken cancellationToken = default)
+    public async Task<bool> TryClaimAsync(string deliveryKey, CancellationToken cancellationToken = default) =>
+        await TryClaimAsync(deliveryKey, null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Claims the event's key and records it as accepted, in one transaction: a claim is never without its attempt.</summary>
+    public async Task<bool> TryAcceptAsync(ClickAttempt attempt, CancellationToken cancellationToken = default) =>
+        await TryClaimAsync(attempt.Event.DeliveryKey, attempt, cancellationToken).ConfigureAwait(false);
+
+    private async Task<bool> TryClaimAsync(string deliveryKey, ClickAttempt? attempt, CancellationToken cancellationToken)
     {
         DateTimeOffset now = _time.GetUtcNow();
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -46,14 +63,24 @@ internal sealed class HandledEvents : IAsyncDisposable
             if (now >= _nextPurge)
             {
                 Execute("DELETE FROM bitrix_events WHERE received_at < $t", (now - _memory).ToUnixTimeMilliseconds(), null);
+                Execute("DELETE FROM bitrix_event_attempts WHERE state = 'Done' AND accepted_at < $t", (now - _memory).ToUnixTimeMilliseconds(), null);
                 _nextPurge = now + TimeSpan.FromMinutes(10);
             }
 
-            return Execute("INSERT OR IGNORE INTO bitrix_events (delivery_key, received_at) VALUES ($k, $t)",
+            using SqliteTransaction tx = _tx = _db.BeginTransaction();
+            bool first = Execute("INSERT OR IGNORE INTO bitrix_events (delivery_key, received_at) VALUES ($k, $t)",
                 now.ToUnixTimeMilliseconds(), deliveryKey) == 1;
+            if (first && attempt is not null)
+            {
+                Save(attempt with { AcceptedAt = now });
+            }
+
+            tx.Commit();
+            return first;
         }
         finally
         {
+            _tx = null;
             _lock.Release();
         }
     }
@@ -68,6 +95,7 @@ internal sealed class HandledEvents : IAsyncDisposable
     {
         using SqliteCommand command = _db.CreateCommand();
         command.CommandText = sql;
+        command.Transaction = _tx;
         command.Parameters.AddWithValue("$t", time);
         if (key is not null)
         {

@@ -26,6 +26,12 @@ internal readonly record struct OriginateOutcome(string StatusCode, string Faile
     public static OriginateOutcome Unreachable(string why) => new(BitrixStatusCodes.ServiceUnavailable,
         "FreeSWITCH could not be asked to place the call: " + Printable(why));
 
+    public static OriginateOutcome Restarted { get; } = new(BitrixStatusCodes.ServiceUnavailable,
+        "The service restarted before the call was placed; click the number again");
+
+    public static OriginateOutcome LostInRestart { get; } = new(BitrixStatusCodes.ServiceUnavailable,
+        "The service restarted while placing the call, and FreeSWITCH has no trace of it; click the number again");
+
     /// <summary>
     /// <c>-ERR &lt;CAUSE&gt;</c>: FreeSWITCH tried and the rep's phone was not reached (not registered, busy, no
     /// answer). Anything else: FreeSWITCH refused the command itself.

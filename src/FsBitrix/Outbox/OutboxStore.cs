@@ -285,6 +285,10 @@ internal sealed class OutboxStore : IAsyncDisposable
         await ScalarAsync("SELECT bitrix_call_id FROM calls WHERE call_key = $key", cancellationToken, ("$key", callKey))
             .ConfigureAwait(false) as string;
 
+    /// <summary>Whether the tracker ever stored this call (it follows it, or it is over).</summary>
+    public async Task<bool> KnowsCallAsync(string callKey, CancellationToken cancellationToken = default) =>
+        await ScalarAsync("SELECT 1 FROM calls WHERE call_key = $key", cancellationToken, ("$key", callKey)).ConfigureAwait(false) is not null;
+
     /// <summary>Reducer states of calls that were not over when the service stopped.</summary>
     public async Task<IReadOnlyList<(string CallKey, string State)>> LiveCallStatesAsync(CancellationToken cancellationToken = default)
     {

@@ -46,6 +46,9 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
     /// </summary>
     public Func<BgapiCommand, string?> BgapiReply { get; set; } = _ => null;
 
+    /// <summary>A <c>bgapi</c> is recorded but never answered, as when the service stops while sending it.</summary>
+    public bool HoldBgapis { get; set; }
+
     private readonly System.Threading.Channels.Channel<BgapiCommand> _bgapiFeed =
         System.Threading.Channels.Channel.CreateUnbounded<BgapiCommand>();
 
@@ -232,13 +235,23 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
                 .Select(p => p[1].Trim()).FirstOrDefault() ?? Guid.NewGuid().ToString();
             var bgapi = new BgapiCommand(lines[0]["bgapi ".Length..], job);
             string reply = server.BgapiReply(bgapi) ?? "+OK Job-UUID: " + job;
-            await SendAsync(Encoding.ASCII.GetBytes($"Content-Type: command/reply\nReply-Text: {reply}\nJob-UUID: {job}\n\n"));
+            if (!server.HoldBgapis)
+            {
+                await SendAsync(Encoding.ASCII.GetBytes($"Content-Type: command/reply\nReply-Text: {reply}\nJob-UUID: {job}\n\n"));
+            }
+
             server.Bgapis.Enqueue(bgapi);
             server._bgapiFeed.Writer.TryWrite(bgapi);
         }
 
         private byte[] Answer(string line)
         {
+            if (line.StartsWith("api uuid_exists ", StringComparison.Ordinal))
+            {
+                byte[] exists = Encoding.ASCII.GetBytes(server.LiveChannels.ContainsKey(line["api uuid_exists ".Length..].Trim()) ? "true" : "false");
+                return [.. Encoding.ASCII.GetBytes($"Content-Type: api/response\nContent-Length: {exists.Length}\n\n"), .. exists];
+            }
+
             if (line.StartsWith("api show channels as json", StringComparison.Ordinal))
             {
                 string[] live = [.. server.LiveChannels.Keys];

@@ -53,7 +53,8 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
     private Action<FsBitrixOptions>? _configure;
 
-    public async Task StartServiceAsync()
+    /// <param name="also">Settings changed for this start only, after the harness's own (e.g. for a restart).</param>
+    public async Task StartServiceAsync(Action<FsBitrixOptions>? also = null)
     {
         Service = FsBitrixApp.Create([], o =>
         {
@@ -65,6 +66,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
             o.Recordings.MaxWait = TimeSpan.FromSeconds(5);
             o.Bitrix.ApplicationToken = Portal.Options.ApplicationToken;
             _configure?.Invoke(o);
+            also?.Invoke(o);
         });
         await Service.StartAsync();
         await Service.Services.GetRequiredService<EslInboundClient>().WaitConnectedAsync().WaitAsync(Patience);
@@ -86,10 +88,17 @@ internal sealed class ServiceHarness : IAsyncDisposable
     /// Waits until the service follows no call and its outbox has nothing left to send: then every finish it will
     /// ever send for what was played has reached the portal, and counting them is exact.
     /// </summary>
-    public async Task SettledAsync()
+    public Task SettledAsync()
     {
         CallTracker tracker = Service!.Services.GetRequiredService<CallTracker>();
         OutboxStore store = Service.Services.GetRequiredService<OutboxStore>();
+        return WaitUntilAsync(async () => tracker.ActiveCalls == 0 && await store.PendingCountAsync() == 0);
+    }
+
+    /// <summary>Waits until the condition holds, checking it again after every call step and every delivery.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        CallTracker tracker = Service!.Services.GetRequiredService<CallTracker>();
         OutboxDispatcher dispatcher = Service.Services.GetRequiredService<OutboxDispatcher>();
         using var changed = new SemaphoreSlim(0);
         void Delivered(OutboxEntry entry, DeliveryResult result) => changed.Release();
@@ -98,7 +107,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
         try
         {
             using var patience = new CancellationTokenSource(Patience);
-            while (tracker.ActiveCalls > 0 || await store.PendingCountAsync() > 0)
+            while (!await condition())
             {
                 await changed.WaitAsync(patience.Token);
             }

@@ -1,0 +1,155 @@
+using FsBitrix.Calls;
+using FsBitrix.Configuration;
+using FsBitrix.Core.Calls;
+using FsBitrix.Esl.Connection;
+using FsBitrix.Esl.Inbound;
+using FsBitrix.Outbox;
+using Microsoft.Extensions.Logging;
+
+namespace FsBitrix.ClickToCall;
+
+/// <summary>
+/// At start-up, deals with the attempts the service stopped on, so none leaves the portal's call unfinished:
+/// accepted but not placed → placed now if recent, else finished as not placed; originating (FreeSWITCH may or may
+/// not have its legs) → left to the tracker when it stored the call, followed when FreeSWITCH has a leg, else
+/// finished once through the tracker.
+/// </summary>
+internal sealed partial class ClickToCallRecovery(
+    HandledEvents handled,
+    OutboxStore store,
+    CallTracker tracker,
+    EslInboundClient esl,
+    FsBitrixOptions options,
+    TimeProvider time,
+    ILogger<ClickToCallRecovery> logger)
+{
+    /// <param name="place">Queues an attempt to be placed as if it had just been accepted.</param>
+    public async Task RecoverAsync(Action<ClickAttempt> place, CancellationToken cancellationToken)
+    {
+        foreach (ClickAttempt attempt in await handled.UnfinishedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await TrackerHasAsync(attempt, cancellationToken).ConfigureAwait(false))
+            {
+                // Its legs were seen: the restored call finishes from their events, or from the resync.
+                await handled.MarkDoneAsync(attempt, cancellationToken).ConfigureAwait(false);
+            }
+            else if (attempt.State == ClickAttemptState.Accepted
+                && time.GetUtcNow() - attempt.AcceptedAt < options.ClickToCall.PlaceAfterRestartWithin)
+            {
+                LogPlacing(attempt.Event.Event, attempt.Event.DeliveryKey);
+                place(attempt);
+            }
+            else if (attempt.State == ClickAttemptState.Accepted)
+            {
+                Finish(attempt, OriginateOutcome.Restarted);
+                await handled.MarkDoneAsync(attempt, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await ReconcileAsync(attempt, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The originate may have reached FreeSWITCH. With no leg there, the attempt is finished once here. With a leg,
+    /// the call is adopted so its events are routed from now on, and FreeSWITCH is asked again: a leg gone in between
+    /// (its hangup unrouted) is ended from what is known, as a resync would.
+    /// </summary>
+    private async Task ReconcileAsync(ClickAttempt attempt, CancellationToken cancellationToken)
+    {
+        await esl.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlySet<string>? live = await LiveLegsAsync(attempt.Legs, cancellationToken).ConfigureAwait(false);
+        LogReconciled(attempt.Event.DeliveryKey, live is null ? "could not be asked" : live.Count > 0 ? "a leg is up" : "no leg");
+        if (live is { Count: 0 })
+        {
+            Finish(attempt, OriginateOutcome.LostInRestart);
+        }
+        else
+        {
+            // Unknown (FreeSWITCH could not be asked) counts as up: the next resync or the idle timeout ends it.
+            tracker.Adopt(Adopted(attempt));
+            if (live is not null && await LiveLegsAsync(attempt.Legs, cancellationToken).ConfigureAwait(false) is { } still && still.Count < live.Count)
+            {
+                tracker.Reconcile(attempt.Leg, still, time.GetUtcNow());
+            }
+        }
+
+        await handled.MarkDoneAsync(attempt, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private void Finish(ClickAttempt attempt, OriginateOutcome why)
+    {
+        LogNotPlaced(attempt.Event.Event, attempt.CallId ?? "(a callback never registered)", why.FailedReason);
+        if (attempt.CallId is { } callId)
+        {
+            tracker.ExpectOriginate(attempt.Leg);
+            tracker.OriginateCompleted([attempt.Leg], FinishFor(attempt, callId, why));
+        }
+    }
+
+    private static FinishCall FinishFor(ClickAttempt attempt, string callId, OriginateOutcome why) =>
+        new(attempt.Leg, callId, attempt.Extensions.Count > 0 ? attempt.Extensions[0] : null, 0, why.StatusCode, why.FailedReason,
+            attempt.Event.UserId);
+
+    private async Task<bool> TrackerHasAsync(ClickAttempt attempt, CancellationToken cancellationToken)
+    {
+        foreach (string leg in attempt.Legs)
+        {
+            if (await store.KnowsCallAsync(leg, cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The legs FreeSWITCH has (<c>uuid_exists</c>); null when it could not be asked.</summary>
+    private async Task<IReadOnlySet<string>?> LiveLegsAsync(IReadOnlyList<string> legs, CancellationToken cancellationToken)
+    {
+        var live = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (string leg in legs)
+            {
+                EslReply reply = await esl.ApiAsync("uuid_exists " + leg, cancellationToken).ConfigureAwait(false);
+                if (reply.Text.Trim() == "true")
+                {
+                    live.Add(leg);
+                }
+            }
+
+            return live;
+        }
+        catch (Exception ex) when (ex is EslDisconnectedException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    // What is known of an attempt whose legs were never seen: the reps' legs, ringing or not, with the CALL_ID.
+    private CallState Adopted(ClickAttempt attempt)
+    {
+        var legs = attempt.Legs.Select((uuid, i) => new LegState(uuid, LegRole.Agent, i < attempt.Extensions.Count ? attempt.Extensions[i] : null));
+        return CallState.Start(attempt.Leg) with
+        {
+            Kind = attempt.CallId is null ? CallKind.Untracked : CallKind.ClickToCall,
+            Silent = attempt.CallId is null,
+            BitrixCallId = attempt.CallId,
+            CallerExtension = attempt.Extensions.Count > 0 ? attempt.Extensions[0] : null,
+            StartedAt = attempt.AcceptedAt,
+            LastEventAt = time.GetUtcNow(),
+            Legs = [.. legs],
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Event} {Key} was accepted just before the service stopped; placing it now")]
+    private partial void LogPlacing(string @event, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Event} {CallId} was accepted before the service stopped and is not placed: {Reason}")]
+    private partial void LogNotPlaced(string @event, string callId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Key} was being placed when the service stopped; FreeSWITCH: {Found}")]
+    private partial void LogReconciled(string key, string found);
+}
