@@ -10,6 +10,9 @@ internal abstract record CallInput
     /// <summary>About to ask FreeSWITCH for its live channels: legs seen from here on count as live.</summary>
     public sealed record ResyncStarted : CallInput;
 
+    /// <summary>Completes <paramref name="Done"/> once every earlier input's commands are in the outbox.</summary>
+    public sealed record Flush(TaskCompletionSource Done) : CallInput;
+
     /// <summary>FreeSWITCH's live channels after a gap (reconnect or restart).</summary>
     public sealed record ResyncSnapshot(IReadOnlySet<string> LiveChannels, DateTimeOffset Now) : CallInput;
 

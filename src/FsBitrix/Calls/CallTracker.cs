@@ -82,17 +82,27 @@ internal sealed partial class CallTracker : IDisposable
         _subscription = events
             .Select(e => (CallInput)new CallInput.Event(e))
             .Merge(_markers)
-            .SelectMany(Route)
-            .GroupByUntil(r => r.CallKey, r => r.Action, group => Closer(group.Key))
-            .SelectMany(group => group
-                .Scan(new CallStep(group.Key, Seed(group.Key), []), Fold)
-                .Do(CloseIfOver))
-            .Where(step => step.Commands.Count > 0 || step.Changed)
-            .Select(step => Observable.FromAsync(ct => PersistAsync(step, ct)).Select(_ => step))
+            .Publish(inputs => Observable.Merge(
+                inputs.Where(i => i is not CallInput.Flush)
+                    .SelectMany(Route)
+                    .GroupByUntil(r => r.CallKey, r => r.Action, group => Closer(group.Key))
+                    .SelectMany(group => group
+                        .Scan(new CallStep(group.Key, Seed(group.Key), []), Fold)
+                        .Do(CloseIfOver))
+                    .Where(step => step.Commands.Count > 0 || step.Changed),
+
+                // Both branches emit synchronously for each input, so a flush comes after every step before it.
+                inputs.OfType<CallInput.Flush>().Select(f => new CallStep(string.Empty, CallState.Start(string.Empty), [], false) { Flushed = f.Done })))
+            .Select(step => Observable.FromAsync(ct => step.Flushed is { } done ? Complete(done) : PersistAsync(step, ct)).Select(_ => step))
             .Concat()
             .Subscribe(
                 step =>
                 {
+                    if (step.Flushed is not null)
+                    {
+                        return;
+                    }
+
                     if (step.Commands.Count > 0)
                     {
                         _appended();
@@ -101,6 +111,23 @@ internal sealed partial class CallTracker : IDisposable
                     _steps.OnNext(step);
                 },
                 ex => LogPipelineFailed(ex));
+    }
+
+    /// <summary>
+    /// Completes when everything handed to the tracker so far is in the outbox. A caller that marks its own record
+    /// done after this cannot lose the commands to a crash in between.
+    /// </summary>
+    public Task FlushAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _markers.OnNext(new CallInput.Flush(done));
+        return done.Task;
+    }
+
+    private static Task Complete(TaskCompletionSource done)
+    {
+        done.TrySetResult();
+        return Task.CompletedTask;
     }
 
     /// <summary>Marks the start of a resync: call just before asking FreeSWITCH for its live channels.</summary>

@@ -80,6 +80,7 @@ internal sealed partial class ClickToCallController(
                 : bad is not null ? OriginateOutcome.BadExtension(bad) : OriginateOutcome.BadNumber(e.PhoneNumber);
             LogNotPlaced(e.Event, callId ?? "(no CALL_ID)", why.FailedReason);
             FinishWithoutLeg(leg, callId, DialValues.IsExtension(extension) ? extension : null, e.UserId, why);
+            await tracker.FlushAsync().ConfigureAwait(false);
             await handled.MarkDoneAsync(attempt, CancellationToken.None).ConfigureAwait(false);
             return;
         }
@@ -90,6 +91,9 @@ internal sealed partial class ClickToCallController(
         attempt = attempt with { Legs = plan.LegUuids, Extensions = extensions, CallId = callId };
         await handled.MarkOriginatingAsync(attempt, cancellationToken).ConfigureAwait(false);
         await OriginateAsync(plan, callId, e.UserId, cancellationToken).ConfigureAwait(false);
+
+        // The finish (if the originate failed) must be in the outbox before the attempt stops being recovered.
+        await tracker.FlushAsync().ConfigureAwait(false);
         await handled.MarkDoneAsync(attempt, CancellationToken.None).ConfigureAwait(false);
     }
 

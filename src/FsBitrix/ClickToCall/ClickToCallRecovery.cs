@@ -42,6 +42,7 @@ internal sealed partial class ClickToCallRecovery(
             else if (attempt.State == ClickAttemptState.Accepted)
             {
                 Finish(attempt, OriginateOutcome.Restarted);
+                await tracker.FlushAsync().ConfigureAwait(false);
                 await handled.MarkDoneAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
             else
@@ -75,6 +76,7 @@ internal sealed partial class ClickToCallRecovery(
             }
         }
 
+        await tracker.FlushAsync().ConfigureAwait(false);
         await handled.MarkDoneAsync(attempt, CancellationToken.None).ConfigureAwait(false);
     }
 
