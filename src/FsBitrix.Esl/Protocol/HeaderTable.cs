@@ -48,6 +48,25 @@ internal struct HeaderTable
         return -1;
     }
 
+    /// <summary>Finds <paramref name="prefix"/> + <paramref name="name"/> without building the joined string.</summary>
+    public readonly int IndexOf(ReadOnlySpan<byte> buffer, string prefix, string name)
+    {
+        int[]? e = _entries;
+        int length = prefix.Length + name.Length;
+        for (int i = 0; i < _count; i++)
+        {
+            int at = i * Stride;
+            if (e![at + 1] == length
+                && AsciiEqualsIgnoreCase(buffer.Slice(e[at], prefix.Length), prefix)
+                && AsciiEqualsIgnoreCase(buffer.Slice(e[at] + prefix.Length, name.Length), name))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     public readonly string NameAt(ReadOnlySpan<byte> buffer, int index)
     {
         int at = index * Stride;

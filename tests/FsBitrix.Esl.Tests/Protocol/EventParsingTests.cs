@@ -157,4 +157,16 @@ public class EventParsingTests
         Assert.That(log.GetHeader("User-Data"), Is.Empty);
         Assert.That(log.BodyText, Does.Contain("[DEBUG]"));
     }
+
+    [Test]
+    public void Channel_variables_are_found_by_their_name_alone_and_only_whole()
+    {
+        EslEvent e = Frames.Single(Frames.EventFrame(EslContentTypes.EventPlain,
+            "Event-Name: CHANNEL_CREATE\nvariable_billsec: 4\nvariable_billsec_extra: 9\nbillsec: 7\n\n")).Event;
+
+        Assert.That(e.GetVariable("billsec"), Is.EqualTo("4"));
+        Assert.That(e.GetVariable("BILLSEC"), Is.EqualTo("4"), "header names match case-insensitively");
+        Assert.That(e.GetVariable("billse"), Is.Null, "a prefix of a name is not the name");
+        Assert.That(e.GetVariable("missing"), Is.Null);
+    }
 }
