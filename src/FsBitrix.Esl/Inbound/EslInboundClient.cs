@@ -20,8 +20,6 @@ public sealed partial class EslInboundClient : EslEndpoint, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly BehaviorSubject<EslConnectionState> _state;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<EslCommand> _extraSubscriptions = [];
-    private readonly Lock _gate = new();
     private EslConnection? _connection;
     private Task _loop = Task.CompletedTask;
     private int _epoch;
@@ -52,24 +50,6 @@ public sealed partial class EslInboundClient : EslEndpoint, IAsyncDisposable
     /// <summary>Waits until connected, authenticated and subscribed.</summary>
     public Task<EslConnectionState> WaitConnectedAsync(CancellationToken cancellationToken = default) =>
         _state.FirstAsync(s => s.IsConnected).ToTask(cancellationToken);
-
-    /// <summary>Adds a subscription now and after every reconnect.</summary>
-    public async Task SubscribeAlwaysAsync(EslCommand command, CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
-        {
-            _extraSubscriptions.Add(command);
-        }
-
-        if (CurrentConnection is not null)
-        {
-            EslReply reply = await SendAsync(command, cancellationToken).ConfigureAwait(false);
-            if (!reply.IsSuccess)
-            {
-                throw new InvalidOperationException($"FreeSWITCH refused '{command}': {reply.Text}");
-            }
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {
@@ -204,11 +184,6 @@ public sealed partial class EslInboundClient : EslEndpoint, IAsyncDisposable
         }
 
         commands.AddRange(_options.Filters.Select(f => EventCommands.Filter(f.Key, f.Value)));
-        lock (_gate)
-        {
-            commands.AddRange(_extraSubscriptions);
-        }
-
         return commands;
     }
 

@@ -40,6 +40,26 @@ public class InboundClientTests
     }
 
     [Test]
+    public async Task Configured_filters_follow_the_subscription_on_every_connection()
+    {
+        await using var fs = new FakeFreeSwitch();
+        EslInboundOptions options = Options(fs) with { Filters = [new("Event-Name", "CHANNEL_CREATE")] };
+        await using var client = new EslInboundClient(options);
+        await client.StartAsync();
+        await client.WaitConnectedAsync().WaitAsync(Patience);
+        FakeEslSession first = await fs.NextSessionAsync();
+        Task<EslConnectionState> again = client.ConnectionStates.FirstAsync(s => s.IsConnected && s.Epoch == 2).ToTask();
+
+        first.Drop();
+        await again.WaitAsync(Patience);
+        FakeEslSession second = await fs.NextSessionAsync();
+        await second.NextCommandAsync(c => c.Line.StartsWith("filter", StringComparison.Ordinal));
+
+        Assert.That(first.Received.Select(c => c.Line.Split(' ')[0]), Is.EqualTo(new[] { "auth", "event", "filter" }));
+        Assert.That(second.Received.Last().Line, Is.EqualTo("filter Event-Name CHANNEL_CREATE"));
+    }
+
+    [Test]
     public async Task A_wrong_password_is_reported_as_refused_not_as_a_network_fault()
     {
         await using var fs = new FakeFreeSwitch();
