@@ -64,6 +64,7 @@ internal sealed class RestDispatcher
         DateTimeOffset started = state.Time.GetUtcNow();
         http.Items[ArrivedKey] = started;
         string method = NormalizeMethod(http.GetRouteValue("method") as string ?? string.Empty);
+        state.CountArrival(method);
         if (!Authorized(http))
         {
             await WriteJsonAsync(http, method, "{}", 401, Envelope.Error("NO_AUTH_FOUND", "Wrong authorization data")).ConfigureAwait(false);
@@ -85,6 +86,7 @@ internal sealed class RestDispatcher
         DateTimeOffset started = state.Time.GetUtcNow();
         http.Items[ArrivedKey] = started;
         string method = NormalizeMethod(http.GetRouteValue("method") as string ?? string.Empty);
+        state.CountArrival(method);
         if (await TryReadParamsAsync(http, method).ConfigureAwait(false) is not { } parameters)
         {
             return;

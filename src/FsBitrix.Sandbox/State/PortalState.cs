@@ -145,9 +145,14 @@ public sealed class PortalState
         }
     }
 
+    /// <summary>
+    /// Counts a request when it arrives, before the method runs: whoever sees a change the request made (a finished
+    /// call, a card) then also sees the request counted.
+    /// </summary>
+    internal void CountArrival(string method) => requestsByMethod.AddOrUpdate(method, 1, (_, n) => n + 1);
+
     internal void RecordRequest(DateTimeOffset arrivedAt, string method, int status, string error, string parameters)
     {
-        requestsByMethod.AddOrUpdate(method, 1, (_, n) => n + 1);
         requestsByStatus.AddOrUpdate(status, 1, (_, n) => n + 1);
         lock (gate)
         {

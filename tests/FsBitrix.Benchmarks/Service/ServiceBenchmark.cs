@@ -42,8 +42,8 @@ internal static class ServiceBenchmark
 
         // Warm-up: the first calls pay for JIT and connection set-up, which a long-running service pays once.
         int warmUp = Arg(args, "--warm-up", 100);
-        await PacedAsync(portal, freeSwitch, template, warmUp, 0).ConfigureAwait(false);
-        (List<double> register, List<double> finish, double cpuMs) = await PacedAsync(portal, freeSwitch, template, paced, warmUp).ConfigureAwait(false);
+        await PacedAsync(portal, freeSwitch, template, warmUp).ConfigureAwait(false);
+        (List<double> register, List<double> finish, double cpuMs) = await PacedAsync(portal, freeSwitch, template, paced).ConfigureAwait(false);
         Console.WriteLine(Line($"paced {paced} calls after {warmUp} warm-up calls: event→register p50 {P(register, 50):F2} ms, p99 {P(register, 99):F2} ms; "
             + $"last hangup→finish p50 {P(finish, 50):F2} ms, p99 {P(finish, 99):F2} ms; "
             + $"CPU {cpuMs:F2} ms per call (whole process: service, portal and fake FreeSWITCH)"));
@@ -61,7 +61,7 @@ internal static class ServiceBenchmark
     }
 
     private static async Task<(List<double>, List<double>, double)> PacedAsync(SandboxPortal portal, BenchFreeSwitch freeSwitch,
-        BenchTemplate template, int calls, int done)
+        BenchTemplate template, int calls)
     {
         int talking = template.IndexOf("CHANNEL_BRIDGE") + 1;
         int total = template.Events.Count;
@@ -77,14 +77,13 @@ internal static class ServiceBenchmark
         {
             DateTimeOffset sent = DateTimeOffset.UtcNow;
             await freeSwitch.SendAsync(prepared[i].Ringing).ConfigureAwait(false);
-            int expected = done + i + 1;
-            await portal.WaitForAsync(s => Count(s, "show") == expected, TimeSpan.FromSeconds(20)).ConfigureAwait(false);
-            register.Add((Latest(portal, "register").At - sent).TotalMilliseconds);
+            await portal.WaitForAsync(s => Logged(s, "show", sent), TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+            register.Add((Latest(portal, "register")!.At - sent).TotalMilliseconds);
 
             DateTimeOffset hungUp = DateTimeOffset.UtcNow;
             await freeSwitch.SendAsync(prepared[i].HangingUp).ConfigureAwait(false);
-            await portal.WaitForAsync(s => Count(s, "finish") == expected, TimeSpan.FromSeconds(20)).ConfigureAwait(false);
-            finish.Add((Latest(portal, "finish").At - hungUp).TotalMilliseconds);
+            await portal.WaitForAsync(s => Logged(s, "finish", hungUp), TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+            finish.Add((Latest(portal, "finish")!.At - hungUp).TotalMilliseconds);
         }
 
         process.Refresh();
@@ -127,12 +126,13 @@ internal static class ServiceBenchmark
         return (managed, workingSet, clock.Elapsed.TotalSeconds);
     }
 
-    // The request log entry is written when the portal answers; waiting on it (not on the state change) avoids a race.
-    private static int Count(PortalState state, string method) =>
-        state.RequestsByMethod.GetValueOrDefault("telephony.externalcall." + method);
+    // Requests are counted on arrival but logged (with their arrival time) when answered: wait for the log entry.
+    private static bool Logged(PortalState state, string method, DateTimeOffset since) =>
+        state.Requests.LastOrDefault(r => r.Method.Equals("telephony.externalcall." + method, StringComparison.OrdinalIgnoreCase)) is { } r
+        && r.At >= since;
 
-    private static SandboxRequest Latest(SandboxPortal portal, string method) =>
-        portal.State.Requests.Last(r => r.Method.Equals("telephony.externalcall." + method, StringComparison.OrdinalIgnoreCase));
+    private static SandboxRequest? Latest(SandboxPortal portal, string method) =>
+        portal.State.Requests.LastOrDefault(r => r.Method.Equals("telephony.externalcall." + method, StringComparison.OrdinalIgnoreCase));
 
     private static double P(List<double> values, int percentile)
     {
