@@ -6,6 +6,7 @@ using FsBitrix.Outbox;
 using FsBitrix.Sandbox.Events;
 using FsBitrix.Sandbox.State;
 using FsBitrix.Tests.Support;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Click = FsBitrix.Sandbox.Events.ClickToCall;
 
@@ -43,6 +44,56 @@ public class ClickToCallRaceTests
         Assert.That(await h.Service.Services.GetRequiredService<OutboxStore>().PendingCountAsync(), Is.Zero, "...but the outbox took none of it");
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.show"), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_failed_click_stops_being_recovered_only_once_its_finish_is_in_the_outbox()
+    {
+        await using ServiceHarness h = await ServiceHarness.StartAsync();
+        // The database itself notes, at the moment the attempt is marked done, how many finishes the outbox holds.
+        await using (var db = new SqliteConnection($"Data Source={h.DatabasePath};Pooling=False"))
+        {
+            await db.OpenAsync();
+            await using SqliteCommand probe = db.CreateCommand();
+            probe.CommandText = """
+                CREATE TABLE done_probe (finishes INTEGER NOT NULL);
+                CREATE TRIGGER done_probe AFTER UPDATE OF state ON bitrix_event_attempts WHEN NEW.state = 'Done'
+                BEGIN INSERT INTO done_probe SELECT COUNT(*) FROM outbox WHERE kind = 'FinishCall'; END;
+                """;
+            await probe.ExecuteNonQueryAsync();
+        }
+
+        // A slow disk: every tracker write lands 300 ms late, so marking the attempt done first would be seen.
+        h.Service!.Services.GetRequiredService<OutboxStore>().BeforeAppend = ct => Task.Delay(300, ct);
+        h.FreeSwitch.BgapiReply = _ => "-ERR permission denied";
+
+        SentEvent sent = await h.Portal.Events.StartClickToCallAsync(new Click(2, "+79161234567"), h.EventsUrl);
+        await h.Portal.WaitForFinishAsync(sent.CallId!, ServiceHarness.Patience);
+        long? finishesWhenDone = await ProbeAsync(h.DatabasePath);
+
+        Assert.That(finishesWhenDone, Is.EqualTo(1), "the attempt was marked done before its finish was in the outbox");
+    }
+
+    // Nothing announces the attempt's last write, and another connection's trigger cannot signal us: poll it.
+    private static async Task<long?> ProbeAsync(string path)
+    {
+        using var patience = new CancellationTokenSource(ServiceHarness.Patience);
+        long? finishes;
+        while ((finishes = await ReadProbeAsync(path)) is null)
+        {
+            await Task.Delay(20, patience.Token);
+        }
+
+        return finishes;
+    }
+
+    private static async Task<long?> ReadProbeAsync(string path)
+    {
+        await using var db = new SqliteConnection($"Data Source={path};Pooling=False");
+        await db.OpenAsync();
+        await using SqliteCommand read = db.CreateCommand();
+        read.CommandText = "SELECT finishes FROM done_probe";
+        return await read.ExecuteScalarAsync() as long?;
     }
 
     [Test]

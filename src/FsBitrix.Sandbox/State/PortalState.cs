@@ -67,6 +67,21 @@ public sealed class PortalState
     /// <summary>The latest REST requests, oldest first (bounded).</summary>
     public IReadOnlyList<SandboxRequest> Requests => Read(() => requestLog.ToList());
 
+    /// <summary>The latest logged request of a method, without copying the log (waits re-check this on every change).</summary>
+    public SandboxRequest? LastRequest(string method) => Read(() =>
+    {
+        SandboxRequest? last = null;
+        foreach (SandboxRequest request in requestLog)
+        {
+            if (request.Method.Equals(method, StringComparison.OrdinalIgnoreCase))
+            {
+                last = request;
+            }
+        }
+
+        return last;
+    });
+
     public IReadOnlyDictionary<string, int> RequestsByMethod => new Dictionary<string, int>(requestsByMethod, StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyDictionary<int, int> RequestsByStatus => new Dictionary<int, int>(requestsByStatus);

@@ -25,13 +25,13 @@ internal abstract record CallInput
     /// <summary>An originate with these <c>origination_uuid</c>s is about to be sent: watch for its legs.</summary>
     public sealed record OriginateExpected(IReadOnlyList<string> OriginationUuids) : CallInput;
 
+    /// <summary>A call whose legs were never seen created, to be followed from now on (see <see cref="CallTracker.Adopt"/>).</summary>
+    public sealed record Adopted(FsBitrix.Core.Calls.CallState State) : CallInput;
+
     /// <summary>
     /// The originate's job is over. When it failed and none of its legs was ever seen, no channel event will ever
     /// finish the Bitrix24 call, so <see cref="FinishIfNoLeg"/> is sent instead (keyed by the first leg).
     /// </summary>
-    /// <summary>A call whose legs were never seen created, to be followed from now on (see <see cref="CallTracker.Adopt"/>).</summary>
-    public sealed record Adopted(FsBitrix.Core.Calls.CallState State) : CallInput;
-
     public sealed record OriginateCompleted(IReadOnlyList<string> OriginationUuids, FsBitrix.Core.Calls.FinishCall? FinishIfNoLeg)
         : CallInput;
 }

@@ -15,11 +15,12 @@ namespace FsBitrix.Calls;
 /// group completes when the call is over, so memory holds live calls only. Restored calls (after a restart) and
 /// resync snapshots (after a gap) enter the same fold.
 /// </summary>
-internal sealed partial class CallTracker : IDisposable
+internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
 {
     private readonly CallReducer _reducer;
     private readonly OutboxStore _store;
     private readonly Action _appended;
+    private readonly StepWriter _writer;
     private readonly ILogger _logger;
     private readonly Dictionary<string, Subject<System.Reactive.Unit>> _closers = new(StringComparer.Ordinal);
     private readonly Subject<CallInput> _markers = new();
@@ -31,6 +32,7 @@ internal sealed partial class CallTracker : IDisposable
     private DateTimeOffset? _lastEventAt;
     private CallRouter _router = CallRouter.Empty;
     private IDisposable? _subscription;
+    private volatile bool _disposing;
 
     public CallTracker(CallReducer reducer, OutboxStore store, Action appended, ILogger<CallTracker> logger)
     {
@@ -38,6 +40,7 @@ internal sealed partial class CallTracker : IDisposable
         _store = store;
         _appended = appended;
         _logger = logger;
+        _writer = new StepWriter(store, Written, logger);
     }
 
     /// <summary>Calls currently followed (open groups and restored calls not yet resumed).</summary>
@@ -93,23 +96,8 @@ internal sealed partial class CallTracker : IDisposable
 
                 // Both branches emit synchronously for each input, so a flush comes after every step before it.
                 inputs.OfType<CallInput.Flush>().Select(f => new CallStep(string.Empty, CallState.Start(string.Empty), [], false) { Flushed = f.Done })))
-            .Select(step => Observable.FromAsync(ct => step.Flushed is { } done ? Complete(done) : PersistAsync(step, ct)).Select(_ => step))
-            .Concat()
             .Subscribe(
-                step =>
-                {
-                    if (step.Flushed is not null)
-                    {
-                        return;
-                    }
-
-                    if (step.Commands.Count > 0)
-                    {
-                        _appended();
-                    }
-
-                    _steps.OnNext(step);
-                },
+                _writer.Enqueue,
                 ex => LogPipelineFailed(ex));
     }
 
@@ -119,15 +107,10 @@ internal sealed partial class CallTracker : IDisposable
     /// </summary>
     public Task FlushAsync()
     {
+        ObjectDisposedException.ThrowIf(_disposing, this);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _markers.OnNext(new CallInput.Flush(done));
         return done.Task;
-    }
-
-    private static Task Complete(TaskCompletionSource done)
-    {
-        done.TrySetResult();
-        return Task.CompletedTask;
     }
 
     /// <summary>Marks the start of a resync: call just before asking FreeSWITCH for its live channels.</summary>
@@ -164,11 +147,33 @@ internal sealed partial class CallTracker : IDisposable
     public void Reconcile(string callKey, IReadOnlySet<string> liveChannels, DateTimeOffset now) =>
         _markers.OnNext(new CallInput.CallSnapshot(callKey, liveChannels, now));
 
-    public void Dispose()
+    /// <summary>Stops taking inputs and writes every step already taken.</summary>
+    public async ValueTask DisposeAsync()
     {
+        _disposing = true;
         _subscription?.Dispose();
+        await _writer.DisposeAsync().ConfigureAwait(false);
         _markers.Dispose();
         _steps.Dispose();
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    // On the writer's thread, after the batch committed: wake the outbox first, then tell the listeners.
+    private void Written(IReadOnlyList<CallStep> batch)
+    {
+        if (batch.Any(step => step.Commands.Count > 0))
+        {
+            _appended();
+        }
+
+        foreach (CallStep step in batch)
+        {
+            if (step.Flushed is null)
+            {
+                _steps.OnNext(step);
+            }
+        }
     }
 
     private IEnumerable<(string CallKey, CallAction Action)> Route(CallInput input)
@@ -308,40 +313,8 @@ internal sealed partial class CallTracker : IDisposable
         }
     }
 
-    /// <summary>The outbox write must not be lost: a failing disk is retried until it works, loudly.</summary>
-    private async Task PersistAsync(CallStep step, CancellationToken cancellationToken)
-    {
-        string? state = step.State.IsOver ? null : CallStateJson.Serialize(step.State);
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                IReadOnlyList<CallCommand> refused = await _store.AppendAsync(step.CallKey, step.Commands, state, step.State.IsOver,
-                    cancellationToken).ConfigureAwait(false);
-                foreach (CallCommand command in refused)
-                {
-                    LogAlreadyFinished(command.BitrixCallId!, command.GetType().Name, step.CallKey);
-                }
-
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogPersistFailed(ex, step.CallKey, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt)), cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Critical, Message = "The call pipeline stopped; no further calls are tracked")]
     private partial void LogPipelineFailed(Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot write call {CallKey} to the outbox (attempt {Attempt}); retrying")]
-    private partial void LogPersistFailed(Exception exception, string callKey, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Bitrix24 call {CallId} was already finished; {Command} from call {CallKey} (a leg seen late) is not sent")]
-    private partial void LogAlreadyFinished(string callId, string command, string callKey);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Count} call(s) that were live when the service stopped")]
     private partial void LogRestored(int count);

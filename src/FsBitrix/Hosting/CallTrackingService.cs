@@ -35,6 +35,8 @@ internal sealed partial class CallTrackingService(
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         await esl.DisposeAsync().ConfigureAwait(false);
+        // Every event received is in the outbox before the host lets go of it.
+        await tracker.FlushAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -27,6 +27,9 @@ internal sealed class OutboxStore : IAsyncDisposable
     /// </summary>
     public TimeSpan RememberFinishesFor { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>Awaited before every append: tests stand a slow disk here to widen the windows the code must close.</summary>
+    internal Func<CancellationToken, Task>? BeforeAppend { get; set; }
+
     private OutboxStore(SqliteConnection db, TimeProvider time)
     {
         _db = db;
@@ -109,43 +112,69 @@ internal sealed class OutboxStore : IAsyncDisposable
     /// portal CALL_ID that was already finished is not appended: Bitrix24 takes one finish per call.
     /// </summary>
     /// <returns>The commands left out that way (for the log).</returns>
-    public async Task<IReadOnlyList<CallCommand>> AppendAsync(string callKey, IReadOnlyList<CallCommand> commands, string? stateJson,
-        bool callOver, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<CallCommand>> AppendAsync(string callKey, IReadOnlyList<CallCommand> commands, string? stateJson,
+        bool callOver, CancellationToken cancellationToken = default) =>
+        AppendAsync([new OutboxWrite(callKey, commands, stateJson, callOver)], cancellationToken);
+
+    /// <summary>
+    /// Appends several steps, in order, in one transaction: a burst of channel events costs one commit, not one
+    /// per event. A call written twice keeps its last state.
+    /// </summary>
+    /// <returns>The finish/show/hide commands left out because their CALL_ID was already finished.</returns>
+    public async Task<IReadOnlyList<CallCommand>> AppendAsync(IReadOnlyList<OutboxWrite> writes, CancellationToken cancellationToken = default)
     {
+        if (BeforeAppend is { } slowDisk)
+        {
+            await slowDisk(cancellationToken).ConfigureAwait(false);
+        }
+
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using SqliteTransaction tx = _db.BeginTransaction();
             long now = Now();
             var refused = new List<CallCommand>();
-            foreach (CallCommand command in commands)
+            using SqliteCommand insert = Command("""
+                INSERT INTO outbox (call_key, kind, payload, created_at, not_before) VALUES ($key, $kind, $payload, $now, $nb)
+                """, tx);
+            SqliteParameter key = insert.Parameters.Add("$key", SqliteType.Text);
+            SqliteParameter kind = insert.Parameters.Add("$kind", SqliteType.Text);
+            SqliteParameter payload = insert.Parameters.Add("$payload", SqliteType.Text);
+            SqliteParameter notBefore = insert.Parameters.Add("$nb", SqliteType.Integer);
+            insert.Parameters.AddWithValue("$now", now);
+            foreach (OutboxWrite write in writes)
             {
-                if (!FirstFinishOrBefore(command, now, tx))
+                foreach (CallCommand command in write.Commands)
                 {
-                    refused.Add(command);
-                    continue;
-                }
+                    if (!FirstFinishOrBefore(command, now, tx))
+                    {
+                        refused.Add(command);
+                        continue;
+                    }
 
-                (string kind, string payload) = CommandCodec.Encode(command);
-                using SqliteCommand insert = Command("""
-                    INSERT INTO outbox (call_key, kind, payload, created_at, not_before) VALUES ($key, $kind, $payload, $now, $nb)
-                    """, tx);
-                insert.Parameters.AddWithValue("$key", command.CallKey);
-                insert.Parameters.AddWithValue("$kind", kind);
-                insert.Parameters.AddWithValue("$payload", payload);
-                insert.Parameters.AddWithValue("$now", now);
-                insert.Parameters.AddWithValue("$nb", command is ShowCard or HideCard ? now + (long)CardCoalescing.TotalMilliseconds : 0);
-                insert.ExecuteNonQuery();
+                    (string commandKind, string commandPayload) = CommandCodec.Encode(command);
+                    key.Value = command.CallKey;
+                    kind.Value = commandKind;
+                    payload.Value = commandPayload;
+                    notBefore.Value = command is ShowCard or HideCard ? now + (long)CardCoalescing.TotalMilliseconds : 0;
+                    insert.ExecuteNonQuery();
+                }
             }
 
             using SqliteCommand state = Command("""
                 INSERT INTO calls (call_key, state, updated_at) VALUES ($key, $state, $now)
                 ON CONFLICT (call_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
                 """, tx);
-            state.Parameters.AddWithValue("$key", callKey);
-            state.Parameters.AddWithValue("$state", callOver ? DBNull.Value : (object?)stateJson ?? DBNull.Value);
+            SqliteParameter stateKey = state.Parameters.Add("$key", SqliteType.Text);
+            SqliteParameter stateJson = state.Parameters.Add("$state", SqliteType.Text);
             state.Parameters.AddWithValue("$now", now);
-            state.ExecuteNonQuery();
+            foreach (OutboxWrite last in LastPerCall(writes))
+            {
+                stateKey.Value = last.CallKey;
+                stateJson.Value = last.CallOver ? DBNull.Value : (object?)last.StateJson ?? DBNull.Value;
+                state.ExecuteNonQuery();
+            }
+
             tx.Commit();
             return refused;
         }
@@ -153,6 +182,22 @@ internal sealed class OutboxStore : IAsyncDisposable
         {
             _lock.Release();
         }
+    }
+
+    private static IEnumerable<OutboxWrite> LastPerCall(IReadOnlyList<OutboxWrite> writes)
+    {
+        if (writes.Count == 1)
+        {
+            return writes;
+        }
+
+        var last = new Dictionary<string, OutboxWrite>(StringComparer.Ordinal);
+        foreach (OutboxWrite write in writes)
+        {
+            last[write.CallKey] = write;
+        }
+
+        return last.Values;
     }
 
     /// <summary>

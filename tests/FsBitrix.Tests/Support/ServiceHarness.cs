@@ -92,7 +92,12 @@ internal sealed class ServiceHarness : IAsyncDisposable
     {
         CallTracker tracker = Service!.Services.GetRequiredService<CallTracker>();
         OutboxStore store = Service.Services.GetRequiredService<OutboxStore>();
-        return WaitUntilAsync(async () => tracker.ActiveCalls == 0 && await store.PendingCountAsync() == 0);
+        // The flush first: a call can be over in the tracker while its last steps still queue for the outbox.
+        return WaitUntilAsync(async () =>
+        {
+            await tracker.FlushAsync();
+            return tracker.ActiveCalls == 0 && await store.PendingCountAsync() == 0;
+        });
     }
 
     /// <summary>Waits until the condition holds, checking it again after every call step and every delivery.</summary>
