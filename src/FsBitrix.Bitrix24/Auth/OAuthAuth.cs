@@ -62,7 +62,9 @@ public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
                 if (await store.LoadAsync(cancellationToken).ConfigureAwait(false) is { } stored)
                 {
                     Volatile.Write(ref grant, stored);
-                    SetState(AppAuthStatus.Ready, null);
+                    State = stored.Refusal is null
+                        ? new AppAuthState(AppAuthStatus.Ready, null, time.GetUtcNow())
+                        : new AppAuthState(AppAuthStatus.Refused, stored.Refusal, time.GetUtcNow());
                 }
 
                 loaded = true;
@@ -81,6 +83,7 @@ public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            installed = installed with { Refusal = null };
             await store.SaveAsync(installed, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref grant, installed);
             loaded = true;
@@ -177,6 +180,10 @@ public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
                 string problem = $"the OAuth server refused to renew the access token ({e.Error}: {e.ErrorDescription}): the application was "
                     + "removed or its refresh token is older than 180 days; reinstall it (open the local application in Bitrix24 and save it again). "
                     + "Commands wait in the outbox until then.";
+                // Remembered, so a restart does not ask the OAuth server again with a token it refused.
+                OAuthGrant refused = current with { Refusal = problem };
+                await store.SaveAsync(refused, CancellationToken.None).ConfigureAwait(false);
+                Volatile.Write(ref grant, refused);
                 SetState(AppAuthStatus.Refused, problem);
                 LogRefused(e.Error, e.ErrorDescription);
                 throw new Bitrix24Exception(OAuthTokenServer.Method, Bitrix24ErrorKind.Authorization, e.HttpStatus, "REFRESH_REFUSED", problem, mayHaveExecuted: false);

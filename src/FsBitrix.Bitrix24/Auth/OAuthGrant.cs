@@ -30,6 +30,9 @@ public sealed record OAuthGrant
 
     public int? UserId { get; init; }
 
+    /// <summary>Set when the OAuth server refused to renew this grant: kept so a restart (and <c>check</c>) knows without asking again.</summary>
+    public string? Refusal { get; init; }
+
     public override string ToString() => $"installation {MemberId} on {Domain}, access token valid until {ExpiresAt:u}";
 }
 

@@ -33,6 +33,7 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
                 expires_at INTEGER NOT NULL,
                 scope TEXT NOT NULL,
                 user_id INTEGER,
+                refusal TEXT,
                 saved_at INTEGER NOT NULL);
             """;
         schema.ExecuteNonQuery();
@@ -47,7 +48,7 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
             using SqliteCommand query = db.CreateCommand();
             query.CommandText = """
                 SELECT member_id, domain, client_endpoint, server_endpoint, application_token, access_token, refresh_token,
-                       expires_at, scope, user_id
+                       expires_at, scope, user_id, refusal
                 FROM app_installation WHERE id = 1
                 """;
             using SqliteDataReader r = query.ExecuteReader();
@@ -64,6 +65,7 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
                     ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)),
                     Scope = r.GetString(8),
                     UserId = r.IsDBNull(9) ? null : r.GetInt32(9),
+                    Refusal = r.IsDBNull(10) ? null : r.GetString(10),
                 }
                 : null;
         }
@@ -83,8 +85,8 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
             using SqliteCommand save = db.CreateCommand();
             save.CommandText = """
                 INSERT OR REPLACE INTO app_installation (id, member_id, domain, client_endpoint, server_endpoint, application_token,
-                    access_token, refresh_token, expires_at, scope, user_id, saved_at)
-                VALUES (1, $member, $domain, $client, $server, $app, $access, $refresh, $expires, $scope, $user, $now)
+                    access_token, refresh_token, expires_at, scope, user_id, refusal, saved_at)
+                VALUES (1, $member, $domain, $client, $server, $app, $access, $refresh, $expires, $scope, $user, $refusal, $now)
                 """;
             save.Parameters.AddWithValue("$member", grant.MemberId);
             save.Parameters.AddWithValue("$domain", grant.Domain);
@@ -96,6 +98,7 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
             save.Parameters.AddWithValue("$expires", grant.ExpiresAt.ToUnixTimeMilliseconds());
             save.Parameters.AddWithValue("$scope", grant.Scope);
             save.Parameters.AddWithValue("$user", (object?)grant.UserId ?? DBNull.Value);
+            save.Parameters.AddWithValue("$refusal", (object?)grant.Refusal ?? DBNull.Value);
             save.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
             save.ExecuteNonQuery();
         }

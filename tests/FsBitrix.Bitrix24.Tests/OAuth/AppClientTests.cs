@@ -121,6 +121,22 @@ public sealed class AppClientTests
     }
 
     [Test]
+    public async Task A_refusal_is_remembered_across_a_restart_so_the_OAuth_server_is_not_asked_again()
+    {
+        (OAuthAuth auth, MemoryGrantStore store, Bitrix24Client client) = await AppClientAsync(portalTime);
+        portal.App.RevokeRefreshTokens();
+        portalTime.Advance(Lifetime + TimeSpan.FromSeconds(1));
+        Assert.ThrowsAsync<Bitrix24Exception>(() => client.GetUsersAsync(UserFilter.ActiveEmployees));
+        Dispose(auth, client);
+
+        using var restarted = new OAuthAuth(new OAuthAppOptions { ClientId = portal.App.ClientId, ClientSecret = portal.App.ClientSecret, TokenUrl = portal.App.TokenUrl }, store, portalTime);
+        await restarted.LoadAsync(CancellationToken.None);
+
+        Assert.That(restarted.State.Status, Is.EqualTo(AppAuthStatus.Refused));
+        Assert.That(restarted.State.Problem, Does.Contain("reinstall"));
+    }
+
+    [Test]
     public async Task Not_installed_fails_at_once_without_a_request()
     {
         var auth = new OAuthAuth(new OAuthAppOptions { ClientId = portal.App.ClientId, ClientSecret = portal.App.ClientSecret }, new MemoryGrantStore());
