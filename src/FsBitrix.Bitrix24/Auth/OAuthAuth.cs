@@ -178,7 +178,7 @@ public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
             catch (Bitrix24Exception e) when (e.Kind == Bitrix24ErrorKind.Authorization)
             {
                 string problem = $"the OAuth server refused to renew the access token ({e.Error}: {e.ErrorDescription}): the application was "
-                    + "removed or its refresh token is older than 180 days; reinstall it (open the local application in Bitrix24 and save it again). "
+                    + "removed or its refresh token is older than 180 days; install it again (re-create the local application, or reinstall it from its page in Bitrix24). "
                     + "Commands wait in the outbox until then.";
                 // Remembered, so a restart does not ask the OAuth server again with a token it refused.
                 OAuthGrant refused = current with { Refusal = problem };

@@ -26,8 +26,9 @@ internal static class AppModeComposition
             var auth = new OAuthAuth(
             new OAuthAppOptions
             {
-                ClientId = bitrix.ClientId!,
-                ClientSecret = bitrix.ClientSecret!,
+                // Empty until the admin copies them in after the install (they appear only after the form is saved).
+                ClientId = bitrix.ClientId ?? string.Empty,
+                ClientSecret = bitrix.ClientSecret ?? string.Empty,
                 TokenUrl = string.IsNullOrWhiteSpace(bitrix.OAuthUrl) ? null : new Uri(bitrix.OAuthUrl),
                 RefreshAhead = bitrix.TokenRefreshAhead,
             },

@@ -36,9 +36,16 @@ internal sealed class AppModeCheck(FsBitrixOptions options, CheckReport report)
         }
 
         report.Ok($"installed on {grant.Domain} (member {grant.MemberId}), scopes {grant.Scope}");
+        if (string.IsNullOrWhiteSpace(bitrix.ClientId) || string.IsNullOrWhiteSpace(bitrix.ClientSecret))
+        {
+            // The install works without them (the keys appear only after the form is saved); renewing the token does not.
+            report.Fail("FsBitrix:Bitrix:ClientId or ClientSecret is not set: the access token cannot be renewed and stops working within the hour",
+                "copy the Application ID and Application key from the local application's page in Bitrix24 into the configuration and restart");
+        }
+
         if (grant.Refusal is not null)
         {
-            report.Fail($"Bitrix24 refused to renew the tokens: {grant.Refusal}", "open the local application in Bitrix24 and save it again (reinstall); queued calls go out then");
+            report.Fail($"Bitrix24 refused to renew the tokens: {grant.Refusal}", "install the local application again (re-create it, or reinstall it from its page in Bitrix24); queued calls go out then");
             return null;
         }
 
@@ -59,7 +66,7 @@ internal sealed class AppModeCheck(FsBitrixOptions options, CheckReport report)
                 cancellationToken).ConfigureAwait(false);
             if (bound == 0)
             {
-                report.Fail("ONEXTERNALCALLSTART is not bound: clicks in Bitrix24 do not reach this service", "save the local application in Bitrix24 again (reinstall)");
+                report.Fail("ONEXTERNALCALLSTART is not bound: clicks in Bitrix24 do not reach this service", "install the local application again (re-create it, or reinstall it from its page in Bitrix24)");
             }
             else
             {
@@ -68,7 +75,7 @@ internal sealed class AppModeCheck(FsBitrixOptions options, CheckReport report)
         }
         catch (Bitrix24Exception ex)
         {
-            report.Fail($"the stored access token does not work: {ex.Message}", "save the local application in Bitrix24 again (reinstall)");
+            report.Fail($"the stored access token does not work: {ex.Message}", "install the local application again (re-create it, or reinstall it from its page in Bitrix24)");
             client.Dispose();
             return null;
         }

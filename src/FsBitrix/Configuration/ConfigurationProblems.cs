@@ -56,12 +56,6 @@ internal static class ConfigurationProblems
 
     private static IEnumerable<string> AppProblems(BitrixSettings bitrix)
     {
-        if (string.IsNullOrWhiteSpace(bitrix.ClientId) || string.IsNullOrWhiteSpace(bitrix.ClientSecret))
-        {
-            yield return "FsBitrix:Bitrix:ClientId and FsBitrix:Bitrix:ClientSecret must be set in app mode: copy the application code (client_id) "
-                + "and key (client_secret) from the local application's page in Bitrix24";
-        }
-
         if (string.IsNullOrWhiteSpace(bitrix.Domain))
         {
             // The install call is not signed: only a REST call to the portal we expect proves its tokens are real.
