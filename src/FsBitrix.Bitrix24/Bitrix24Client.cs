@@ -1,3 +1,5 @@
+using FsBitrix.Bitrix24.Auth;
+using FsBitrix.Bitrix24.Errors;
 using FsBitrix.Bitrix24.Params;
 using FsBitrix.Bitrix24.RateLimiting;
 using FsBitrix.Bitrix24.Retry;
@@ -9,8 +11,9 @@ using Polly;
 namespace FsBitrix.Bitrix24;
 
 /// <summary>
-/// Bitrix24 REST client over an incoming webhook. Every attempt first waits for the shared leaky bucket,
-/// then goes through the retry pipeline of its method's <see cref="RetryRule"/>.
+/// Bitrix24 REST client over an incoming webhook or a local application's OAuth token (<see cref="IBitrix24Auth"/>).
+/// Every attempt first waits for the shared leaky bucket, then goes through the retry pipeline of its method's
+/// <see cref="RetryRule"/>; an attempt refused for an expired token renews it once and is sent again.
 /// </summary>
 public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
 {
@@ -19,7 +22,7 @@ public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
     private readonly TimeProvider time;
     private readonly ILogger logger;
 
-    /// <param name="options">Webhook, timeout, rate limit and retry settings.</param>
+    /// <param name="options">Webhook (unless <paramref name="auth"/> is given), timeout, rate limit and retry settings.</param>
     /// <param name="logger">Never receives the webhook code.</param>
     /// <param name="timeProvider">Clock for the limiter, backoff and 429 waits.</param>
     /// <param name="limiter">
@@ -27,15 +30,17 @@ public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
     /// makes its own from <see cref="Bitrix24ClientOptions.RateLimit"/>.
     /// </param>
     /// <param name="handler">HTTP handler to use instead of the default one (tests, benchmarks, proxies).</param>
+    /// <param name="auth">How calls are authorized; null: the webhook of <paramref name="options"/>.</param>
     public Bitrix24Client(
         Bitrix24ClientOptions options,
         ILogger<Bitrix24Client>? logger = null,
         TimeProvider? timeProvider = null,
         LeakyBucketLimiter? limiter = null,
-        HttpMessageHandler? handler = null)
+        HttpMessageHandler? handler = null,
+        IBitrix24Auth? auth = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Webhook = WebhookUrl.Parse(options.WebhookUrl);
+        Auth = auth ?? new WebhookAuth(WebhookUrl.Parse(options.WebhookUrl));
         if (options.RequestTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.RequestTimeout, "RequestTimeout must be positive.");
@@ -44,12 +49,14 @@ public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
         time = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? NullLogger<Bitrix24Client>.Instance;
         Limiter = limiter ?? new LeakyBucketLimiter(options.RateLimit, time);
-        transport = new Bitrix24Transport(Webhook, options.RequestTimeout, handler, new OperatingLimits(time), time, this.logger);
+        transport = new Bitrix24Transport(Auth, options.RequestTimeout, handler, new OperatingLimits(time), time, this.logger);
         retries = new RetryPipelines(options.Retry, time, this.logger);
     }
 
-    /// <summary>The webhook this client talks to; its ToString is masked.</summary>
-    public WebhookUrl Webhook { get; }
+    /// <summary>The webhook this client talks to (null in app mode); its ToString is masked.</summary>
+    public WebhookUrl? Webhook => (Auth as WebhookAuth)?.Webhook;
+
+    public IBitrix24Auth Auth { get; }
 
     public LeakyBucketLimiter Limiter { get; }
 
@@ -76,7 +83,23 @@ public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
         public async Task<T> RunAsync(CancellationToken cancellationToken)
         {
             await client.Limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return await client.transport.SendAsync(method, body, map, cancellationToken).ConfigureAwait(false);
+            Bitrix24Credential credential = await client.Auth.CurrentAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await client.transport.SendAsync(method, body, credential, map, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Bitrix24Exception e) when (e.IsRenewableAuth)
+            {
+                if (!await client.Auth.RenewAsync(credential, cancellationToken).ConfigureAwait(false))
+                {
+                    throw;
+                }
+            }
+
+            // Once only: a second refusal of a fresh token is not about expiry.
+            await client.Limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            credential = await client.Auth.CurrentAsync(cancellationToken).ConfigureAwait(false);
+            return await client.transport.SendAsync(method, body, credential, map, cancellationToken).ConfigureAwait(false);
         }
     }
 }

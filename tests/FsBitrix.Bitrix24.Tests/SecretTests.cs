@@ -43,7 +43,7 @@ public sealed class SecretTests
         Assert.That(logs.Entries, Is.Not.Empty);
         Assert.That(logs.AllText, Does.Not.Contain(Portal.Secret));
         Assert.That(string.Join('\n', failures.Select(f => f.ToString())), Does.Not.Contain(Portal.Secret));
-        Assert.That(client.Webhook.ToString(), Does.Not.Contain(Portal.Secret).And.Contain("/rest/1/***/"));
+        Assert.That(client.Webhook!.ToString(), Does.Not.Contain(Portal.Secret).And.Contain("/rest/1/***/"));
     }
 
     [Test]

@@ -1,4 +1,10 @@
+using System.Text.Json.Nodes;
+using FsBitrix.AppMode;
+using FsBitrix.Bitrix24;
+using FsBitrix.Bitrix24.Auth;
 using FsBitrix.Check;
+using FsBitrix.Outbox;
+using FsBitrix.Sandbox.Faults;
 using FsBitrix.Configuration;
 using FsBitrix.Sandbox;
 using FsBitrix.Simulator;
@@ -18,7 +24,96 @@ public class CheckTests
         Assert.That(output, Does.Contain("ok    logged in; FreeSWITCH Version"));
         Assert.That(output, Does.Contain("ok    user.get: 4 active employee(s), 3 with an extension"));
         Assert.That(output, Does.Contain("ok    telephony.externalcall.searchCrmEntities: allowed"));
+        Assert.That(output, Does.Contain("Bitrix24 auth: webhook"));
         Assert.That(output, Does.Not.Contain("FAIL"));
+    }
+
+    [Test]
+    public async Task A_portal_refusing_telephony_through_the_webhook_is_told_in_plain_words_to_switch_to_app_mode()
+    {
+        (int exit, string output) = await CheckAsync(o => { }, (portal, _) =>
+        {
+            portal.Faults.Add(new SandboxFault(SandboxFaultKind.WrongAuthType));
+            return Task.CompletedTask;
+        });
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(output, Does.Contain("FAIL  telephony.externalLine.get failed").And.Contain("WRONG_AUTH_TYPE"));
+        Assert.That(output, Does.Contain("does not accept telephony calls through an incoming webhook any more. Switch to app mode"));
+    }
+
+    [Test]
+    public async Task App_mode_before_the_install_fails_saying_how_to_install()
+    {
+        (int exit, string output) = await CheckAsync(o => { }, AppModeAsync);
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(output, Does.Contain("Bitrix24 auth: app (local application"));
+        Assert.That(output, Does.Contain("FAIL  the local application is not installed").And.Contain("/bitrix/install"));
+    }
+
+    [Test]
+    public async Task App_mode_installed_and_bound_passes_with_the_app_token()
+    {
+        (int exit, string output) = await CheckAsync(o => { }, async (portal, o) =>
+        {
+            await AppModeAsync(portal, o);
+            OAuthGrant grant = await InstallAsync(portal, o);
+            using var client = new Bitrix24Client(new Bitrix24ClientOptions(), auth: new AccessTokenAuth(grant.ClientEndpoint, grant.AccessToken));
+            await client.BindEventAsync("ONEXTERNALCALLSTART", new Uri("http://127.0.0.1:9/bitrix/events"));
+        });
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain("ok    app mode works: access token accepted, ONEXTERNALCALLSTART bound"));
+        Assert.That(output, Does.Contain("ok    user.get: 4 active employee(s)"));
+    }
+
+    [Test]
+    public async Task App_mode_whose_tokens_were_refused_fails_saying_to_reinstall()
+    {
+        (int exit, string output) = await CheckAsync(o => { }, async (portal, o) =>
+        {
+            await AppModeAsync(portal, o);
+            OAuthGrant grant = await InstallAsync(portal, o);
+            await new InstallationStore(o.Storage.Path, TimeProvider.System).SaveAsync(grant with { Refusal = "invalid_grant" }, CancellationToken.None);
+        });
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(output, Does.Contain("FAIL  Bitrix24 refused to renew the tokens").And.Contain("reinstall"));
+    }
+
+    private static Task AppModeAsync(SandboxPortal portal, FsBitrixOptions o)
+    {
+        o.Bitrix.Auth = "app";
+        o.Bitrix.WebhookUrl = null;
+        o.Bitrix.ClientId = portal.App.ClientId;
+        o.Bitrix.ClientSecret = portal.App.ClientSecret;
+        o.Bitrix.Domain = portal.BaseUrl.Authority;
+        o.Storage.Path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N"), "fsbitrix.db");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>What the service's install endpoint leaves behind: the grant in the database.</summary>
+    private static async Task<OAuthGrant> InstallAsync(SandboxPortal portal, FsBitrixOptions o)
+    {
+        using var http = new HttpClient();
+        string code = portal.App.IssueAuthorizationCode();
+        JsonObject pair = JsonNode.Parse(await http.GetStringAsync(new Uri(portal.App.TokenUrl,
+            $"?grant_type=authorization_code&client_id={portal.App.ClientId}&client_secret={portal.App.ClientSecret}&code={code}")))!.AsObject();
+        await (await OutboxStore.OpenAsync(o.Storage.Path, TimeProvider.System)).DisposeAsync();
+        var grant = new OAuthGrant
+        {
+            AccessToken = pair["access_token"]!.GetValue<string>(),
+            RefreshToken = pair["refresh_token"]!.GetValue<string>(),
+            ExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
+            ClientEndpoint = portal.App.ClientEndpoint,
+            MemberId = portal.Options.MemberId,
+            Domain = portal.BaseUrl.Authority,
+            ApplicationToken = portal.Options.ApplicationToken,
+            Scope = pair["scope"]!.GetValue<string>(),
+        };
+        await new InstallationStore(o.Storage.Path, TimeProvider.System).SaveAsync(grant, CancellationToken.None);
+        return grant;
     }
 
     [Test]
@@ -57,7 +152,7 @@ public class CheckTests
         Assert.That(output, Does.Contain("FAIL  FsBitrix:Recordings:Mode is 'ftp'"));
     }
 
-    private static async Task<(int Exit, string Output)> CheckAsync(Action<FsBitrixOptions> change)
+    private static async Task<(int Exit, string Output)> CheckAsync(Action<FsBitrixOptions> change, Func<SandboxPortal, FsBitrixOptions, Task>? arrange = null)
     {
         await using SandboxPortal portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None });
         await using var simulator = new FreeSwitchSimulator(new SimulatorOptions { Port = 0 });
@@ -66,6 +161,11 @@ public class CheckTests
         options.Esl.Port = simulator.Port;
         options.Bitrix.WebhookUrl = portal.WebhookUrl.ToString();
         change(options);
+        if (arrange is not null)
+        {
+            await arrange(portal, options);
+        }
+
         using var output = new StringWriter();
         int exit = await new InstallationCheck(options, new CheckReport(output)).RunAsync(CancellationToken.None);
         return (exit, output.ToString());

@@ -64,6 +64,18 @@ public sealed class Bitrix24Exception : Exception
     /// <summary>For <see cref="Bitrix24ErrorKind.OperationTimeLimit"/>: when the method is expected to unblock.</summary>
     public DateTimeOffset? RetryAt { get; }
 
+    /// <summary>
+    /// <c>403 WRONG_AUTH_TYPE</c>: the method refuses this kind of auth. For telephony through an incoming webhook
+    /// it means the portal wants a local application (app mode).
+    /// </summary>
+    public bool IsWrongAuthType => Error.Equals("WRONG_AUTH_TYPE", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The access token itself was refused (<c>expired_token</c>, <c>invalid_token</c>): one renewal may help.</summary>
+    public bool IsRenewableAuth => Kind == Bitrix24ErrorKind.Authorization && IsRenewable(Error);
+
+    internal static bool IsRenewable(string error) =>
+        error.Equals("expired_token", StringComparison.OrdinalIgnoreCase) || error.Equals("invalid_token", StringComparison.OrdinalIgnoreCase);
+
     private static string Describe(string method, Bitrix24ErrorKind kind, int? httpStatus, string error, string description)
     {
         string status = httpStatus is { } s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response";

@@ -4,6 +4,7 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using FsBitrix.Bitrix24.Auth;
 using FsBitrix.Bitrix24.Errors;
 using FsBitrix.Bitrix24.Json;
 using FsBitrix.Bitrix24.Retry;
@@ -16,18 +17,19 @@ namespace FsBitrix.Bitrix24.Transport;
 internal sealed partial class Bitrix24Transport : IDisposable
 {
     private readonly RestClient rest;
-    private readonly WebhookUrl webhook;
+    private readonly IBitrix24Auth auth;
     private readonly OperatingLimits operatingLimits;
     private readonly TimeProvider time;
     private readonly ILogger logger;
 
-    public Bitrix24Transport(WebhookUrl webhook, TimeSpan timeout, HttpMessageHandler? handler, OperatingLimits operatingLimits, TimeProvider time, ILogger logger)
+    public Bitrix24Transport(IBitrix24Auth auth, TimeSpan timeout, HttpMessageHandler? handler, OperatingLimits operatingLimits, TimeProvider time, ILogger logger)
     {
-        this.webhook = webhook;
+        this.auth = auth;
         this.operatingLimits = operatingLimits;
         this.time = time;
         this.logger = logger;
-        var options = new RestClientOptions(webhook.BaseUri)
+        // No base URL: each request names its endpoint, which in app mode is known only after the install call.
+        var options = new RestClientOptions
         {
             Timeout = timeout,
             ThrowOnAnyError = false,
@@ -41,7 +43,7 @@ internal sealed partial class Bitrix24Transport : IDisposable
         rest = new RestClient(options);
     }
 
-    public async Task<T> SendAsync<T>(string method, string body, Func<Bitrix24Response, T> map, CancellationToken cancellationToken)
+    public async Task<T> SendAsync<T>(string method, string body, Bitrix24Credential credential, Func<Bitrix24Response, T> map, CancellationToken cancellationToken)
     {
         if (operatingLimits.BlockedUntil(method) is { } blockedUntil)
         {
@@ -50,7 +52,13 @@ internal sealed partial class Bitrix24Transport : IDisposable
                 "Method is blocked due to operation time limit (not sent: waiting for operating_reset_at).", mayHaveExecuted: false, retryAt: blockedUntil);
         }
 
-        var request = new RestRequest(method, Method.Post).AddStringBody(body, ContentType.Json);
+        var request = new RestRequest(new Uri(credential.Endpoint, method), Method.Post).AddStringBody(body, ContentType.Json);
+        if (credential.AccessToken is { } token)
+        {
+            // In the query, not the body: the body is serialized once for all retries, the token may be renewed between them.
+            request.AddQueryParameter("auth", token);
+        }
+
         long started = time.GetTimestamp();
         RestResponse response = await rest.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
@@ -136,10 +144,10 @@ internal sealed partial class Bitrix24Transport : IDisposable
     /// </remarks>
     private Bitrix24Exception Fail(string method, Bitrix24ErrorKind kind, int? status, string error, string description, bool mayHaveExecuted, DateTimeOffset? retryAt = null)
     {
-        var exception = new Bitrix24Exception(method, kind, status, error, webhook.Redact(description), mayHaveExecuted, retryAt);
-        if (kind == Bitrix24ErrorKind.Authorization)
+        var exception = new Bitrix24Exception(method, kind, status, error, auth.Redact(description), mayHaveExecuted, retryAt);
+        if (kind == Bitrix24ErrorKind.Authorization && !Bitrix24Exception.IsRenewable(error))
         {
-            LogAuthorizationFailure(logger, method, webhook.Masked, exception.Message);
+            LogAuthorizationFailure(logger, method, auth.Describe, exception.Message);
         }
         else
         {
@@ -179,6 +187,6 @@ internal sealed partial class Bitrix24Transport : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Failure}")]
     private static partial void LogFailed(ILogger logger, string failure);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Bitrix24 refused the webhook {Webhook} for {Method}; check the webhook code, its scopes (telephony, user, crm) and the auth type. Not retried. {Failure}")]
-    private static partial void LogAuthorizationFailure(ILogger logger, string method, string webhook, string failure);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Bitrix24 refused the {Auth} for {Method}; check the credentials, their scopes (telephony, user, crm) and the auth type. Not retried. {Failure}")]
+    private static partial void LogAuthorizationFailure(ILogger logger, string method, string auth, string failure);
 }

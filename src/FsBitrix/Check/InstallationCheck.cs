@@ -35,9 +35,19 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
         }
 
         IReadOnlyList<string> extensions = await CheckFreeSwitchAsync(cancellationToken).ConfigureAwait(false);
-        if (!string.IsNullOrWhiteSpace(options.Bitrix.WebhookUrl) && problems.Count == 0)
+        if (problems.Count == 0 && options.Bitrix.IsAppMode)
         {
-            await CheckBitrixAsync(extensions, cancellationToken).ConfigureAwait(false);
+            using Bitrix24Client? app = await new AppModeCheck(options, report).RunAsync(cancellationToken).ConfigureAwait(false);
+            if (app is not null)
+            {
+                await CheckBitrixAsync(app, extensions, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(options.Bitrix.WebhookUrl) && problems.Count == 0)
+        {
+            using var client = new Bitrix24Client(new Bitrix24ClientOptions { WebhookUrl = options.Bitrix.WebhookUrl! });
+            report.Section($"Bitrix24 auth: webhook {client.Webhook}");
+            await CheckBitrixAsync(client, extensions, cancellationToken).ConfigureAwait(false);
         }
 
         return report.Failures == 0 ? 0 : 1;
@@ -93,10 +103,8 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
         return extensions;
     }
 
-    private async Task CheckBitrixAsync(IReadOnlyList<string> extensions, CancellationToken cancellationToken)
+    private async Task CheckBitrixAsync(Bitrix24Client client, IReadOnlyList<string> extensions, CancellationToken cancellationToken)
     {
-        using var client = new Bitrix24Client(new Bitrix24ClientOptions { WebhookUrl = options.Bitrix.WebhookUrl! });
-        report.Section($"Bitrix24 webhook {client.Webhook}");
         IReadOnlyList<Bitrix24User> users;
         try
         {
@@ -142,8 +150,9 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
 
     private static string Fix(Bitrix24Exception ex, string scope) => ex.Error switch
     {
-        "WRONG_AUTH_TYPE" => "this portal refuses telephony through an incoming webhook: switch to app mode (FsBitrix:Bitrix:Auth=app) "
-            + "and install FsBitrix as a local application (README: Connect your Bitrix24)",
+        _ when ex.IsWrongAuthType => "this portal does not accept telephony calls through an incoming webhook any more. Switch to app mode: "
+            + "create a local application in Bitrix24, set FsBitrix:Bitrix:Auth=app with its ClientId and ClientSecret, and install it "
+            + "(README: Connect Bitrix24 as a local application)",
         "insufficient_scope" => $"edit the incoming webhook in Bitrix24 and tick the scopes: {scope}",
         "NO_AUTH_FOUND" or "INVALID_CREDENTIALS" or "authorization_error" =>
             "the webhook code is wrong, expired or deleted: create a new incoming webhook and set FsBitrix:Bitrix:WebhookUrl",

@@ -13,8 +13,7 @@ namespace FsBitrix.ClickToCall;
 /// </summary>
 internal sealed partial class EventsEndpoint(
     EventGuard guard,
-    HandledEvents handled,
-    ClickToCallQueue queue,
+    ClickIntake intake,
     FsBitrixOptions options,
     ILogger<EventsEndpoint> logger)
 {
@@ -47,16 +46,9 @@ internal sealed partial class EventsEndpoint(
         }
 
         // Recorded before the 200: Bitrix24 never sends it again, so from here on the attempt must survive a restart.
-        ClickAttempt attempt = ClickAttempt.Accept(e!);
-        if (!await handled.TryAcceptAsync(attempt, http.RequestAborted).ConfigureAwait(false))
-        {
-            LogRepeated(e!.Event, e.DeliveryKey);
-            return Results.Text("already handled");
-        }
-
-        LogAccepted(e!.Event, e.CallId ?? "(callback)", e.UserId ?? 0);
-        queue.Enqueue(attempt);
-        return Results.Text("ok");
+        return await intake.AcceptAsync(e!, "posted", http.RequestAborted).ConfigureAwait(false)
+            ? Results.Text("ok")
+            : Results.Text("already handled");
     }
 
     /// <summary>The body, or null when it is longer than <paramref name="max"/> (chunked bodies are counted too).</summary>
@@ -103,10 +95,4 @@ internal sealed partial class EventsEndpoint(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bitrix24 event from {From} refused: {Reason}")]
     private partial void LogRefused(string from, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Event} {Key} delivered again; ignored")]
-    private partial void LogRepeated(string @event, string key);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Event} {CallId} accepted (user {UserId})")]
-    private partial void LogAccepted(string @event, string callId, int userId);
 }

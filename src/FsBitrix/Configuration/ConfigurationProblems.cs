@@ -6,7 +6,16 @@ internal static class ConfigurationProblems
     public static IReadOnlyList<string> Find(FsBitrixOptions options)
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Bitrix.WebhookUrl))
+        BitrixSettings bitrix = options.Bitrix;
+        if (bitrix.Auth is not { } auth || !(auth.Equals(BitrixSettings.WebhookAuth, StringComparison.OrdinalIgnoreCase) || bitrix.IsAppMode))
+        {
+            problems.Add($"FsBitrix:Bitrix:Auth is '{bitrix.Auth}': use 'webhook' (an incoming webhook) or 'app' (a local application)");
+        }
+        else if (bitrix.IsAppMode)
+        {
+            problems.AddRange(AppProblems(bitrix));
+        }
+        else if (string.IsNullOrWhiteSpace(options.Bitrix.WebhookUrl))
         {
             problems.Add("FsBitrix:Bitrix:WebhookUrl is not set: create an incoming webhook in Bitrix24 (scopes telephony, user, crm) "
                 + "and put its URL here, e.g. https://yourportal.bitrix24.com/rest/1/abc123/");
@@ -15,6 +24,11 @@ internal static class ConfigurationProblems
             || !url.AbsolutePath.StartsWith("/rest/", StringComparison.Ordinal))
         {
             problems.Add("FsBitrix:Bitrix:WebhookUrl does not look like https://portal/rest/<user id>/<code>/");
+        }
+
+        if (!bitrix.IsAppMode && bitrix.IsOfflineEvents)
+        {
+            problems.Add("FsBitrix:Bitrix:Events=offline needs FsBitrix:Bitrix:Auth=app: Bitrix24 gives offline events only to applications");
         }
 
         if (string.IsNullOrWhiteSpace(options.Esl.Host) || options.Esl.Port is <= 0 or > 65535)
@@ -38,5 +52,39 @@ internal static class ConfigurationProblems
         }
 
         return problems;
+    }
+
+    private static IEnumerable<string> AppProblems(BitrixSettings bitrix)
+    {
+        if (string.IsNullOrWhiteSpace(bitrix.Domain))
+        {
+            // The install call is not signed: only a REST call to the portal we expect proves its tokens are real.
+            yield return "FsBitrix:Bitrix:Domain must be set in app mode: the portal's address, e.g. yourportal.bitrix24.com";
+        }
+
+        if (!string.IsNullOrWhiteSpace(bitrix.OAuthUrl) && !Uri.TryCreate(bitrix.OAuthUrl, UriKind.Absolute, out _))
+        {
+            yield return "FsBitrix:Bitrix:OAuthUrl must be an absolute URL such as https://oauth.bitrix.info/oauth/token/";
+        }
+
+        if (!string.IsNullOrWhiteSpace(bitrix.PublicUrl) && !Uri.TryCreate(bitrix.PublicUrl, UriKind.Absolute, out _))
+        {
+            yield return "FsBitrix:Bitrix:PublicUrl must be this service's address as Bitrix24 reaches it, e.g. https://pbx.example.com:8085/";
+        }
+
+        if (!bitrix.IsOfflineEvents && !string.Equals(bitrix.Events, BitrixSettings.OnlineEvents, StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"FsBitrix:Bitrix:Events is '{bitrix.Events}': use 'online' or 'offline'";
+        }
+
+        if (bitrix.OfflinePollInterval <= TimeSpan.Zero)
+        {
+            yield return "FsBitrix:Bitrix:OfflinePollInterval must be positive, e.g. 00:00:03";
+        }
+
+        if (bitrix.Lines.Any(l => string.IsNullOrWhiteSpace(l.Number)))
+        {
+            yield return "every FsBitrix:Bitrix:Lines entry needs a Number";
+        }
     }
 }

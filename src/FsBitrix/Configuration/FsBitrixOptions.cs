@@ -34,6 +34,9 @@ internal sealed class FsBitrixOptions
 
     /// <summary>Clock of queue timers; null: the service's. Not configuration (not public): tests inject a fake.</summary>
     internal TimeProvider? QueueTime { get; set; }
+
+    /// <summary>Clock that decides when an access token is close to expiry; null: the service's. Tests inject a fake.</summary>
+    internal TimeProvider? AuthTime { get; set; }
 }
 
 internal sealed class EslSettings
@@ -54,8 +57,47 @@ internal sealed class EslSettings
 
 internal sealed class BitrixSettings
 {
+    public const string WebhookAuth = "webhook";
+    public const string AppAuth = "app";
+    public const string OnlineEvents = "online";
+    public const string OfflineEvents = "offline";
+
+    /// <summary><c>webhook</c> (an incoming webhook) or <c>app</c> (a server-side local application, OAuth).</summary>
+    public string Auth { get; set; } = WebhookAuth;
+
+    public bool IsAppMode => string.Equals(Auth, AppAuth, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Incoming webhook, e.g. https://portal.bitrix24.com/rest/1/secret/ (the secret is never logged).</summary>
     public string? WebhookUrl { get; set; }
+
+    /// <summary>App mode: the local application's <c>client_id</c> ("application code").</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>App mode: the local application's <c>client_secret</c> ("application key"). Never logged.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>App mode: the OAuth token endpoint; unset: Bitrix24's (<c>https://oauth.bitrix.info/oauth/token/</c>, or the region's the install names).</summary>
+    public string? OAuthUrl { get; set; }
+
+    /// <summary>App mode: renew the access token when it has less than this left.</summary>
+    public TimeSpan TokenRefreshAhead { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>App mode: where the portal's install call (ONAPPINSTALL) arrives.</summary>
+    public string InstallPath { get; set; } = "/bitrix/install";
+
+    /// <summary>App mode, online events: this service's address as Bitrix24 reaches it; unset: the address the install call came to.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>App mode: <c>online</c> (Bitrix24 posts events to <see cref="EventsPath"/>) or <c>offline</c> (the service polls them).</summary>
+    public string Events { get; set; } = OnlineEvents;
+
+    public bool IsOfflineEvents => string.Equals(Events, OfflineEvents, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Offline events: how often <c>event.offline.get</c> is asked.</summary>
+    public TimeSpan OfflinePollInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>App mode: outgoing lines registered with <c>telephony.externalLine.add</c> at install.</summary>
+    public List<LineSettings> Lines { get; set; } = [];
 
     /// <summary>The token OnExternalCallStart events must carry.</summary>
     public string? ApplicationToken { get; set; }
@@ -78,6 +120,13 @@ internal sealed class BitrixSettings
     public double RateLimitPerSecond { get; set; } = 2;
 
     public int RateLimitBurst { get; set; } = 50;
+}
+
+internal sealed class LineSettings
+{
+    public string Number { get; set; } = string.Empty;
+
+    public string? Name { get; set; }
 }
 
 internal sealed class HttpSettings

@@ -1,3 +1,4 @@
+using FsBitrix.AppMode;
 using FsBitrix.ClickToCall;
 using FsBitrix.Configuration;
 using FsBitrix.Queues;
@@ -49,6 +50,7 @@ internal static class FsBitrixApp
         WebApplication app = builder.Build();
         app.MapHealth();
         app.MapClickToCall(options);
+        app.MapAppMode(options);
         app.MapRecordings();
         return app;
     }

@@ -1,4 +1,6 @@
+using FsBitrix.AppMode;
 using FsBitrix.Bitrix24;
+using FsBitrix.Bitrix24.Auth;
 using FsBitrix.Bitrix24.RateLimiting;
 using FsBitrix.Bitrix24.Users;
 using FsBitrix.Calls;
@@ -27,16 +29,26 @@ internal static class ServiceComposition
         services.AddSingleton(sp => OutboxStore.OpenAsync(options.Storage.Path, sp.GetRequiredService<TimeProvider>())
             .GetAwaiter().GetResult());
 
+        if (options.Bitrix.IsAppMode)
+        {
+            services.AddAppMode(options);
+        }
+        else
+        {
+            services.AddSingleton<IDeliveryGate, OpenDeliveryGate>();
+        }
+
         services.AddSingleton(sp => new Bitrix24Client(
             new Bitrix24ClientOptions
             {
-                WebhookUrl = options.Bitrix.WebhookUrl!,
+                WebhookUrl = options.Bitrix.WebhookUrl ?? string.Empty,
                 RateLimit = options.Bitrix.RateLimitPerSecond <= 0
                     ? LeakyBucketOptions.Unlimited
                     : new LeakyBucketOptions { DrainPerSecond = options.Bitrix.RateLimitPerSecond, Burst = options.Bitrix.RateLimitBurst },
             },
             sp.GetRequiredService<ILogger<Bitrix24Client>>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            auth: options.Bitrix.IsAppMode ? sp.GetRequiredService<IBitrix24Auth>() : null));
         services.AddSingleton<IBitrix24Client>(sp => sp.GetRequiredService<Bitrix24Client>());
 
         services.AddSingleton(sp =>

@@ -152,7 +152,7 @@ internal sealed class CommandDelivery(
             Bitrix24ErrorKind.OperationTimeLimit =>
                 new DeliveryResult.Retry(ex.Message, Max(backoff, (ex.RetryAt ?? time.GetUtcNow()) - time.GetUtcNow()), false),
             Bitrix24ErrorKind.Authorization =>
-                new DeliveryResult.Retry(ex.Message, options.AuthorizationRetry, ex.MayHaveExecuted),
+                new DeliveryResult.Retry(ex.Message, options.AuthorizationRetry, ex.MayHaveExecuted) { CountsAsAttempt = false },
 
             // attachRecord before finish landed: finish is ahead in the same call's queue, so wait for it.
             Bitrix24ErrorKind.CallNotFinished => new DeliveryResult.Retry(ex.Message, backoff, false),

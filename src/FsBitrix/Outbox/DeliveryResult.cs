@@ -7,7 +7,11 @@ internal abstract record DeliveryResult(string Description)
     public sealed record Done(string Outcome) : DeliveryResult(Outcome);
 
     /// <summary>Try again later; the call's later commands wait behind this one.</summary>
-    public sealed record Retry(string Error, TimeSpan After, bool MayHaveExecuted) : DeliveryResult(Error);
+    public sealed record Retry(string Error, TimeSpan After, bool MayHaveExecuted) : DeliveryResult(Error)
+    {
+        /// <summary>False when the failure says nothing about the command (authorization is broken for every command).</summary>
+        public bool CountsAsAttempt { get; init; } = true;
+    }
 
     /// <summary>Bitrix24 refused the data itself: retrying cannot help. Logged loudly, and the call goes on.</summary>
     public sealed record Refused(string Error) : DeliveryResult(Error);

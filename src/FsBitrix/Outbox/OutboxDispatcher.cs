@@ -12,6 +12,7 @@ internal sealed partial class OutboxDispatcher(
     OutboxStore store,
     CommandDelivery delivery,
     DeliveryOptions options,
+    IDeliveryGate gate,
     TimeProvider time,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
@@ -34,10 +35,46 @@ internal sealed partial class OutboxDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        gate.Opened += ReleaseWaiting;
+        try
+        {
+            await DeliverWhileRunningAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Opened -= ReleaseWaiting;
+        }
+    }
+
+    /// <summary>The gate opened (a new install): what waited out an authorization failure goes now, not after its wait.</summary>
+    private async void ReleaseWaiting()
+    {
+        try
+        {
+            await store.ReleaseWaitingAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // an event handler must not throw; the commands still go out at their own time
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogReleaseFailed(ex);
+        }
+
+        Wake();
+    }
+
+    private async Task DeliverWhileRunningAsync(CancellationToken stoppingToken)
+    {
         var running = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
             running.RemoveAll(t => t.IsCompleted);
+            if (!gate.IsOpen)
+            {
+                await WaitAsync(running, stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
             IReadOnlyList<OutboxEntry> heads;
             HashSet<string> busy;
             lock (_gate)
@@ -121,7 +158,7 @@ internal sealed partial class OutboxDispatcher(
                     break;
                 case DeliveryResult.Retry retry:
                     await store.MarkRetryAsync(entry.Id, retry.Error, time.GetUtcNow() + retry.After, retry.MayHaveExecuted,
-                        CancellationToken.None).ConfigureAwait(false);
+                        CancellationToken.None, countAttempt: retry.CountsAsAttempt).ConfigureAwait(false);
                     LogRetry(entry.CallKey, entry.Command.GetType().Name, entry.Attempts + 1, retry.After.TotalSeconds, retry.Error);
                     break;
             }
@@ -166,6 +203,9 @@ internal sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Bitrix24 {Command} for call {CallKey} failed (attempt {Attempt}), retrying in {Seconds:0.#} s: {Error}")]
     private partial void LogRetry(string callKey, string command, int attempt, double seconds, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Releasing the commands that waited for Bitrix24 authorization failed; they go out at their own time")]
+    private partial void LogReleaseFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure delivering {Command} for call {CallKey}; kept for retry")]
     private partial void LogUnexpected(Exception exception, string callKey, string command);

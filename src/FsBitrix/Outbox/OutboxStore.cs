@@ -313,12 +313,22 @@ internal sealed class OutboxStore : IAsyncDisposable
             cancellationToken, ("$id", id), ("$outcome", outcome));
 
     /// <param name="ambiguous">The attempt may have run in Bitrix24 (kept: a later retry of finish must know).</param>
-    public Task MarkRetryAsync(long id, string error, DateTimeOffset notBefore, bool ambiguous, CancellationToken cancellationToken = default) =>
+    /// <param name="countAttempt">False for a failure that is not the command's (authorization broken for all).</param>
+    public Task MarkRetryAsync(long id, string error, DateTimeOffset notBefore, bool ambiguous, CancellationToken cancellationToken = default,
+        bool countAttempt = true) =>
         UpdateAsync("""
-            UPDATE outbox SET attempts = attempts + 1, last_error = $error, not_before = $nb,
+            UPDATE outbox SET attempts = attempts + $count, last_error = $error, not_before = $nb,
                 ambiguous = MAX(ambiguous, $ambiguous) WHERE id = $id
             """, cancellationToken, ("$id", id), ("$error", error), ("$nb", notBefore.ToUnixTimeMilliseconds()),
-            ("$ambiguous", ambiguous ? 1 : 0));
+            ("$ambiguous", ambiguous ? 1 : 0), ("$count", countAttempt ? 1 : 0));
+
+    /// <summary>Every waiting command is due now (authorization works again: their waits were for it).</summary>
+    public Task ReleaseWaitingAsync(CancellationToken cancellationToken = default) =>
+        UpdateAsync("UPDATE outbox SET not_before = $now WHERE done_at IS NULL AND not_before > $now", cancellationToken);
+
+    /// <summary>Attempts counted so far of the commands still waiting (health, tests).</summary>
+    public async Task<long> PendingAttemptsAsync(CancellationToken cancellationToken = default) =>
+        (long)(await ScalarAsync("SELECT COALESCE(SUM(attempts), 0) FROM outbox WHERE done_at IS NULL", cancellationToken).ConfigureAwait(false) ?? 0L);
 
     public Task SetBitrixCallIdAsync(string callKey, string callId, CancellationToken cancellationToken = default) =>
         UpdateAsync("""

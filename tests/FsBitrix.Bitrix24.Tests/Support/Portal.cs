@@ -23,7 +23,8 @@ internal static class Portal
         Action<Bitrix24ClientOptions>? configure = null,
         LogCapture? logs = null,
         TimeProvider? time = null,
-        LeakyBucketLimiter? limiter = null)
+        LeakyBucketLimiter? limiter = null,
+        Auth.IBitrix24Auth? auth = null)
     {
         var options = new Bitrix24ClientOptions
         {
@@ -33,6 +34,6 @@ internal static class Portal
             Retry = new RetryOptions { MaxRetryAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) },
         };
         configure?.Invoke(options);
-        return new Bitrix24Client(options, (logs ?? new LogCapture()).For<Bitrix24Client>(), time, limiter);
+        return new Bitrix24Client(options, (logs ?? new LogCapture()).For<Bitrix24Client>(), time, limiter, auth: auth);
     }
 }

@@ -36,13 +36,18 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
     public WebApplication? Service { get; private set; }
 
-    public static async Task<ServiceHarness> StartAsync(Action<FsBitrixOptions>? configure = null, bool startService = true)
+    /// <param name="portalOptions">Changes to the sandbox portal's options before it starts (its clock, token lifetime).</param>
+    public static async Task<ServiceHarness> StartAsync(Action<FsBitrixOptions>? configure = null, bool startService = true,
+        Action<SandboxOptions>? portalOptions = null, bool appMode = false)
     {
         string folder = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(folder, "rec"));
-        SandboxPortal portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None });
+        var sandboxOptions = new SandboxOptions { RateLimit = SandboxRateLimit.None };
+        portalOptions?.Invoke(sandboxOptions);
+        SandboxPortal portal = await SandboxPortal.StartAsync(sandboxOptions);
         var harness = new ServiceHarness(portal, new CaptureFreeSwitch(Path.Combine(folder, "rec")), folder);
         harness._configure = configure;
+        harness._appMode = appMode;
         if (startService)
         {
             await harness.StartServiceAsync();
@@ -52,6 +57,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
     }
 
     private Action<FsBitrixOptions>? _configure;
+    private bool _appMode;
 
     /// <param name="also">Settings changed for this start only, after the harness's own (e.g. for a restart).</param>
     public async Task StartServiceAsync(Action<FsBitrixOptions>? also = null)
@@ -65,6 +71,11 @@ internal sealed class ServiceHarness : IAsyncDisposable
             o.Storage.Path = DatabasePath;
             o.Recordings.MaxWait = TimeSpan.FromSeconds(5);
             o.Bitrix.ApplicationToken = Portal.Options.ApplicationToken;
+            if (_appMode)
+            {
+                UseAppMode(o);
+            }
+
             _configure?.Invoke(o);
             also?.Invoke(o);
         });
@@ -82,6 +93,21 @@ internal sealed class ServiceHarness : IAsyncDisposable
             var options = Service.Services.GetRequiredService<FsBitrixOptions>();
             return new Uri(new Uri(address.TrimEnd('/') + "/"), options.Bitrix.EventsPath.TrimStart('/'));
         }
+    }
+
+    /// <summary>Where the running service takes the portal's install call (<c>Bitrix:InstallPath</c>).</summary>
+    public Uri InstallUrl => new(EventsUrl, Service!.Services.GetRequiredService<FsBitrixOptions>().Bitrix.InstallPath);
+
+    /// <summary>Settings of app mode against this harness's sandbox: its client keys, its token endpoint, its domain.</summary>
+    private void UseAppMode(FsBitrixOptions o)
+    {
+        o.Bitrix.Auth = "app";
+        o.Bitrix.ClientId = Portal.App.ClientId;
+        o.Bitrix.ClientSecret = Portal.App.ClientSecret;
+        o.Bitrix.OAuthUrl = Portal.App.TokenUrl.AbsoluteUri;
+        o.Bitrix.Domain = Portal.BaseUrl.Authority;
+        o.Bitrix.WebhookUrl = null;
+        o.Bitrix.ApplicationToken = null;
     }
 
     /// <summary>

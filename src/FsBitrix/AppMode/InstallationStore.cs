@@ -1,0 +1,122 @@
+using FsBitrix.Bitrix24.Auth;
+using Microsoft.Data.Sqlite;
+
+namespace FsBitrix.AppMode;
+
+/// <summary>
+/// The local application's installation (tokens, member_id, application_token) in the outbox's SQLite file, which
+/// the outbox creates readable by the service user only. One row: a service serves one portal.
+/// </summary>
+internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
+{
+    private readonly string _connection;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly TimeProvider _time;
+
+    /// <summary>Opens the table in <paramref name="path"/>; open the outbox first, which creates the file with its permissions.</summary>
+    public InstallationStore(string path, TimeProvider time)
+    {
+        _time = time;
+        _connection = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
+        using SqliteConnection db = Open();
+        using SqliteCommand schema = db.CreateCommand();
+        schema.CommandText = """
+            CREATE TABLE IF NOT EXISTS app_installation (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                member_id TEXT NOT NULL,
+                domain TEXT NOT NULL,
+                client_endpoint TEXT NOT NULL,
+                server_endpoint TEXT,
+                application_token TEXT NOT NULL,
+                access_token TEXT NOT NULL,
+                refresh_token TEXT NOT NULL,
+                expires_at INTEGER NOT NULL,
+                scope TEXT NOT NULL,
+                user_id INTEGER,
+                refusal TEXT,
+                saved_at INTEGER NOT NULL);
+            """;
+        schema.ExecuteNonQuery();
+    }
+
+    public async Task<OAuthGrant?> LoadAsync(CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteConnection db = Open();
+            using SqliteCommand query = db.CreateCommand();
+            query.CommandText = """
+                SELECT member_id, domain, client_endpoint, server_endpoint, application_token, access_token, refresh_token,
+                       expires_at, scope, user_id, refusal
+                FROM app_installation WHERE id = 1
+                """;
+            using SqliteDataReader r = query.ExecuteReader();
+            return r.Read()
+                ? new OAuthGrant
+                {
+                    MemberId = r.GetString(0),
+                    Domain = r.GetString(1),
+                    ClientEndpoint = new Uri(r.GetString(2)),
+                    ServerEndpoint = r.IsDBNull(3) ? null : new Uri(r.GetString(3)),
+                    ApplicationToken = r.GetString(4),
+                    AccessToken = r.GetString(5),
+                    RefreshToken = r.GetString(6),
+                    ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)),
+                    Scope = r.GetString(8),
+                    UserId = r.IsDBNull(9) ? null : r.GetInt32(9),
+                    Refusal = r.IsDBNull(10) ? null : r.GetString(10),
+                }
+                : null;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task SaveAsync(OAuthGrant grant, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteConnection db = Open();
+            using SqliteCommand save = db.CreateCommand();
+            save.CommandText = """
+                INSERT OR REPLACE INTO app_installation (id, member_id, domain, client_endpoint, server_endpoint, application_token,
+                    access_token, refresh_token, expires_at, scope, user_id, refusal, saved_at)
+                VALUES (1, $member, $domain, $client, $server, $app, $access, $refresh, $expires, $scope, $user, $refusal, $now)
+                """;
+            save.Parameters.AddWithValue("$member", grant.MemberId);
+            save.Parameters.AddWithValue("$domain", grant.Domain);
+            save.Parameters.AddWithValue("$client", grant.ClientEndpoint.AbsoluteUri);
+            save.Parameters.AddWithValue("$server", (object?)grant.ServerEndpoint?.AbsoluteUri ?? DBNull.Value);
+            save.Parameters.AddWithValue("$app", grant.ApplicationToken);
+            save.Parameters.AddWithValue("$access", grant.AccessToken);
+            save.Parameters.AddWithValue("$refresh", grant.RefreshToken);
+            save.Parameters.AddWithValue("$expires", grant.ExpiresAt.ToUnixTimeMilliseconds());
+            save.Parameters.AddWithValue("$scope", grant.Scope);
+            save.Parameters.AddWithValue("$user", (object?)grant.UserId ?? DBNull.Value);
+            save.Parameters.AddWithValue("$refusal", (object?)grant.Refusal ?? DBNull.Value);
+            save.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+            save.ExecuteNonQuery();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public void Dispose() => _lock.Dispose();
+
+    private SqliteConnection Open()
+    {
+        var db = new SqliteConnection(_connection);
+        db.Open();
+        using SqliteCommand busy = db.CreateCommand();
+        busy.CommandText = "PRAGMA busy_timeout = 5000;";
+        busy.ExecuteNonQuery();
+        return db;
+    }
+}

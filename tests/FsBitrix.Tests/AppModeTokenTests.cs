@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using FsBitrix.AppMode;
+using FsBitrix.Bitrix24.Auth;
+using FsBitrix.Outbox;
+using FsBitrix.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FsBitrix.Tests;
+
+/// <summary>
+/// App-mode tokens over the service's life: renewed when they expire so queued commands go through; a refused
+/// renewal degrades <c>/healthz</c> and parks the outbox without losing or spending anything, and a reinstall sends
+/// everything that waited.
+/// </summary>
+[CancelAfter(60_000)]
+public class AppModeTokenTests
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+    private FakeTimeProvider portalClock = null!;
+    private FakeTimeProvider serviceClock = null!;
+
+    [SetUp]
+    public void Clocks()
+    {
+        portalClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        serviceClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+    }
+
+    [Test]
+    public async Task An_expired_token_is_renewed_ahead_on_the_services_clock_and_the_call_goes_through()
+    {
+        await using ServiceHarness h = await StartAsync();
+        string installed = await AccessTokenAsync(h);
+
+        portalClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
+        serviceClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
+        await h.PlayAsync("s1_inbound_answered.raw");
+        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, ServiceHarness.Patience);
+
+        Assert.That(await AccessTokenAsync(h), Is.Not.EqualTo(installed), "renewed and stored");
+        Assert.That(h.Portal.State.StatusCount(401), Is.Zero, "renewed before the portal had to refuse it");
+        Assert.That(h.Portal.State.FinishedCalls.Single().StatusCode, Is.EqualTo("200"));
+    }
+
+    [Test]
+    public async Task An_expired_token_the_portal_refuses_is_renewed_once_and_the_command_resent()
+    {
+        await using ServiceHarness h = await StartAsync();
+        string installed = await AccessTokenAsync(h);
+
+        portalClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
+        await h.PlayAsync("s1_inbound_answered.raw");
+        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, ServiceHarness.Patience);
+
+        Assert.That(await AccessTokenAsync(h), Is.Not.EqualTo(installed));
+        Assert.That(h.Portal.State.StatusCount(401), Is.EqualTo(1), "one expired_token, then every call with the renewed token");
+        Assert.That(h.Portal.State.FinishedCalls.Single().StatusCode, Is.EqualTo("200"));
+    }
+
+    [Test]
+    public async Task A_refused_renewal_degrades_health_keeps_every_command_and_a_reinstall_sends_them()
+    {
+        await using ServiceHarness h = await StartAsync();
+        OAuthAuth auth = h.Service!.Services.GetRequiredService<OAuthAuth>();
+        OutboxStore outbox = h.Service.Services.GetRequiredService<OutboxStore>();
+
+        h.Portal.App.RevokeRefreshTokens();
+        portalClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
+        serviceClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
+        await h.PlayAsync("s1_inbound_answered.raw");
+        await h.WaitUntilAsync(async () => auth.State.Status == AppAuthStatus.Refused
+            && h.Service.Services.GetRequiredService<Calls.CallTracker>().ActiveCalls == 0 && await outbox.PendingCountAsync() > 0);
+
+        (HttpStatusCode status, JsonObject health) = await HealthAsync(h);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(health["status"]!.GetValue<string>(), Is.EqualTo("degraded"));
+        Assert.That(health["bitrix24"]!["app"]!["state"]!.GetValue<string>(), Is.EqualTo("Refused"));
+        Assert.That(health["bitrix24"]!["app"]!["problem"]!.GetValue<string>(), Does.Contain("reinstall"));
+        Assert.That(await outbox.PendingAttemptsAsync(), Is.Zero, "no attempt spent while authorization is broken");
+        Assert.That(h.Portal.State.RequestCount("telephony.externalcall.register"), Is.Zero, "nothing sent with a dead token");
+
+        await h.Portal.App.InstallAsync(h.InstallUrl);
+        await h.SettledAsync();
+
+        Assert.That(h.Portal.State.FinishedCalls.Single().StatusCode, Is.EqualTo("200"));
+        Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
+        Assert.That((await HealthAsync(h)).Status, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    private async Task<ServiceHarness> StartAsync()
+    {
+        ServiceHarness h = await ServiceHarness.StartAsync(o => o.AuthTime = serviceClock, portalOptions: p =>
+        {
+            p.TimeProvider = portalClock;
+            p.AccessTokenLifetime = Lifetime;
+        }, appMode: true);
+        await h.Portal.App.InstallAsync(h.InstallUrl);
+        return h;
+    }
+
+    private static async Task<string> AccessTokenAsync(ServiceHarness h) =>
+        (await new InstallationStore(h.DatabasePath, TimeProvider.System).LoadAsync(CancellationToken.None))!.AccessToken;
+
+    private static async Task<(HttpStatusCode Status, JsonObject Body)> HealthAsync(ServiceHarness h)
+    {
+        using var http = new HttpClient();
+        using HttpResponseMessage response = await http.GetAsync(new Uri(h.EventsUrl, "/healthz"));
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+    }
+}
