@@ -33,6 +33,15 @@ public class HostTests
     }
 
     [Test]
+    public void A_retention_that_is_not_positive_is_refused()
+    {
+        var ex = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create(["--FsBitrix:Storage:KeepDeliveredFor=00:00:00"],
+            o => o.Bitrix.WebhookUrl = "https://portal.bitrix24.com/rest/1/abc/"));
+
+        Assert.That(ex!.Message, Does.Contain("FsBitrix:Storage:KeepDeliveredFor"));
+    }
+
+    [Test]
     public void Url_mode_without_a_public_address_is_refused()
     {
         var ex = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create([], o =>

@@ -36,6 +36,11 @@ internal static class ConfigurationProblems
             problems.Add("FsBitrix:Esl:Host and FsBitrix:Esl:Port must name FreeSWITCH's event socket (event_socket.conf.xml)");
         }
 
+        if (options.Storage.KeepDeliveredFor <= TimeSpan.Zero)
+        {
+            problems.Add($"FsBitrix:Storage:KeepDeliveredFor is {options.Storage.KeepDeliveredFor}: it must be positive (e.g. 7.00:00:00 for a week)");
+        }
+
         if (options.Recordings.Mode is not ("upload" or "url"))
         {
             problems.Add($"FsBitrix:Recordings:Mode is '{options.Recordings.Mode}': use 'upload' or 'url'");

@@ -137,6 +137,9 @@ internal sealed class HttpSettings
 internal sealed class StorageSettings
 {
     public string Path { get; set; } = "./data/fsbitrix.db";
+
+    /// <summary>How long delivered commands and ended calls stay in the database (for diagnosis) before they are deleted.</summary>
+    public TimeSpan KeepDeliveredFor { get; set; } = TimeSpan.FromDays(7);
 }
 
 internal sealed class RecordingSettings

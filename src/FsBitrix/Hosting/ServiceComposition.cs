@@ -77,6 +77,8 @@ internal static class ServiceComposition
         services.AddSingleton<CommandDelivery>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddHostedService(sp => new OutboxHousekeeping(sp.GetRequiredService<OutboxStore>(), options.Storage.KeepDeliveredFor,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OutboxHousekeeping>>()));
 
         services.AddSingleton(new CallReducer(options.Calls.ToCallSettings()));
         services.AddSingleton(sp => new CallTracker(

@@ -21,6 +21,7 @@ internal sealed partial class OutboxDispatcher(
     private readonly HashSet<string> _busy = [];
     private readonly Lock _gate = new();
     private long _delivered;
+    private int _releaseRequested;
 
     /// <summary>When Bitrix24 last answered a command successfully (health).</summary>
     public DateTimeOffset? LastSuccess { get; private set; }
@@ -46,21 +47,30 @@ internal sealed partial class OutboxDispatcher(
         }
     }
 
-    /// <summary>The gate opened (a new install): what waited out an authorization failure goes now, not after its wait.</summary>
-    private async void ReleaseWaiting()
+    /// <summary>The gate opened (a new install): the loop releases what waited out an authorization failure.</summary>
+    private void ReleaseWaiting()
     {
-        try
+        Interlocked.Exchange(ref _releaseRequested, 1);
+        Wake();
+    }
+
+    // On the loop, not in the event handler: the gate's raiser must not run (or lose) our database work.
+    private async Task ReleaseIfRequestedAsync(CancellationToken stoppingToken)
+    {
+        if (Interlocked.Exchange(ref _releaseRequested, 0) == 0)
         {
-            await store.ReleaseWaitingAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // an event handler must not throw; the commands still go out at their own time
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            LogReleaseFailed(ex);
+            return;
         }
 
-        Wake();
+        try
+        {
+            await store.ReleaseWaitingAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The commands still go out, at their own retry time.
+            LogReleaseFailed(ex);
+        }
     }
 
     private async Task DeliverWhileRunningAsync(CancellationToken stoppingToken)
@@ -69,6 +79,7 @@ internal sealed partial class OutboxDispatcher(
         while (!stoppingToken.IsCancellationRequested)
         {
             running.RemoveAll(t => t.IsCompleted);
+            await ReleaseIfRequestedAsync(stoppingToken).ConfigureAwait(false);
             if (!gate.IsOpen)
             {
                 await WaitAsync(running, stoppingToken).ConfigureAwait(false);

@@ -366,6 +366,35 @@ internal sealed class OutboxStore : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Deletes what is of no use to delivery any more: commands delivered before <paramref name="cutoff"/>, ended calls
+    /// with nothing left to send, and expired recording links. Without it the file grows with every call ever made.
+    /// </summary>
+    /// <returns>Rows deleted.</returns>
+    public async Task<int> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteTransaction tx = _db.BeginTransaction();
+            using SqliteCommand prune = Command("""
+                DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < $cutoff;
+                DELETE FROM calls WHERE state IS NULL AND updated_at < $cutoff
+                    AND call_key NOT IN (SELECT call_key FROM outbox WHERE done_at IS NULL);
+                DELETE FROM recordings WHERE expires_at < $now;
+                """, tx);
+            prune.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+            prune.Parameters.AddWithValue("$now", Now());
+            int deleted = prune.ExecuteNonQuery();
+            tx.Commit();
+            return deleted;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
     public async Task<long> PendingCountAsync(CancellationToken cancellationToken = default) =>
         (long)(await ScalarAsync("SELECT COUNT(*) FROM outbox WHERE done_at IS NULL", cancellationToken).ConfigureAwait(false) ?? 0L);
 
