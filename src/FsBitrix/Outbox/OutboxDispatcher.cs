@@ -102,7 +102,8 @@ internal sealed partial class OutboxDispatcher(
                     _busy.Add(head.CallKey);
                 }
 
-                running.Add(Task.Run(() => DeliverAsync(head, stoppingToken), CancellationToken.None));
+                // Started here, not queued to the pool: the request is on the wire one thread hop sooner.
+                running.Add(DeliverAsync(head, stoppingToken));
             }
 
             if (heads.Count == 0)
