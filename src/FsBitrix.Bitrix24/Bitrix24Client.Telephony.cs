@@ -66,7 +66,7 @@ public sealed partial class Bitrix24Client
             cancellationToken);
     }
 
-    private static BitrixParams CardParams(string callId, IReadOnlyCollection<int> userIds)
+    internal static BitrixParams CardParams(string callId, IReadOnlyCollection<int> userIds)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(callId);
         ArgumentNullException.ThrowIfNull(userIds);

@@ -98,7 +98,7 @@ public sealed class SandboxPortal : IAsyncDisposable
             attach,
             new SearchCrmEntitiesMethod(state),
             new UserGetMethod(state),
-            new BatchMethod(() => dispatcher!, state, options),
+            new BatchMethod(() => dispatcher!, state, options, faults),
             new EventBindMethod(bindings),
             new EventUnbindMethod(bindings),
             new EventGetMethod(bindings),

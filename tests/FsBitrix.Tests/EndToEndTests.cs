@@ -31,7 +31,12 @@ public class EndToEndTests
     {
         await using ServiceHarness h = await ServiceHarness.StartAsync();
 
-        await h.PlayAsync("s2_ring_all.raw");
+        // The phones ring for seconds before one answers, as they did when captured; replayed at once, the show and
+        // the hide would be due together and leave as one batch.
+        (List<byte[]> ringing, List<byte[]> answered) = Queues.Inbound.Split((await h.PrepareAsync("s2_ring_all.raw")).Frames, "CHANNEL_ANSWER");
+        await h.FreeSwitch.SendAsync(ringing);
+        await h.Portal.WaitForAsync(s => s.CardsByUser.Count == 2, ServiceHarness.Patience);
+        await h.FreeSwitch.SendAsync(answered);
         await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1 && s.FinishedCalls[0].Recording is not null, ServiceHarness.Patience);
 
         List<SandboxRequest> telephony = h.Portal.State.Requests

@@ -3,14 +3,12 @@ using FsBitrix.Bitrix24.Json;
 
 namespace FsBitrix.Bitrix24.Batch;
 
-/// <summary>Per-command error inside a batch that as a whole answered 200.</summary>
-public sealed record BatchError(string Error, string ErrorDescription);
 
 /// <summary>
 /// Answer of <c>batch</c>. Results are cloned out of the response so they outlive it; read them with
 /// the same tolerance as any Bitrix24 JSON (IDs as strings, empty maps as <c>[]</c>).
 /// </summary>
-public sealed record BatchResult(
+public sealed partial record BatchResult(
     IReadOnlyDictionary<string, JsonElement> Results,
     IReadOnlyDictionary<string, BatchError> Errors,
     IReadOnlyDictionary<string, long> Totals,

@@ -89,5 +89,46 @@ public sealed class SandboxFaults
         }
     }
 
+    /// <summary>
+    /// A refusal for one command inside a batch: only faults that name the method take part (a fault for "every
+    /// method" means every request, and the batch request took its turn already). WRONG_AUTH_TYPE stays a matter
+    /// of the batch request's own auth.
+    /// </summary>
+    internal SandboxFault? TakeInBatch(string method)
+    {
+        lock (gate)
+        {
+            int i = armed.FindIndex(a => a.Methods is not null && a.Methods.Contains(method)
+                && a.Fault.Kind is not (SandboxFaultKind.Latency or SandboxFaultKind.WrongAuthType));
+            if (i < 0)
+            {
+                return null;
+            }
+
+            Armed a = armed[i];
+            if (a.Remaining is { } remaining)
+            {
+                if (remaining <= 1)
+                {
+                    armed.RemoveAt(i);
+                }
+                else
+                {
+                    armed[i] = a with { Remaining = remaining - 1 };
+                }
+            }
+
+            return a.Fault;
+        }
+    }
+
+    /// <summary>What the portal answers for a refusal, as a per-command error of a batch (no HTML inside JSON).</summary>
+    internal static Rest.RestError AsError(SandboxFault fault) => fault.Kind switch
+    {
+        SandboxFaultKind.QueryLimitExceeded => new Rest.RestError(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"),
+        SandboxFaultKind.OperationTimeLimit => new Rest.RestError(429, "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit."),
+        _ => new Rest.RestError(500, "INTERNAL_SERVER_ERROR", "Internal server error"),
+    };
+
     private sealed record Armed(SandboxFault Fault, HashSet<string>? Methods, int? Remaining);
 }

@@ -74,6 +74,8 @@ internal static class ServiceComposition
             : new UploadRecordingSource(sp.GetRequiredService<TimeProvider>(), options.Recordings.MaxWait, TimeSpan.FromMilliseconds(500)));
 
         services.AddSingleton(new DeliveryOptions { DefaultUserId = options.Bitrix.DefaultUserId, CrmCreate = options.Bitrix.CrmCreate });
+        services.AddSingleton(sp => new CallerCrmMatches(
+            options.Queues.Values.Any(q => q.ResponsibleFirstSeconds > 0), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<CommandDelivery>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());

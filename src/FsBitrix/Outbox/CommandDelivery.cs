@@ -1,4 +1,5 @@
 using FsBitrix.Bitrix24;
+using FsBitrix.Bitrix24.Batch;
 using FsBitrix.Bitrix24.Errors;
 using FsBitrix.Bitrix24.Telephony;
 using FsBitrix.Core.Calls;
@@ -12,11 +13,12 @@ namespace FsBitrix.Outbox;
 /// Sends one outbox command to Bitrix24: resolves extensions to users and the call's CALL_ID, and turns the
 /// answer (or the failure) into a <see cref="DeliveryResult"/>. It decides nothing about order; the dispatcher does.
 /// </summary>
-internal sealed class CommandDelivery(
+internal sealed partial class CommandDelivery(
     IBitrix24Client client,
     OutboxStore store,
     IUserResolver users,
     IRecordingSource recordings,
+    CallerCrmMatches crmMatches,
     DeliveryOptions options,
     TimeProvider time)
 {
@@ -54,48 +56,55 @@ internal sealed class CommandDelivery(
             Show = false,
             LineNumber = command.LineNumber,
         };
-        RegisteredCall registered = await client.RegisterCallAsync(request, cancellationToken).ConfigureAwait(false);
-        await store.SetBitrixCallIdAsync(command.CallKey, registered.CallId, cancellationToken).ConfigureAwait(false);
-        return new DeliveryResult.Done($"registered {registered.CallId}");
+        if (!crmMatches.SearchInboundCalls || command.Type != CoreCallType.Inbound)
+        {
+            RegisteredCall registered = await client.RegisterCallAsync(request, cancellationToken).ConfigureAwait(false);
+            await store.SetBitrixCallIdAsync(command.CallKey, registered.CallId, cancellationToken).ConfigureAwait(false);
+            return new DeliveryResult.Done($"registered {registered.CallId}");
+        }
+
+        return await RegisterAndSearchAsync(command, request, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<DeliveryResult> CardAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// The register and the search for the caller's CRM entities in one request: the queue wants the client's
+    /// responsible rep, and the search must not cost a request of its own. Whatever happens to the register, a
+    /// waiting queue hears of it, so its caller is never kept waiting on a retry. The search goes first: the lead a
+    /// register may create for a new number belongs to the registering user, who is not the client's rep.
+    /// </summary>
+    private async Task<DeliveryResult> RegisterAndSearchAsync(RegisterCall command, RegisterCallRequest request, CancellationToken cancellationToken)
     {
-        bool shown = entry.Command is ShowCard;
-        IEnumerable<string> extensions = entry.Followers.Select(f => f.Command).Prepend(entry.Command)
-            .Select(c => c is ShowCard s ? s.UserPhoneInner : ((HideCard)c).UserPhoneInner);
-        var userIds = new List<int>();
-        var unknown = new List<string>();
-        foreach (string extension in extensions.Distinct(StringComparer.Ordinal))
+        BatchResult result;
+        RegisteredCall registered;
+        try
         {
-            if (users.UserIdOf(extension) is { } id)
-            {
-                userIds.Add(id);
-            }
-            else
-            {
-                unknown.Add(extension);
-            }
+            result = await client.BatchAsync(
+                [TelephonyBatch.SearchCrmEntities("search", command.PhoneNumber), TelephonyBatch.Register("register", request)],
+                halt: false, cancellationToken).ConfigureAwait(false);
+            registered = result.Registered("register");
+        }
+        catch
+        {
+            crmMatches.Failed(command.CallKey);
+            throw;
         }
 
-        if (userIds.Count == 0)
+        await store.SetBitrixCallIdAsync(command.CallKey, registered.CallId, cancellationToken).ConfigureAwait(false);
+        string search;
+        try
         {
-            return users.IsReady
-                ? new DeliveryResult.Refused($"extension {string.Join(", ", unknown)} has no Bitrix24 user (set UF_PHONE_INNER or the Users map)")
-                : new DeliveryResult.Retry("the Bitrix24 user list has not been read yet", options.FirstRetry, false);
+            IReadOnlyList<CrmEntityMatch> matches = result.CrmEntities("search");
+            crmMatches.Found(command.CallKey, matches);
+            search = $"{matches.Count} CRM match(es)";
+        }
+        catch (Bitrix24Exception ex)
+        {
+            // The register stands; only the queue's rep-first turn is lost, so the call is not held up for it.
+            crmMatches.Failed(command.CallKey);
+            search = "CRM search failed: " + ex.ErrorDescription;
         }
 
-        if (await CallIdOfAsync(entry.Command, cancellationToken).ConfigureAwait(false) is not { } callId)
-        {
-            return new DeliveryResult.Refused("the call has no CALL_ID: its register was refused");
-        }
-
-        bool ok = shown
-            ? await client.ShowCallAsync(callId, userIds, cancellationToken).ConfigureAwait(false)
-            : await client.HideCallAsync(callId, userIds, cancellationToken).ConfigureAwait(false);
-        string skipped = unknown.Count > 0 ? $"; no Bitrix24 user for {string.Join(", ", unknown)}" : string.Empty;
-        return new DeliveryResult.Done(
-            $"{(shown ? "shown to" : "hidden from")} user(s) {string.Join(", ", userIds)}{(ok ? string.Empty : " (portal said false)")}{skipped}");
+        return new DeliveryResult.Done($"registered {registered.CallId}; {search}");
     }
 
     private async Task<DeliveryResult> FinishAsync(FinishCall command, bool afterAmbiguous, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ namespace FsBitrix.Outbox;
 /// <param name="Ambiguous">An earlier attempt may have run in Bitrix24 although no answer came back.</param>
 internal sealed record OutboxEntry(long Id, string CallKey, CallCommand Command, int Attempts, string? LastError, bool Ambiguous)
 {
-    /// <summary>Commands of the same kind right behind this one, sent with it in one request.</summary>
+    /// <summary>Card commands right behind a card command, sent with it in one request.</summary>
     public IReadOnlyList<OutboxEntry> Followers { get; init; } = [];
 
     public IEnumerable<long> AllIds => Followers.Select(f => f.Id).Prepend(Id);

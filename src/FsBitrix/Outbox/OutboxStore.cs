@@ -268,7 +268,7 @@ internal sealed class OutboxStore : IAsyncDisposable
             }
 
             reader.Close();
-            return heads.Select(h => h.Command is ShowCard or HideCard ? h with { Followers = SameKindAfter(h) } : h).ToList();
+            return heads.Select(h => h.Command is ShowCard or HideCard ? h with { Followers = CardsAfter(h) } : h).ToList();
         }
         finally
         {
@@ -277,25 +277,25 @@ internal sealed class OutboxStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// The card commands of the same kind queued right behind a card command of one call: they go to Bitrix24
-    /// as one show/hide for several users (a ring-all group costs one request, not one per phone).
+    /// The card commands (show or hide) queued right behind a card command of one call: they go to Bitrix24 as one
+    /// request (a ring-all group costs one show, not one per phone; the rep's hide and the group's show one batch).
+    /// At most 49, so that even alternating kinds fit in one batch of 50.
     /// </summary>
-    private List<OutboxEntry> SameKindAfter(OutboxEntry head)
+    private List<OutboxEntry> CardsAfter(OutboxEntry head)
     {
         using SqliteCommand query = Command("""
             SELECT id, kind, payload FROM outbox
             WHERE call_key = $key AND done_at IS NULL AND id > $id
             ORDER BY id
-            LIMIT 50
+            LIMIT 49
             """);
         query.Parameters.AddWithValue("$key", head.CallKey);
         query.Parameters.AddWithValue("$id", head.Id);
         var followers = new List<OutboxEntry>();
         using SqliteDataReader reader = query.ExecuteReader();
-        string kind = head.Command.GetType().Name;
-        while (reader.Read() && reader.GetString(1) == kind)
+        while (reader.Read() && reader.GetString(1) is nameof(ShowCard) or nameof(HideCard))
         {
-            followers.Add(new OutboxEntry(reader.GetInt64(0), head.CallKey, CommandCodec.Decode(kind, reader.GetString(2)), 0, null, false));
+            followers.Add(new OutboxEntry(reader.GetInt64(0), head.CallKey, CommandCodec.Decode(reader.GetString(1), reader.GetString(2)), 0, null, false));
         }
 
         return followers;

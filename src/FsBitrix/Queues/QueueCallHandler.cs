@@ -64,7 +64,7 @@ internal sealed partial class QueueCallHandler(
         CancellationToken cancellationToken)
     {
         Task<string?> rep = queue.ResponsibleFirst > TimeSpan.Zero
-            ? reps.FindAsync(caller, clock.Time, cancellationToken)
+            ? reps.FindAsync(callKey, caller, clock.Time, cancellationToken)
             : Task.FromResult<string?>(null);
         await Task.WhenAny(rep, session.HungUp).ConfigureAwait(false);
         if (!session.HungUp.IsCompleted)

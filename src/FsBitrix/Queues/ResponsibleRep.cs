@@ -1,50 +1,53 @@
-using FsBitrix.Bitrix24;
 using FsBitrix.Bitrix24.Telephony;
 using FsBitrix.Bitrix24.Users;
+using FsBitrix.Configuration;
+using FsBitrix.Core.Calls;
+using FsBitrix.Outbox;
 using Microsoft.Extensions.Logging;
 
 namespace FsBitrix.Queues;
 
 /// <summary>
-/// The extension of the client's responsible rep: <c>searchCrmEntities</c> by the caller's number, the first match's
-/// ASSIGNED_BY_ID, the user directory. The caller hears ringback meanwhile, so the wait is bounded and any failure
-/// means "no rep": the queue rings at once.
+/// The extension of the client's responsible rep: the CRM matches of the caller's number (searched in the same
+/// request as the call's register, see <see cref="CallerCrmMatches"/>), the first match's ASSIGNED_BY_ID, the user
+/// directory. The caller hears ringback meanwhile, so the wait is bounded and any failure means "no rep": the queue
+/// rings at once.
 /// </summary>
-internal sealed partial class ResponsibleRep(IBitrix24Client client, Bitrix24UserDirectory directory, ILogger<ResponsibleRep> logger)
+internal sealed partial class ResponsibleRep(CallerCrmMatches crmMatches, Bitrix24UserDirectory directory, FsBitrixOptions options,
+    ILogger<ResponsibleRep> logger)
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
 
-    public async Task<string?> FindAsync(string? callerNumber, TimeProvider time, CancellationToken cancellationToken)
+    private readonly CallSettings _calls = options.Calls.ToCallSettings();
+
+    public async Task<string?> FindAsync(string callKey, string? callerNumber, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(callerNumber))
+        // A colleague calling (or a hidden number) is registered without a search, so there is nothing to wait for.
+        if (string.IsNullOrWhiteSpace(callerNumber) || !PhoneNumbers.IsExternal(callerNumber, _calls))
         {
             return null;
         }
 
-        try
+        IReadOnlyList<CrmEntityMatch>? matches = await crmMatches.WaitAsync(callKey, Patience, time, cancellationToken).ConfigureAwait(false);
+        if (matches is null)
         {
-            IReadOnlyList<CrmEntityMatch> matches = await client.SearchCrmEntitiesAsync(callerNumber, cancellationToken)
-                .WaitAsync(Patience, time, cancellationToken).ConfigureAwait(false);
-            foreach (CrmEntityMatch match in matches)
+            LogNoAnswer(callKey, callerNumber);
+            return null;
+        }
+
+        foreach (CrmEntityMatch match in matches)
+        {
+            int userId = match.AssignedById ?? match.AssignedBy?.Id ?? 0;
+            if (userId > 0 && directory.TryGetExtension(userId, out string extension))
             {
-                int userId = match.AssignedById ?? match.AssignedBy?.Id ?? 0;
-                if (userId > 0 && directory.TryGetExtension(userId, out string extension))
-                {
-                    return extension;
-                }
+                return extension;
             }
+        }
 
-            return null;
-        }
-#pragma warning disable CA1031 // the caller must never wait on the CRM: whatever failed, the queue rings
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-#pragma warning restore CA1031
-        {
-            LogLookupFailed(callerNumber, ex.GetType().Name, ex.Message);
-            return null;
-        }
+        return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No responsible rep for {Caller} ({Error}: {Reason}); the queue rings at once")]
-    private partial void LogLookupFailed(string caller, string error, string reason);
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "No responsible rep for {Caller} of call {CallKey}: the register with its CRM search failed or did not answer in time; the queue rings at once")]
+    private partial void LogNoAnswer(string callKey, string caller);
 }

@@ -37,9 +37,10 @@ internal sealed class FakeSocketCall : IAsyncDisposable
     /// <summary>Completes when the service sent <c>exit</c> (answered with +OK bye and the disconnect notice).</summary>
     public Task Exited => _exited.Task;
 
-    public static async Task<FakeSocketCall> ConnectAsync(IPEndPoint service)
+    /// <param name="callerUuid">The caller's channel, when the test played its events before the socket app started.</param>
+    public static async Task<FakeSocketCall> ConnectAsync(IPEndPoint service, string? callerUuid = null)
     {
-        var call = new FakeSocketCall(Guid.NewGuid().ToString());
+        var call = new FakeSocketCall(callerUuid ?? Guid.NewGuid().ToString());
         await call._tcp.ConnectAsync(service);
         call._answering = Task.Run(call.AnswerAllAsync);
         return call;

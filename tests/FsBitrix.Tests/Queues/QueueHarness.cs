@@ -50,8 +50,8 @@ internal sealed class QueueHarness : IAsyncDisposable
     }
 
     /// <summary>A caller handed to the service by the socket application.</summary>
-    public Task<FakeSocketCall> CallAsync() =>
-        FakeSocketCall.ConnectAsync(Services.GetRequiredService<QueueService>().Endpoint ?? throw new InvalidOperationException("not listening"));
+    public Task<FakeSocketCall> CallAsync(string? callerUuid = null) =>
+        FakeSocketCall.ConnectAsync(Services.GetRequiredService<QueueService>().Endpoint ?? throw new InvalidOperationException("not listening"), callerUuid);
 
     public Task PlayAsync(IEnumerable<byte[]> frames) => Service.FreeSwitch.SendAsync(frames);
 
@@ -59,6 +59,28 @@ internal sealed class QueueHarness : IAsyncDisposable
     public List<string> TelephonyRequests() => [.. Portal.State.Requests
         .Select(r => r.Method.ToLowerInvariant())
         .Where(m => m.StartsWith("telephony.", StringComparison.Ordinal))];
+
+    /// <summary>
+    /// Every Bitrix24 request but the user list, in order, as one word each: <c>register</c>, <c>show</c>…, and a
+    /// batch as its commands (<c>batch(register+searchcrmentities)</c>): what a queue call costs.
+    /// </summary>
+    public List<string> Requests() => [.. Portal.State.Requests
+        .Select(r => (Method: r.Method.ToLowerInvariant(), r.Parameters))
+        .Where(r => r.Method != "user.get")
+        .Select(r => r.Method == "batch" ? $"batch({string.Join('+', BatchMethods(r.Parameters))})" : Short(r.Method))];
+
+    /// <summary>Gives Bitrix24 user <paramref name="userId"/> the extension and reads the user list again.</summary>
+    public async Task AddAgentAsync(int userId, string extension)
+    {
+        Portal.State.AddUser(new Sandbox.State.SandboxUser(userId, "Agent", extension, $"agent{extension}@example.com", true, extension));
+        Assert.That(await Services.GetRequiredService<Bitrix24UserDirectory>().RefreshAsync(), Is.True, "user.get answered");
+    }
+
+    private static IEnumerable<string> BatchMethods(string parameters) =>
+        System.Text.Json.Nodes.JsonNode.Parse(parameters)!["cmd"]!.AsObject()
+            .Select(c => Short(c.Value!.GetValue<string>().Split('?')[0].ToLowerInvariant()));
+
+    private static string Short(string method) => method.Replace("telephony.externalcall.", string.Empty, StringComparison.Ordinal);
 
     /// <summary>Completes as soon as the board's presence satisfies <paramref name="condition"/>; re-checked on every change.</summary>
     public async Task PresenceAsync(Func<AgentPresence, bool> condition, string what)

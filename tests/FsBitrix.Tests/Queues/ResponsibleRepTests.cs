@@ -1,10 +1,14 @@
 using FsBitrix.Queues;
+using FsBitrix.Sandbox.Faults;
 using FsBitrix.Sandbox.State;
 using FsBitrix.Tests.Support;
 
 namespace FsBitrix.Tests.Queues;
 
-/// <summary>The client's responsible rep (searchCrmEntities → ASSIGNED_BY_ID → extension) rings alone first.</summary>
+/// <summary>
+/// The client's responsible rep (searchCrmEntities → ASSIGNED_BY_ID → extension) rings alone first; the search
+/// travels with the call's register in one batch request.
+/// </summary>
 [CancelAfter(60_000)]
 public class ResponsibleRepTests
 {
@@ -19,29 +23,30 @@ public class ResponsibleRepTests
         var inbound = new Inbound("s9_queue_socket.raw", Legs.S9Customer, call.CallerUuid);
         await h.PlayAsync(inbound.Before(Legs.S9Agent1001));
 
-        SocketCommand bridge = await call.NextBridgeAsync(Patience);
-        Assert.That(bridge.Legs.Keys, Is.EqualTo(new[] { "1001" }), "the rep of contact 797 is user 2, extension 1001");
-        Assert.That(bridge.Argument, Does.Contain("leg_timeout=15"), "ResponsibleFirstSeconds");
+        await RepAnswersAsync(h, call, inbound);
 
-        inbound.Uuids[Legs.S9Agent1001] = bridge.Legs["1001"];
-        await h.PlayAsync(inbound.From(Legs.S9Agent1001));
-        // FreeSWITCH returns the answered bridge only once the call is over.
-        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, Patience);
-        await call.EndBridgeAsync(bridge, answered: true);
-        await call.HangUpAsync();
-        await call.Exited.WaitAsync(Patience);
-
-        SandboxFinishedCall finished = h.Portal.State.FinishedCalls.Single();
-        Assert.That((finished.UserId, finished.StatusCode, finished.Duration), Is.EqualTo((2, "200", 3)));
-        Assert.That(h.TelephonyRequests(), Is.EquivalentTo(new[]
-        {
-            "telephony.externalcall.searchcrmentities", "telephony.externalcall.register", "telephony.externalcall.show",
-            "telephony.externalcall.finish",
-        }));
+        Assert.That(h.Requests(), Is.EqualTo(new[] { "batch(searchcrmentities+register)", "show", "finish" }), "no request of its own for the search");
     }
 
     [Test]
-    public async Task When_the_rep_does_not_answer_the_queue_rings_everybody_and_the_second_agent_answers()
+    public async Task The_rep_is_found_when_the_register_went_before_the_dialplan_handed_the_call_to_the_queue()
+    {
+        await using QueueHarness h = await QueueHarness.StartAsync(new QueueSettings { Agents = ["1001", "1002"] });
+        h.Portal.State.AddCrmEntity(new SandboxCrmEntity("CONTACT", 797, "Ivan Petrov", ["+79161234567"], 2));
+        string caller = Guid.NewGuid().ToString();
+        var inbound = new Inbound("s9_queue_socket.raw", Legs.S9Customer, caller);
+        await h.PlayAsync(inbound.Before(Legs.S9Agent1001));
+        await h.Portal.WaitForAsync(s => s.LiveCalls.Count == 1, Patience);
+
+        // As on a real FreeSWITCH: CHANNEL_CREATE reaches the inbound socket before the socket app connects.
+        await using FakeSocketCall call = await h.CallAsync(caller);
+        await RepAnswersAsync(h, call, inbound);
+
+        Assert.That(h.Requests(), Is.EqualTo(new[] { "batch(searchcrmentities+register)", "show", "finish" }));
+    }
+
+    [Test]
+    public async Task When_the_rep_does_not_answer_the_queue_rings_everybody_and_the_reps_hide_and_their_show_go_together()
     {
         // The seed's +79161234567 belongs to user 3, extension 1002.
         await using QueueHarness h = await QueueHarness.StartAsync(new QueueSettings { Agents = ["1001", "1002"] });
@@ -62,12 +67,16 @@ public class ResponsibleRepTests
         SocketCommand ringAll = await call.NextBridgeAsync(Patience);
         Assert.That(ringAll.Legs.Keys, Is.EquivalentTo(new[] { "1001", "1002" }));
         Assert.That(ringAll.Argument, Does.Contain("leg_timeout=20"));
-        await h.PlayAsync(stopped);
-        await call.EndBridgeAsync(repRing, answered: false);
 
+        // The killed leg ends as the group's phones start ringing: FreeSWITCH reports both within milliseconds.
         inbound.Uuids[Legs.S16Agent1001] = ringAll.Legs["1001"];
         inbound.Uuids[Legs.S16Agent1002] = ringAll.Legs["1002"];
-        await h.PlayAsync(inbound.From(Legs.S16Agent1001));
+        (List<byte[]> groupRinging, List<byte[]> rest) = Inbound.Split(inbound.From(Legs.S16Agent1001), "CHANNEL_ANSWER");
+        await h.PlayAsync([.. stopped, .. groupRinging]);
+        await h.Portal.WaitForAsync(s => s.CardsByUser.Count(c => c.Value.Count == 1) == 2 && s.Requests.Count(r => r.Method == "batch") == 2, Patience);
+        await call.EndBridgeAsync(repRing, answered: false);
+
+        await h.PlayAsync(rest);
         // FreeSWITCH returns the answered bridge only once the call is over.
         await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, Patience);
         await call.EndBridgeAsync(ringAll, answered: true);
@@ -76,17 +85,50 @@ public class ResponsibleRepTests
 
         SandboxFinishedCall finished = h.Portal.State.FinishedCalls.Single();
         Assert.That((finished.UserId, finished.StatusCode, finished.Duration), Is.EqualTo((3, "200", 3)));
-        List<string> requests = h.TelephonyRequests();
-        Assert.That(requests.Count(r => r == "telephony.externalcall.searchcrmentities"), Is.EqualTo(1));
+        Assert.That(h.Portal.State.CardsByUser, Is.Empty);
 
-        // The rep's own turn costs one show/hide; the ring-all round after it one show (both phones) and one hide.
-        Assert.That(requests.Where(r => r != "telephony.externalcall.searchcrmentities"), Is.EqualTo(new[]
+        // The rep's own turn costs one show; the hide of it and the show of the group one batch; then one hide.
+        Assert.That(h.Requests(), Is.EqualTo(new[]
         {
-            "telephony.externalcall.register",
-            "telephony.externalcall.show", "telephony.externalcall.hide",
-            "telephony.externalcall.show", "telephony.externalcall.hide",
-            "telephony.externalcall.finish",
+            "batch(searchcrmentities+register)", "show", "batch(hide+show)", "hide", "finish",
         }));
         Assert.That(call.Received.Where(c => c.IsExecute("bridge")), Has.Exactly(2).Items);
+    }
+
+    [Test]
+    public async Task A_failed_register_batch_lets_the_queue_ring_at_once_and_is_retried()
+    {
+        // The seed's +79161234567 belongs to user 3, extension 1002, who would ring alone first.
+        await using QueueHarness h = await QueueHarness.StartAsync(new QueueSettings { Agents = ["1001", "1002"] });
+        h.Portal.Faults.Add(new SandboxFault(SandboxFaultKind.InternalServerError) { Count = 1, Methods = ["telephony.externalcall.register"] });
+        await using FakeSocketCall call = await h.CallAsync();
+
+        // Plays the call through; its first bridge must ring both phones: the queue did not wait for the retry.
+        await RingAllQueueTests.RingAllAnsweredBy1002Async(h, call, 2);
+
+        Assert.That(h.Requests(), Is.EqualTo(new[]
+        {
+            "batch(searchcrmentities+register)", "batch(searchcrmentities+register)", "show", "hide", "finish",
+        }));
+        Assert.That(h.Portal.State.FinishedCalls.Single().StatusCode, Is.EqualTo("200"), "the retried register's CALL_ID was finished");
+    }
+
+    /// <summary>The s9 call: its rep (1001) rings alone for ResponsibleFirstSeconds and answers.</summary>
+    private static async Task RepAnswersAsync(QueueHarness h, FakeSocketCall call, Inbound inbound)
+    {
+        SocketCommand bridge = await call.NextBridgeAsync(Patience);
+        Assert.That(bridge.Legs.Keys, Is.EqualTo(new[] { "1001" }), "the rep of contact 797 is user 2, extension 1001");
+        Assert.That(bridge.Argument, Does.Contain("leg_timeout=15"), "ResponsibleFirstSeconds");
+
+        inbound.Uuids[Legs.S9Agent1001] = bridge.Legs["1001"];
+        await h.PlayAsync(inbound.From(Legs.S9Agent1001));
+        // FreeSWITCH returns the answered bridge only once the call is over.
+        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, Patience);
+        await call.EndBridgeAsync(bridge, answered: true);
+        await call.HangUpAsync();
+        await call.Exited.WaitAsync(Patience);
+
+        SandboxFinishedCall finished = h.Portal.State.FinishedCalls.Single();
+        Assert.That((finished.UserId, finished.StatusCode, finished.Duration), Is.EqualTo((2, "200", 3)));
     }
 }

@@ -1,14 +1,16 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using FsBitrix.Sandbox.Faults;
 using FsBitrix.Sandbox.State;
 
 namespace FsBitrix.Sandbox.Rest.Methods;
 
 /// <summary>
 /// <c>batch</c>: up to 50 <c>method?query</c> commands run in order, each answering on its own
-/// (<c>result_error</c>), with <c>$result[key][FIELD]</c> references to earlier answers and <c>halt</c>.
+/// (<c>result_error</c>), with <c>$result[key][FIELD]</c> references to earlier answers and <c>halt</c>. A fault armed
+/// for a command's method by name fails that command inside the batch.
 /// </summary>
-internal sealed partial class BatchMethod(Func<RestDispatcher> dispatcher, PortalState state, SandboxOptions options) : IRestMethod
+internal sealed partial class BatchMethod(Func<RestDispatcher> dispatcher, PortalState state, SandboxOptions options, SandboxFaults faults) : IRestMethod
 {
     private const int MaxCommands = 50;
 
@@ -39,6 +41,11 @@ internal sealed partial class BatchMethod(Func<RestDispatcher> dispatcher, Porta
                 if (method == Name)
                 {
                     throw new RestError(405, "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage");
+                }
+
+                if (faults.TakeInBatch(method) is { } fault)
+                {
+                    throw SandboxFaults.AsError(fault);
                 }
 
                 var parameters = new JsonObject();
