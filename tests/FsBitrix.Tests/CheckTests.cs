@@ -8,6 +8,7 @@ using FsBitrix.Sandbox.Faults;
 using FsBitrix.Configuration;
 using FsBitrix.Sandbox;
 using FsBitrix.Simulator;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FsBitrix.Tests;
 
@@ -82,6 +83,20 @@ public class CheckTests
         Assert.That(output, Does.Contain("FAIL  Bitrix24 refused to renew the tokens").And.Contain("reinstall"));
     }
 
+    [Test]
+    public async Task App_mode_whose_stored_token_has_expired_warns_that_the_service_renews_it()
+    {
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(2));
+        (int exit, string output) = await CheckAsync(o => { }, async (portal, o) =>
+        {
+            await AppModeAsync(portal, o);
+            await InstallAsync(portal, o);
+        }, later);
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain("the stored access token expired at").And.Contain("the service renews it on its next call"));
+    }
+
     private static Task AppModeAsync(SandboxPortal portal, FsBitrixOptions o)
     {
         o.Bitrix.Auth = "app";
@@ -152,7 +167,8 @@ public class CheckTests
         Assert.That(output, Does.Contain("FAIL  FsBitrix:Recordings:Mode is 'ftp'"));
     }
 
-    private static async Task<(int Exit, string Output)> CheckAsync(Action<FsBitrixOptions> change, Func<SandboxPortal, FsBitrixOptions, Task>? arrange = null)
+    private static async Task<(int Exit, string Output)> CheckAsync(Action<FsBitrixOptions> change, Func<SandboxPortal, FsBitrixOptions, Task>? arrange = null,
+        TimeProvider? time = null)
     {
         await using SandboxPortal portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None });
         await using var simulator = new FreeSwitchSimulator(new SimulatorOptions { Port = 0 });
@@ -167,7 +183,7 @@ public class CheckTests
         }
 
         using var output = new StringWriter();
-        int exit = await new InstallationCheck(options, new CheckReport(output)).RunAsync(CancellationToken.None);
+        int exit = await new InstallationCheck(options, new CheckReport(output), time).RunAsync(CancellationToken.None);
         return (exit, output.ToString());
     }
 }

@@ -14,7 +14,7 @@ namespace FsBitrix.Check;
 /// OAuth server refuse them, and does the stored access token work — asked read-only, with that token as it is:
 /// renewing here would rotate the refresh token under the running service's feet.
 /// </summary>
-internal sealed class AppModeCheck(FsBitrixOptions options, CheckReport report)
+internal sealed class AppModeCheck(FsBitrixOptions options, CheckReport report, TimeProvider time)
 {
     public async Task<Bitrix24Client?> RunAsync(CancellationToken cancellationToken)
     {
@@ -23,7 +23,7 @@ internal sealed class AppModeCheck(FsBitrixOptions options, CheckReport report)
         OAuthGrant? grant = null;
         if (File.Exists(options.Storage.Path))
         {
-            using var store = new InstallationStore(options.Storage.Path, TimeProvider.System);
+            using var store = new InstallationStore(options.Storage.Path, time);
             grant = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -49,7 +49,7 @@ internal sealed class AppModeCheck(FsBitrixOptions options, CheckReport report)
             return null;
         }
 
-        if (grant.ExpiresAt <= DateTimeOffset.UtcNow)
+        if (grant.ExpiresAt <= time.GetUtcNow())
         {
             report.Warn($"the stored access token expired at {grant.ExpiresAt:u}; the service renews it on its next call",
                 "nothing to do while the service runs; run check again after a call");

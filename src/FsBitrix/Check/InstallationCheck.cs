@@ -16,7 +16,7 @@ namespace FsBitrix.Check;
 /// <c>fsbitrix check</c>: what an admin runs after installing. Validates the configuration, logs in to FreeSWITCH's
 /// event socket, calls the webhook (users, a harmless telephony read) and lists extensions without a Bitrix24 user.
 /// </summary>
-internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport report)
+internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport report, TimeProvider? time = null)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(8);
 
@@ -37,7 +37,7 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
         IReadOnlyList<string> extensions = await CheckFreeSwitchAsync(cancellationToken).ConfigureAwait(false);
         if (problems.Count == 0 && options.Bitrix.IsAppMode)
         {
-            using Bitrix24Client? app = await new AppModeCheck(options, report).RunAsync(cancellationToken).ConfigureAwait(false);
+            using Bitrix24Client? app = await new AppModeCheck(options, report, time ?? TimeProvider.System).RunAsync(cancellationToken).ConfigureAwait(false);
             if (app is not null)
             {
                 await CheckBitrixAsync(app, extensions, cancellationToken).ConfigureAwait(false);
