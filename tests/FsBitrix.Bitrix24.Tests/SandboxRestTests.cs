@@ -54,6 +54,24 @@ public sealed class SandboxRestTests
     }
 
     [Test]
+    public async Task Whoever_sees_a_method_s_effect_also_sees_its_request_logged()
+    {
+        string callId = await Raw.RegisterAsync(portal, Incoming());
+        bool? loggedWhenFinished = null;
+        portal.State.Changed += (_, _) =>
+        {
+            if (loggedWhenFinished is null && portal.State.FindFinished(callId) is not null)
+            {
+                loggedWhenFinished = portal.State.LastRequest("telephony.externalcall.finish") is not null;
+            }
+        };
+
+        await Raw.PostJsonAsync(portal, "telephony.externalcall.finish", new { CALL_ID = callId, USER_ID = 2, DURATION = 5 });
+
+        Assert.That(loggedWhenFinished, Is.True, "a test waiting for the finished call then reads the request log");
+    }
+
+    [Test]
     public async Task A_second_finish_fails_with_the_real_error()
     {
         string callId = await Raw.RegisterAsync(portal, Incoming());

@@ -141,20 +141,27 @@ internal sealed class RestDispatcher
             return;
         }
 
-        int status;
-        JsonObject body;
-        try
+        DateTimeOffset arrived = Arrived(http);
+        caller.Value = who;
+        if (methods.GetValueOrDefault(method) is IPrefetchingMethod prefetching)
         {
-            caller.Value = who;
-            MethodResult result = Execute(method, parameters);
-            status = 200;
-            body = Envelope.Success(result, started, state.Time.GetUtcNow(), options.PortalUtcOffset);
+            await prefetching.PrefetchAsync(parameters, http.RequestAborted).ConfigureAwait(false);
         }
-        catch (RestError e)
-        {
-            status = e.Status;
-            body = Envelope.Error(e.Error, e.Description);
-        }
+
+        (int status, JsonObject body) = state.Atomically(
+            () =>
+            {
+                try
+                {
+                    MethodResult result = Execute(method, parameters);
+                    return (200, Envelope.Success(result, started, state.Time.GetUtcNow(), options.PortalUtcOffset));
+                }
+                catch (RestError e)
+                {
+                    return (e.Status, Envelope.Error(e.Error, e.Description));
+                }
+            },
+            answer => new SandboxRequest(arrived, method, answer.Item1, ErrorOf(answer.Item2), logged));
 
         if (faults.Take(method, latency: true, appCaller: who.IsApp) is { } slow)
         {
@@ -165,13 +172,14 @@ internal sealed class RestDispatcher
             }
             catch (OperationCanceledException)
             {
-                state.RecordRequest(Arrived(http), method, status, body["error"]?.GetValue<string>() ?? string.Empty, logged);
                 return;
             }
         }
 
-        await WriteJsonAsync(http, method, logged, status, body).ConfigureAwait(false);
+        await WriteAsync(http, status, body).ConfigureAwait(false);
     }
+
+    private static string ErrorOf(JsonObject body) => body["error"]?.GetValue<string>() ?? string.Empty;
 
     // The request log says when a request arrived, so a client's latency is measured up to the portal's door.
     private const string ArrivedKey = "sandbox.arrived";
@@ -212,7 +220,12 @@ internal sealed class RestDispatcher
 
     private async Task WriteJsonAsync(HttpContext http, string method, string logged, int status, JsonObject body)
     {
-        state.RecordRequest(Arrived(http), method, status, body["error"]?.GetValue<string>() ?? string.Empty, logged);
+        state.RecordRequest(Arrived(http), method, status, ErrorOf(body), logged);
+        await WriteAsync(http, status, body).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAsync(HttpContext http, int status, JsonObject body)
+    {
         http.Response.StatusCode = status;
         http.Response.ContentType = JsonContentType;
         await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(body.ToJsonString()), http.RequestAborted).ConfigureAwait(false);

@@ -148,8 +148,67 @@ public sealed class PortalState
             result = change();
         }
 
-        Changed?.Invoke(this, new SandboxChange(kind, callId));
+        Tell(new SandboxChange(kind, callId));
         return result;
+    }
+
+    /// <summary>
+    /// Runs a REST method and logs its request as one change: whoever sees the method's effect (a finished call, a
+    /// card) also sees the request in <see cref="Requests"/>. Subscribers hear of it all after the lock is released.
+    /// </summary>
+    internal T Atomically<T>(Func<T> execute, Func<T, SandboxRequest> logged)
+    {
+        List<SandboxChange> changes = deferred ??= [];
+        int start = changes.Count;
+        try
+        {
+            lock (gate)
+            {
+                depth++;
+                try
+                {
+                    T result = execute();
+                    Log(logged(result));
+                    changes.Add(new SandboxChange("request", null));
+                    return result;
+                }
+                finally
+                {
+                    depth--;
+                }
+            }
+        }
+        finally
+        {
+            // Told even when the method threw: whatever it changed is there to see.
+            if (depth == 0)
+            {
+                SandboxChange[] told = [.. changes.Skip(start)];
+                changes.RemoveRange(start, changes.Count - start);
+                foreach (SandboxChange change in told)
+                {
+                    Changed?.Invoke(this, change);
+                }
+            }
+        }
+    }
+
+    // Changes made inside Atomically on this thread, told once its lock is released.
+    [ThreadStatic]
+    private static List<SandboxChange>? deferred;
+
+    [ThreadStatic]
+    private static int depth;
+
+    private void Tell(SandboxChange change)
+    {
+        if (depth > 0)
+        {
+            deferred!.Add(change);
+            return;
+        }
+
+        Changed?.Invoke(this, change);
     }
 
     internal T Read<T>(Func<T> read)
@@ -168,17 +227,22 @@ public sealed class PortalState
 
     internal void RecordRequest(DateTimeOffset arrivedAt, string method, int status, string error, string parameters)
     {
-        requestsByStatus.AddOrUpdate(status, 1, (_, n) => n + 1);
         lock (gate)
         {
-            requestLog.Enqueue(new SandboxRequest(arrivedAt, method, status, error, parameters));
-            while (requestLog.Count > RequestLogCapacity)
-            {
-                requestLog.Dequeue();
-            }
+            Log(new SandboxRequest(arrivedAt, method, status, error, parameters));
         }
 
-        Changed?.Invoke(this, new SandboxChange("request", null));
+        Tell(new SandboxChange("request", null));
+    }
+
+    private void Log(SandboxRequest request)
+    {
+        requestsByStatus.AddOrUpdate(request.Status, 1, (_, n) => n + 1);
+        requestLog.Enqueue(request);
+        while (requestLog.Count > RequestLogCapacity)
+        {
+            requestLog.Dequeue();
+        }
     }
 
     private void AddSeedCrm(IReadOnlyList<SeedCrmRecord> records, string type)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using FsBitrix.Sandbox.State;
@@ -11,12 +12,15 @@ namespace FsBitrix.Sandbox.Rest.Methods;
 /// <c>RECORD_URL</c> (downloaded while answering), <c>FILENAME</c> + base64 <c>FILE_CONTENT</c>, and
 /// <c>FILENAME</c> alone, which returns an <c>uploadUrl</c> for a multipart upload.
 /// </summary>
-internal sealed class AttachRecordMethod(PortalState state, Func<Uri> baseUrl, HttpClient downloader) : IRestMethod
+internal sealed class AttachRecordMethod(PortalState state, Func<Uri> baseUrl, HttpClient downloader) : IPrefetchingMethod
 {
     // Exact server strings: "or URL or FILENAME" and "Looks like" are what the code says, not the docs.
     internal const string NotFinished = "Call is not found in the statistic table. Looks like it is not finished yet.";
     private const string NoParameters = "Required parameters are not set. Request should contain or URL or FILENAME parameter";
     private readonly ConcurrentDictionary<string, (string CallId, string FileName)> uploads = new(StringComparer.Ordinal);
+
+    // RECORD_URL downloads done before the portal's lock was taken, by request; a batch's command downloads in Invoke.
+    private readonly ConditionalWeakTable<RestParams, Func<(byte[] Content, string FileName)>> downloaded = new();
 
     public string Name => "telephony.externalcall.attachrecord";
 
@@ -31,7 +35,7 @@ internal sealed class AttachRecordMethod(PortalState state, Func<Uri> baseUrl, H
         string fileName = p.String("FILENAME")?.Trim() ?? string.Empty;
         if (p.String("RECORD_URL") is { Length: > 0 } url)
         {
-            (byte[] content, string name) = Download(url, fileName);
+            (byte[] content, string name) = downloaded.TryGetValue(p, out var fetched) ? fetched() : Download(url, fileName);
             return Stored(callId, name, content, url);
         }
 
@@ -68,6 +72,26 @@ internal sealed class AttachRecordMethod(PortalState state, Func<Uri> baseUrl, H
         return Stored(callId, fileName, bytes, null);
     }
 
+    public async Task PrefetchAsync(RestParams p, CancellationToken cancellationToken)
+    {
+        if (p.String("RECORD_URL") is not { Length: > 0 } url)
+        {
+            return;
+        }
+
+        string fileName = p.String("FILENAME")?.Trim() ?? string.Empty;
+        try
+        {
+            (byte[] Content, string FileName) file = await DownloadAsync(url, fileName, cancellationToken).ConfigureAwait(false);
+            downloaded.AddOrUpdate(p, () => file);
+        }
+        catch (RestError e)
+        {
+            // Thrown when the method runs, after its own checks, as the server would answer.
+            downloaded.AddOrUpdate(p, () => throw e);
+        }
+    }
+
     /// <summary>The <c>uploadUrl</c> target: stores the multipart <c>file</c> field for the call the token was issued to.</summary>
     internal MethodResult Upload(string token, string uploadedName, byte[] content)
     {
@@ -93,7 +117,10 @@ internal sealed class AttachRecordMethod(PortalState state, Func<Uri> baseUrl, H
         return new MethodResult(new JsonObject { ["FILE_ID"] = fileId });
     }
 
-    private (byte[] Content, string FileName) Download(string url, string fileName)
+    private (byte[] Content, string FileName) Download(string url, string fileName) =>
+        DownloadAsync(url, fileName, CancellationToken.None).GetAwaiter().GetResult();
+
+    private async Task<(byte[] Content, string FileName)> DownloadAsync(string url, string fileName, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
@@ -111,7 +138,7 @@ internal sealed class AttachRecordMethod(PortalState state, Func<Uri> baseUrl, H
         HttpResponseMessage response;
         try
         {
-            response = downloader.Send(new HttpRequestMessage(HttpMethod.Get, uri));
+            response = await downloader.SendAsync(new HttpRequestMessage(HttpMethod.Get, uri), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
@@ -131,10 +158,7 @@ internal sealed class AttachRecordMethod(PortalState state, Func<Uri> baseUrl, H
                 throw RestError.ErrorCore($"Downloaded file is not audio (Content-Type {response.Content.Headers.ContentType?.MediaType ?? "none"})");
             }
 
-            using Stream stream = response.Content.ReadAsStream();
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            return (buffer.ToArray(), name);
+            return (await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), name);
         }
     }
 
