@@ -29,6 +29,25 @@ public sealed partial class Bitrix24Client
         }
     }
 
+    /// <summary><c>event.get</c>: every event this application is bound to, online and offline.</summary>
+    public Task<IReadOnlyList<EventHandlerRow>> GetEventHandlersAsync(CancellationToken cancellationToken = default) =>
+        CallAsync<IReadOnlyList<EventHandlerRow>>(Bitrix24Methods.EventGet, new BitrixParams(), RetryRule.Idempotent,
+            static r => r.Result.ValueKind == JsonValueKind.Array ? [.. r.Result.EnumerateArray().Select(EventHandlerRow.Read)] : [],
+            cancellationToken);
+
+    /// <summary>
+    /// <c>event.unbind</c> of one online row (<paramref name="handler"/>) or of the offline rows (null); returns how
+    /// many rows went, 0 when there was none.
+    /// </summary>
+    public Task<int> UnbindEventAsync(string eventName, Uri? handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        var parameters = new BitrixParams().Add("event", eventName);
+        parameters = handler is null ? parameters.Add("event_type", "offline") : parameters.Add("handler", handler.AbsoluteUri).Add("event_type", "online");
+        return CallAsync(Bitrix24Methods.EventUnbind, parameters, RetryRule.Idempotent,
+            static r => JsonRead.Int(r.Result, "count") ?? 0, cancellationToken);
+    }
+
     /// <summary>
     /// <c>event.offline.get</c> with <c>clear=1</c>: the oldest events, deleted in the same call, so each is seen once
     /// (<c>clear=0</c> needs a plan feature most portals lack). Not resent after a timeout: it may have cleared them.

@@ -13,6 +13,7 @@ public static class Bitrix24Methods
     public const string Batch = "batch";
     public const string EventBind = "event.bind";
     public const string EventGet = "event.get";
+    public const string EventUnbind = "event.unbind";
     public const string EventOfflineGet = "event.offline.get";
     public const string ExternalLineAdd = "telephony.externalLine.add";
     public const string ExternalLineGet = "telephony.externalLine.get";

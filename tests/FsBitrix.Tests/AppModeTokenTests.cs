@@ -89,6 +89,19 @@ public class AppModeTokenTests
         Assert.That((await HealthAsync(h)).Status, Is.EqualTo(HttpStatusCode.OK));
     }
 
+    [Test]
+    public async Task Without_the_apps_keys_the_install_is_taken_but_health_is_degraded_before_the_token_runs_out()
+    {
+        await using ServiceHarness h = await ServiceHarness.StartAsync(o => o.Bitrix.ClientSecret = null, appMode: true);
+
+        Assert.That((await h.Portal.App.InstallAsync(h.InstallUrl)).HandlerStatus, Is.EqualTo(200), "the keys appear only after the install");
+
+        (HttpStatusCode status, JsonObject body) = await HealthAsync(h);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(body["bitrix24"]!["app"]!["state"]!.GetValue<string>(), Is.EqualTo("Ready"), "calls still go out for now");
+        Assert.That(body["bitrix24"]!["app"]!["problem"]!.GetValue<string>(), Does.Contain("ClientSecret").And.Contain("within the hour"));
+    }
+
     private async Task<ServiceHarness> StartAsync()
     {
         ServiceHarness h = await ServiceHarness.StartAsync(o => o.AuthTime = serviceClock, portalOptions: p =>

@@ -70,6 +70,37 @@ public class CheckTests
     }
 
     [Test]
+    public async Task App_mode_with_clicks_bound_online_and_offline_warns_that_each_click_rings_twice()
+    {
+        (int exit, string output) = await CheckAsync(o => { }, async (portal, o) =>
+        {
+            await AppModeAsync(portal, o);
+            OAuthGrant grant = await InstallAsync(portal, o);
+            using var client = new Bitrix24Client(new Bitrix24ClientOptions(), auth: new AccessTokenAuth(grant.ClientEndpoint, grant.AccessToken));
+            await client.BindEventAsync("ONEXTERNALCALLSTART", new Uri("http://127.0.0.1:9/bitrix/events"));
+            await client.BindEventAsync("ONEXTERNALCALLSTART", handler: null);
+        });
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain("warn  ONEXTERNALCALLSTART is bound both online and offline: each click would ring the rep's phone twice"));
+    }
+
+    [Test]
+    public async Task App_mode_with_clicks_bound_only_offline_while_online_is_configured_fails_saying_to_restart()
+    {
+        (int exit, string output) = await CheckAsync(o => { }, async (portal, o) =>
+        {
+            await AppModeAsync(portal, o);
+            OAuthGrant grant = await InstallAsync(portal, o);
+            using var client = new Bitrix24Client(new Bitrix24ClientOptions(), auth: new AccessTokenAuth(grant.ClientEndpoint, grant.AccessToken));
+            await client.BindEventAsync("ONEXTERNALCALLSTART", handler: null);
+        });
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(output, Does.Contain("FAIL  ONEXTERNALCALLSTART is bound offline, but FsBitrix:Bitrix:Events is online").And.Contain("restart the service"));
+    }
+
+    [Test]
     public async Task App_mode_whose_tokens_were_refused_fails_saying_to_reinstall()
     {
         (int exit, string output) = await CheckAsync(o => { }, async (portal, o) =>

@@ -42,6 +42,16 @@ public class HostTests
     }
 
     [Test]
+    public void App_mode_intervals_that_are_not_positive_are_refused()
+    {
+        var ex = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create(
+            ["--FsBitrix:Bitrix:BindingsCheckInterval=00:00:00", "--FsBitrix:Bitrix:OfflinePollInterval=-00:00:01"],
+            o => o.Bitrix.Auth = "app"));
+
+        Assert.That(ex!.Message, Does.Contain("FsBitrix:Bitrix:BindingsCheckInterval").And.Contain("FsBitrix:Bitrix:OfflinePollInterval"));
+    }
+
+    [Test]
     public void Url_mode_without_a_public_address_is_refused()
     {
         var ex = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create([], o =>

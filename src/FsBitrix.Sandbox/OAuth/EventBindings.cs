@@ -40,6 +40,9 @@ public sealed class EventBindings
         }
     }
 
+    /// <summary>What Bitrix24 does to an app's rows when the app is updated or reinstalled from the market: all gone.</summary>
+    public int DropAll() => Remove(_ => true);
+
     internal int Remove(Func<EventBinding, bool> match)
     {
         lock (gate)

@@ -44,6 +44,8 @@ internal static class AppModeComposition
         services.AddSingleton<IDeliveryGate>(sp => new AppDeliveryGate(sp.GetRequiredService<OAuthAuth>()));
         services.AddSingleton<AppSetup>();
         services.AddSingleton<InstallEndpoint>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AppBindingsWatch>(sp, options.AuthTime ?? sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => sp.GetRequiredService<AppBindingsWatch>());
         if (bitrix.IsOfflineEvents)
         {
             services.AddHostedService<OfflineEventPoller>();

@@ -1,5 +1,6 @@
 using FsBitrix.Bitrix24;
 using FsBitrix.Bitrix24.Errors;
+using FsBitrix.Bitrix24.Events;
 using FsBitrix.ClickToCall;
 using FsBitrix.Configuration;
 using Microsoft.Extensions.Logging;
@@ -7,34 +8,112 @@ using Microsoft.Extensions.Logging;
 namespace FsBitrix.AppMode;
 
 /// <summary>
-/// What an install sets up in the portal: the click-to-call events bound to this service (online: posted to its
-/// events URL; offline: queued for polling — one kind only, as both would ring the rep twice) and the outgoing lines.
-/// Bitrix24 drops an app's bindings when it is updated or removed, so every install binds again; a row that already
-/// exists counts as done.
+/// What the portal must hold for this service: the click-to-call events bound in the configured kind only (online:
+/// posted to its events URL; offline: queued for polling — both kinds would ring the rep twice, app-mode notes §5)
+/// and the outgoing lines. Run at every install and again at start-up and now and then, because Bitrix24 drops an
+/// app's bindings when the app is updated (notes pitfall 7) and an admin may switch <c>Bitrix:Events</c>: rows of
+/// the other kind, or online rows to a stale URL, are unbound.
 /// </summary>
-internal sealed partial class AppSetup(Bitrix24Client client, FsBitrixOptions options, ILogger<AppSetup> logger)
+internal sealed partial class AppSetup(Bitrix24Client client, InstallationStore installation, FsBitrixOptions options, ILogger<AppSetup> logger)
 {
     private static readonly string[] Events = [BitrixCallEvent.ClickToCallEvent, BitrixCallEvent.CallbackEvent];
 
-    /// <returns>False when a step failed (logged); the tokens stay installed either way.</returns>
-    public async Task<bool> RunAsync(Uri eventsUrl, CancellationToken cancellationToken)
+    // An install and the periodic check must not read the rows at once and each unbind what the other just bound.
+    private readonly SemaphoreSlim oneAtATime = new(1, 1);
+
+    /// <param name="eventsUrl">
+    /// Where the portal should post online events (the install's address); null at start-up and in the periodic check,
+    /// when it is <c>Bitrix:PublicUrl</c>, else where the last install came, else the handler bound to our path.
+    /// </param>
+    /// <returns>False when something is not as it should be (logged); the tokens stay installed either way.</returns>
+    public async Task<bool> EnsureAsync(Uri? eventsUrl, CancellationToken cancellationToken)
     {
-        bool offline = options.Bitrix.IsOfflineEvents;
+        await oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await EnsureOnceAsync(eventsUrl, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            oneAtATime.Release();
+        }
+    }
+
+    private async Task<bool> EnsureOnceAsync(Uri? eventsUrl, CancellationToken cancellationToken)
+    {
+        if (eventsUrl is not null)
+        {
+            await installation.SaveEventsUrlAsync(eventsUrl, cancellationToken).ConfigureAwait(false);
+        }
+        else if (!options.Bitrix.IsOfflineEvents)
+        {
+            eventsUrl = ConfiguredEventsUrl() ?? await installation.LoadEventsUrlAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        IReadOnlyList<EventHandlerRow> rows;
+        try
+        {
+            rows = await client.GetEventHandlersAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Bitrix24Exception e)
+        {
+            LogListFailed(e.Message);
+            return false;
+        }
+
         bool ok = true;
         foreach (string name in Events)
         {
-            try
-            {
-                bool added = await client.BindEventAsync(name, offline ? null : eventsUrl, cancellationToken).ConfigureAwait(false);
-                LogBound(name, offline ? "offline (polled)" : eventsUrl.AbsoluteUri, added ? "bound" : "already bound");
-            }
-            catch (Bitrix24Exception e)
-            {
-                ok = false;
-                LogBindFailed(name, e.Message);
-            }
+            List<EventHandlerRow> bound = [.. rows.Where(r => string.Equals(r.EventName, name, StringComparison.OrdinalIgnoreCase))];
+            ok &= await EnsureEventAsync(name, bound, eventsUrl, cancellationToken).ConfigureAwait(false);
         }
 
+        return await EnsureLinesAsync(cancellationToken).ConfigureAwait(false) && ok;
+    }
+
+    private async Task<bool> EnsureEventAsync(string name, List<EventHandlerRow> bound, Uri? eventsUrl, CancellationToken cancellationToken)
+    {
+        bool offline = options.Bitrix.IsOfflineEvents;
+        Uri? handler = offline ? null : eventsUrl ?? OurOnlineHandler(bound);
+        if (!offline && handler is null)
+        {
+            LogNoHandler(name, options.Bitrix.EventsPath);
+        }
+
+        try
+        {
+            // Unbound first: for a moment no row rather than two, so no click rings twice.
+            foreach (EventHandlerRow stale in bound.Where(r => offline ? !r.Offline : r.Offline || r.Handler != handler))
+            {
+                await client.UnbindEventAsync(name, stale.Offline ? null : stale.Handler, cancellationToken).ConfigureAwait(false);
+                LogUnbound(name, stale.Offline ? "offline (polled)" : stale.Handler?.AbsoluteUri ?? "?");
+            }
+
+            if (!offline && handler is null)
+            {
+                return false;
+            }
+
+            if (bound.Any(r => offline ? r.Offline : !r.Offline && r.Handler == handler))
+            {
+                LogBound(name, Describe(handler), "already bound");
+                return true;
+            }
+
+            bool added = await client.BindEventAsync(name, handler, cancellationToken).ConfigureAwait(false);
+            LogBound(name, Describe(handler), added ? "bound" : "already bound");
+            return true;
+        }
+        catch (Bitrix24Exception e)
+        {
+            LogBindFailed(name, e.Message);
+            return false;
+        }
+    }
+
+    private async Task<bool> EnsureLinesAsync(CancellationToken cancellationToken)
+    {
+        bool ok = true;
         foreach (LineSettings line in options.Bitrix.Lines)
         {
             try
@@ -52,11 +131,33 @@ internal sealed partial class AppSetup(Bitrix24Client client, FsBitrixOptions op
         return ok;
     }
 
+    /// <summary><c>Bitrix:PublicUrl</c> + <c>Bitrix:EventsPath</c>, when the admin set it.</summary>
+    public Uri? ConfiguredEventsUrl() => options.Bitrix.PublicUrl is { Length: > 0 } root ? EventsUrlAt(root) : null;
+
+    public Uri EventsUrlAt(string root) => new(new Uri(root.TrimEnd('/') + "/"), options.Bitrix.EventsPath.TrimStart('/'));
+
+    /// <summary>The online row an earlier install bound to this service's events path, whatever host it named.</summary>
+    private Uri? OurOnlineHandler(List<EventHandlerRow> bound) => bound
+        .Where(r => !r.Offline && r.Handler is not null)
+        .Select(r => r.Handler!)
+        .FirstOrDefault(h => string.Equals(h.AbsolutePath.TrimEnd('/'), "/" + options.Bitrix.EventsPath.Trim('/'), StringComparison.OrdinalIgnoreCase));
+
+    private static string Describe(Uri? handler) => handler?.AbsoluteUri ?? "offline (polled)";
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Bitrix24 event {Event} → {Handler}: {Outcome}")]
     private partial void LogBound(string @event, string handler, string outcome);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bitrix24 event {Event} → {Handler}: unbound (not what FsBitrix:Bitrix:Events and the events URL say now)")]
+    private partial void LogUnbound(string @event, string handler);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Bitrix24 event {Event} could not be bound, so clicks will not reach this service; install the app again: {Failure}")]
     private partial void LogBindFailed(string @event, string failure);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bitrix24 event {Event} has no online handler and none is known: set FsBitrix:Bitrix:PublicUrl (the address Bitrix24 reaches {EventsPath} at) or install the local application again")]
+    private partial void LogNoHandler(string @event, string eventsPath);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bitrix24 event bindings could not be read (event.get), so they were left as they are: {Failure}")]
+    private partial void LogListFailed(string failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bitrix24 outgoing line {Number}: {Outcome}")]
     private partial void LogLine(string number, string outcome);

@@ -63,7 +63,7 @@ internal sealed partial class InstallEndpoint(
         }
 
         await auth.InstallAsync(ToGrant(call!), http.RequestAborted).ConfigureAwait(false);
-        await setup.RunAsync(EventsUrl(http), http.RequestAborted).ConfigureAwait(false);
+        await setup.EnsureAsync(EventsUrl(http), http.RequestAborted).ConfigureAwait(false);
         return Results.Json(new { status = "success" });
     }
 
@@ -124,13 +124,8 @@ internal sealed partial class InstallEndpoint(
     };
 
     /// <summary><c>Bitrix:PublicUrl</c>, else the address the portal reached this install URL at (the handler host must match the app's, §4.1).</summary>
-    private Uri EventsUrl(HttpContext http)
-    {
-        string root = options.Bitrix.PublicUrl is { Length: > 0 } configured
-            ? configured
-            : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
-        return new Uri(new Uri(root.TrimEnd('/') + "/"), options.Bitrix.EventsPath.TrimStart('/'));
-    }
+    private Uri EventsUrl(HttpContext http) =>
+        setup.ConfiguredEventsUrl() ?? setup.EventsUrlAt($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}");
 
     private static bool SamePortal(Uri endpoint, string? domain) =>
         string.Equals(endpoint.Authority, domain, StringComparison.OrdinalIgnoreCase) || string.Equals(endpoint.Host, domain, StringComparison.OrdinalIgnoreCase);

@@ -35,6 +35,9 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
                 user_id INTEGER,
                 refusal TEXT,
                 saved_at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS app_events_url (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                url TEXT NOT NULL);
             """;
         schema.ExecuteNonQuery();
     }
@@ -100,6 +103,44 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
             save.Parameters.AddWithValue("$user", (object?)grant.UserId ?? DBNull.Value);
             save.Parameters.AddWithValue("$refusal", (object?)grant.Refusal ?? DBNull.Value);
             save.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+            save.ExecuteNonQuery();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Where the portal reached the last install: online events are bound there, and bound there again after an app
+    /// update dropped the rows, even when <c>Bitrix:PublicUrl</c> is unset.
+    /// </summary>
+    public async Task<Uri?> LoadEventsUrlAsync(CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteConnection db = Open();
+            using SqliteCommand query = db.CreateCommand();
+            query.CommandText = "SELECT url FROM app_events_url WHERE id = 1";
+            return query.ExecuteScalar() is string url && Uri.TryCreate(url, UriKind.Absolute, out Uri? events) ? events : null;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public async Task SaveEventsUrlAsync(Uri url, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteConnection db = Open();
+            using SqliteCommand save = db.CreateCommand();
+            save.CommandText = "INSERT OR REPLACE INTO app_events_url (id, url) VALUES (1, $url)";
+            save.Parameters.AddWithValue("$url", url.AbsoluteUri);
             save.ExecuteNonQuery();
         }
         finally

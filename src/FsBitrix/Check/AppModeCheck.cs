@@ -3,8 +3,10 @@ using FsBitrix.AppMode;
 using FsBitrix.Bitrix24;
 using FsBitrix.Bitrix24.Auth;
 using FsBitrix.Bitrix24.Errors;
+using FsBitrix.Bitrix24.Events;
 using FsBitrix.Bitrix24.Params;
 using FsBitrix.Bitrix24.Retry;
+using FsBitrix.ClickToCall;
 using FsBitrix.Configuration;
 
 namespace FsBitrix.Check;
@@ -59,19 +61,8 @@ internal sealed class AppModeCheck(FsBitrixOptions options, CheckReport report, 
         var client = new Bitrix24Client(new Bitrix24ClientOptions(), auth: new AccessTokenAuth(grant.ClientEndpoint, grant.AccessToken));
         try
         {
-            int bound = await client.CallAsync(Bitrix24Methods.EventGet, new BitrixParams(), RetryRule.Idempotent,
-                static r => r.Result.ValueKind == JsonValueKind.Array
-                    ? r.Result.EnumerateArray().Count(e => e.TryGetProperty("event", out JsonElement n) && string.Equals(n.GetString(), "ONEXTERNALCALLSTART", StringComparison.OrdinalIgnoreCase))
-                    : 0,
-                cancellationToken).ConfigureAwait(false);
-            if (bound == 0)
-            {
-                report.Fail("ONEXTERNALCALLSTART is not bound: clicks in Bitrix24 do not reach this service", "install the local application again (re-create it, or reinstall it from its page in Bitrix24)");
-            }
-            else
-            {
-                report.Ok($"app mode works: access token accepted, ONEXTERNALCALLSTART bound ({bound} row(s))");
-            }
+            IReadOnlyList<EventHandlerRow> rows = await client.GetEventHandlersAsync(cancellationToken).ConfigureAwait(false);
+            ReportBindings([.. rows.Where(r => r.EventName == BitrixCallEvent.ClickToCallEvent)], bitrix.IsOfflineEvents);
         }
         catch (Bitrix24Exception ex)
         {
@@ -81,5 +72,33 @@ internal sealed class AppModeCheck(FsBitrixOptions options, CheckReport report, 
         }
 
         return client;
+    }
+
+    /// <summary>Clicks reach the service only through rows of the configured kind; rows of both kinds ring twice.</summary>
+    private void ReportBindings(List<EventHandlerRow> rows, bool offline)
+    {
+        string wanted = offline ? "offline" : "online";
+        int ours = rows.Count(r => r.Offline == offline);
+        int other = rows.Count - ours;
+        if (rows.Count == 0)
+        {
+            report.Fail("ONEXTERNALCALLSTART is not bound: clicks in Bitrix24 do not reach this service",
+                "start the service (it binds the events at start-up and every FsBitrix:Bitrix:BindingsCheckInterval), or install the local application again");
+        }
+        else if (ours == 0)
+        {
+            report.Fail($"ONEXTERNALCALLSTART is bound {(offline ? "online" : "offline")}, but FsBitrix:Bitrix:Events is {wanted}: clicks do not reach this service",
+                "restart the service: it binds the configured kind at start-up and unbinds the other");
+        }
+        else if (other > 0)
+        {
+            report.Warn($"ONEXTERNALCALLSTART is bound both online and offline: each click would ring the rep's phone twice",
+                "restart the service: it unbinds the kind FsBitrix:Bitrix:Events does not name");
+        }
+        else
+        {
+            string where = offline ? "offline (polled)" : string.Join(", ", rows.Select(r => r.Handler?.AbsoluteUri ?? "?"));
+            report.Ok($"app mode works: access token accepted, ONEXTERNALCALLSTART bound {where}");
+        }
     }
 }

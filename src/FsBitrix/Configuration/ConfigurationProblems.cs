@@ -82,6 +82,11 @@ internal static class ConfigurationProblems
             yield return $"FsBitrix:Bitrix:Events is '{bitrix.Events}': use 'online' or 'offline'";
         }
 
+        if (bitrix.BindingsCheckInterval <= TimeSpan.Zero)
+        {
+            yield return "FsBitrix:Bitrix:BindingsCheckInterval must be positive, e.g. 00:10:00";
+        }
+
         if (bitrix.OfflinePollInterval <= TimeSpan.Zero)
         {
             yield return "FsBitrix:Bitrix:OfflinePollInterval must be positive, e.g. 00:00:03";

@@ -96,6 +96,9 @@ internal sealed class BitrixSettings
     /// <summary>Offline events: how often <c>event.offline.get</c> is asked.</summary>
     public TimeSpan OfflinePollInterval { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>App mode: how often the event bindings and lines are checked and put back (also at start-up).</summary>
+    public TimeSpan BindingsCheckInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>App mode: outgoing lines registered with <c>telephony.externalLine.add</c> at install.</summary>
     public List<LineSettings> Lines { get; set; } = [];
 

@@ -23,7 +23,8 @@ internal static class HealthEndpoint
         {
             EslConnectionState state = esl.State;
             AppAuthState? appAuth = services.GetService<OAuthAuth>()?.State;
-            bool healthy = state.IsConnected && (appAuth is null || appAuth.CanCall);
+            string? appProblem = appAuth is null ? null : appAuth.Problem ?? MissingKeys(options.Bitrix);
+            bool healthy = state.IsConnected && (appAuth is null || (appAuth.CanCall && appProblem is null));
             long pending = await outbox.PendingCountAsync(cancellationToken).ConfigureAwait(false);
             var body = new
             {
@@ -47,7 +48,7 @@ internal static class HealthEndpoint
                     {
                         state = appAuth.Status.ToString(),
                         since = appAuth.Since,
-                        problem = appAuth.Problem,
+                        problem = appProblem,
                         events = options.Bitrix.IsOfflineEvents ? "offline" : "online",
                     },
                 },
@@ -55,4 +56,14 @@ internal static class HealthEndpoint
             };
             return Results.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
+
+    /// <summary>
+    /// The install works without the app's keys (they appear only once its form is saved), so calls go out for the
+    /// first hour; the renewal then fails. Degraded now, while there is time to copy them in.
+    /// </summary>
+    private static string? MissingKeys(BitrixSettings bitrix) =>
+        string.IsNullOrWhiteSpace(bitrix.ClientId) || string.IsNullOrWhiteSpace(bitrix.ClientSecret)
+            ? "FsBitrix:Bitrix:ClientId or ClientSecret is not set: the access token cannot be renewed and stops working within the hour; "
+                + "copy the Application ID and Application key from the local application's page in Bitrix24 into the configuration and restart"
+            : null;
 }

@@ -1,0 +1,72 @@
+using FsBitrix.Bitrix24.Auth;
+using FsBitrix.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FsBitrix.AppMode;
+
+/// <summary>
+/// Puts the portal's event bindings and lines back as they should be at start-up and every
+/// <c>Bitrix:BindingsCheckInterval</c>: an app update in Bitrix24 drops its bindings silently, and a switch of
+/// <c>Bitrix:Events</c> must take the old kind away before the rep's click rings twice. Nothing is asked while the
+/// application is not installed or its tokens were refused; the next install does it anyway.
+/// </summary>
+internal sealed partial class AppBindingsWatch(
+    AppSetup setup,
+    OAuthAuth auth,
+    FsBitrixOptions options,
+    TimeProvider time,
+    ILogger<AppBindingsWatch> logger) : BackgroundService
+{
+    private int runs;
+
+    /// <summary>Raised after each round with the number of rounds so far (the start-up one is 1).</summary>
+    public event Action<int>? Checked;
+
+    public int Runs => Volatile.Read(ref runs);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Bitrix.BindingsCheckInterval, time);
+        do
+        {
+            try
+            {
+                await auth.LoadAsync(stoppingToken).ConfigureAwait(false);
+                if (auth.State.CanCall)
+                {
+                    await setup.EnsureAsync(null, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The watch must outlive one bad answer: the next round tries again.
+                LogFailed(e.Message);
+            }
+
+            // Counted before telling: ?.Invoke would skip the increment when nobody listens.
+            int round = Interlocked.Increment(ref runs);
+            Checked?.Invoke(round);
+        }
+        while (await Tick(timer, stoppingToken).ConfigureAwait(false));
+    }
+
+    private static async Task<bool> Tick(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bitrix24 event bindings check failed; tried again in the next round: {Failure}")]
+    private partial void LogFailed(string failure);
+}
