@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using FsBitrix.AppMode;
 using FsBitrix.Bitrix24.Auth;
+using FsBitrix.Calls;
 using FsBitrix.Outbox;
+using FsBitrix.Sandbox.Faults;
 using FsBitrix.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -87,6 +89,39 @@ public class AppModeTokenTests
         Assert.That(h.Portal.State.FinishedCalls.Single().StatusCode, Is.EqualTo("200"));
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
         Assert.That((await HealthAsync(h)).Status, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task A_portal_that_refuses_webhooks_gets_a_call_made_before_the_install_registered_and_finished_once_after_it()
+    {
+        await using ServiceHarness h = await ServiceHarness.StartAsync(appMode: true);
+        // As the 2026 docs describe: register and finish through an incoming webhook answer WRONG_AUTH_TYPE.
+        h.Portal.Faults.Add(new SandboxFault(SandboxFaultKind.WrongAuthType));
+
+        int triedBeforeInstall = 0;
+        void Tried(OutboxEntry entry, DeliveryResult result) => Interlocked.Increment(ref triedBeforeInstall);
+        h.Service!.Services.GetRequiredService<OutboxDispatcher>().CommandDelivered += Tried;
+        await h.PlayAsync("s1_inbound_answered.raw");
+        CallTracker tracker = h.Service.Services.GetRequiredService<CallTracker>();
+        OutboxStore outbox = h.Service.Services.GetRequiredService<OutboxStore>();
+        // The call is over and its register, finish and recording wait in the outbox.
+        await h.WaitUntilAsync(async () =>
+        {
+            await tracker.FlushAsync();
+            return tracker.ActiveCalls == 0 && await outbox.PendingCountAsync() >= 3;
+        });
+        Assert.That(h.Portal.State.RequestCount("telephony.externalcall.register"), Is.Zero, "nothing sent without tokens");
+        h.Service.Services.GetRequiredService<OutboxDispatcher>().CommandDelivered -= Tried;
+        Assert.That(triedBeforeInstall, Is.Zero, "the outbox waits for the install instead of failing and backing off");
+
+        await h.Portal.App.InstallAsync(h.InstallUrl);
+        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1 && s.FinishedCalls[0].Recording is not null, ServiceHarness.Patience);
+        await h.SettledAsync();
+
+        Assert.That(h.Portal.State.FinishedCalls.Single().StatusCode, Is.EqualTo("200"));
+        Assert.That(h.Portal.State.RequestCount("telephony.externalcall.register"), Is.EqualTo(1));
+        Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
+        Assert.That(h.Portal.State.StatusCount(403), Is.Zero, "every telephony call went with the application's token");
     }
 
     [Test]
