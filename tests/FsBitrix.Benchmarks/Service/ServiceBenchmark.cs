@@ -26,6 +26,7 @@ internal static class ServiceBenchmark
         BenchTemplate template = BenchFreeSwitch.Template(capture);
         string folder = Directory.CreateTempSubdirectory("fsbitrix-bench").FullName;
 
+        using var issued = new RequestsIssued();
         await using SandboxPortal portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None }).ConfigureAwait(false);
         await using var freeSwitch = new BenchFreeSwitch();
         await using WebApplication service = FsBitrixApp.Create(["--Logging:LogLevel:Default=Warning", "--Serilog:MinimumLevel:Default=Warning"], o =>
@@ -42,26 +43,30 @@ internal static class ServiceBenchmark
 
         // Warm-up: the first calls pay for JIT and connection set-up, which a long-running service pays once.
         int warmUp = Arg(args, "--warm-up", 100);
-        await PacedAsync(portal, freeSwitch, template, warmUp).ConfigureAwait(false);
-        (List<double> register, List<double> finish, double cpuMs) = await PacedAsync(portal, freeSwitch, template, paced).ConfigureAwait(false);
-        Console.WriteLine(Line($"paced {paced} calls after {warmUp} warm-up calls: event→register p50 {P(register, 50):F2} ms, p99 {P(register, 99):F2} ms; "
-            + $"last hangup→finish p50 {P(finish, 50):F2} ms, p99 {P(finish, 99):F2} ms; "
-            + $"CPU {cpuMs:F2} ms per call (whole process: service, portal and fake FreeSWITCH)"));
+        await PacedAsync(portal, freeSwitch, template, warmUp, issued).ConfigureAwait(false);
+        (Latencies register, Latencies finish, double cpuMs) = await PacedAsync(portal, freeSwitch, template, paced, issued).ConfigureAwait(false);
+        Console.WriteLine(Line($"paced {paced} calls after {warmUp} warm-up calls, ESL event → request issued by the service (→ arrived at the portal):"));
+        Console.WriteLine(Line($"  CHANNEL_CREATE → register p50 {P(register.Issued, 50):F2} ms, p99 {P(register.Issued, 99):F2} ms "
+            + $"(arrived p50 {P(register.Arrived, 50):F2} ms, p99 {P(register.Arrived, 99):F2} ms)"));
+        Console.WriteLine(Line($"  last hangup → finish p50 {P(finish.Issued, 50):F2} ms, p99 {P(finish.Issued, 99):F2} ms "
+            + $"(arrived p50 {P(finish.Arrived, 50):F2} ms, p99 {P(finish.Arrived, 99):F2} ms; after the call's hide)"));
+        Console.WriteLine(Line($"  CPU {cpuMs:F2} ms per call (whole process: service, portal and fake FreeSWITCH)"));
 
         CallTracker tracker = service.Services.GetRequiredService<CallTracker>();
         (double memoryMb, double workingSetMb, double seconds) =
             await ConcurrentAsync(portal, freeSwitch, template, concurrent, tracker).ConfigureAwait(false);
         Console.WriteLine(Line($"{concurrent} concurrent calls: managed heap {memoryMb:F1} MB, working set {workingSetMb:F1} MB while all live "
             + $"(service and portal state); all {concurrent} lifecycles in {seconds:F1} s"));
-        Console.WriteLine(Line($"service: event→request p99 {Math.Max(P(register, 99), P(finish, 99)):F2} ms, {cpuMs:F2} ms CPU/call, "
+        Console.WriteLine(Line($"service: event→request issued p99 {Math.Max(P(register.Issued, 99), P(finish.Issued, 99)):F2} ms "
+            + $"(→ portal {Math.Max(P(register.Arrived, 99), P(finish.Arrived, 99)):F2} ms), {cpuMs:F2} ms CPU/call, "
             + $"{workingSetMb:F0} MB working set at {concurrent} concurrent calls"));
 
         await service.StopAsync().ConfigureAwait(false);
         return 0;
     }
 
-    private static async Task<(List<double>, List<double>, double)> PacedAsync(SandboxPortal portal, BenchFreeSwitch freeSwitch,
-        BenchTemplate template, int calls)
+    private static async Task<(Latencies, Latencies, double)> PacedAsync(SandboxPortal portal, BenchFreeSwitch freeSwitch,
+        BenchTemplate template, int calls, RequestsIssued issued)
     {
         int talking = template.IndexOf("CHANNEL_BRIDGE") + 1;
         int total = template.Events.Count;
@@ -69,8 +74,8 @@ internal static class ServiceBenchmark
             .Select(_ => template.NewCall())
             .Select(c => (c.Render(0, talking).ToArray(), c.Render(talking, total).ToArray()))
             .ToList();
-        var register = new List<double>();
-        var finish = new List<double>();
+        var register = new Latencies();
+        var finish = new Latencies();
         var process = Process.GetCurrentProcess();
         TimeSpan cpuBefore = process.TotalProcessorTime;
         long allocatedBefore = GC.GetTotalAllocatedBytes();
@@ -79,14 +84,16 @@ internal static class ServiceBenchmark
         for (int i = 0; i < calls; i++)
         {
             DateTimeOffset sent = DateTimeOffset.UtcNow;
+            long sentTicks = Stopwatch.GetTimestamp();
             await freeSwitch.SendAsync(prepared[i].Ringing).ConfigureAwait(false);
             await portal.WaitForAsync(s => Logged(s, "show", sent), TimeSpan.FromSeconds(20)).ConfigureAwait(false);
-            register.Add((Latest(portal, "register")!.At - sent).TotalMilliseconds);
+            register.Add(issued.Latest("telephony.externalcall.register"), sentTicks, Latest(portal, "register")!.At - sent);
 
             DateTimeOffset hungUp = DateTimeOffset.UtcNow;
+            long hungUpTicks = Stopwatch.GetTimestamp();
             await freeSwitch.SendAsync(prepared[i].HangingUp).ConfigureAwait(false);
             await portal.WaitForAsync(s => Logged(s, "finish", hungUp), TimeSpan.FromSeconds(20)).ConfigureAwait(false);
-            finish.Add((Latest(portal, "finish")!.At - hungUp).TotalMilliseconds);
+            finish.Add(issued.Latest("telephony.externalcall.finish"), hungUpTicks, Latest(portal, "finish")!.At - hungUp);
         }
 
         process.Refresh();
@@ -137,6 +144,19 @@ internal static class ServiceBenchmark
         state.LastRequest("telephony.externalcall." + method) is { } r && r.At >= since;
 
     private static SandboxRequest? Latest(SandboxPortal portal, string method) => portal.State.LastRequest("telephony.externalcall." + method);
+
+    private sealed class Latencies
+    {
+        public List<double> Issued { get; } = [];
+
+        public List<double> Arrived { get; } = [];
+
+        public void Add(long? issuedAt, long since, TimeSpan arrived)
+        {
+            Issued.Add(issuedAt is { } at && at >= since ? Stopwatch.GetElapsedTime(since, at).TotalMilliseconds : double.NaN);
+            Arrived.Add(arrived.TotalMilliseconds);
+        }
+    }
 
     private static double P(List<double> values, int percentile)
     {

@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace FsBitrix.Benchmarks.Service;
+
+/// <summary>
+/// When this process's HttpClient was handed each Bitrix24 request (<c>HttpHandlerDiagnosticListener</c>'s request
+/// event, raised as the request enters the socket handler): the point where the service's own work ends and the
+/// network's and the portal's begins. Keeps the latest per REST method.
+/// </summary>
+internal sealed class RequestsIssued : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+{
+    private readonly ConcurrentDictionary<string, long> latest = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<IDisposable> subscriptions = [];
+
+    public RequestsIssued() => subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+
+    /// <summary>The Stopwatch timestamp of the latest request to <paramref name="method"/>, or null.</summary>
+    public long? Latest(string method) => latest.TryGetValue(method, out long at) ? at : null;
+
+    public void OnNext(DiagnosticListener listener)
+    {
+        if (listener.Name == "HttpHandlerDiagnosticListener")
+        {
+            lock (subscriptions)
+            {
+                subscriptions.Add(listener.Subscribe(this));
+            }
+        }
+    }
+
+    public void OnNext(KeyValuePair<string, object?> value)
+    {
+        if (value.Key != "System.Net.Http.Request" || value.Value?.GetType().GetProperty("Request")?.GetValue(value.Value) is not HttpRequestMessage request)
+        {
+            return;
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        string path = request.RequestUri?.AbsolutePath ?? string.Empty;
+        latest[path[(path.LastIndexOf('/') + 1)..]] = now;
+    }
+
+    public void OnCompleted()
+    {
+    }
+
+    public void OnError(Exception error)
+    {
+    }
+
+    public void Dispose()
+    {
+        lock (subscriptions)
+        {
+            subscriptions.ForEach(s => s.Dispose());
+        }
+    }
+}
