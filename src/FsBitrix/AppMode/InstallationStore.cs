@@ -42,49 +42,38 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
         schema.ExecuteNonQuery();
     }
 
-    public async Task<OAuthGrant?> LoadAsync(CancellationToken cancellationToken)
+    public Task<OAuthGrant?> LoadAsync(CancellationToken cancellationToken) => UseAsync(db =>
     {
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using SqliteConnection db = Open();
-            using SqliteCommand query = db.CreateCommand();
-            query.CommandText = """
-                SELECT member_id, domain, client_endpoint, server_endpoint, application_token, access_token, refresh_token,
-                       expires_at, scope, user_id, refusal
-                FROM app_installation WHERE id = 1
-                """;
-            using SqliteDataReader r = query.ExecuteReader();
-            return r.Read()
-                ? new OAuthGrant
-                {
-                    MemberId = r.GetString(0),
-                    Domain = r.GetString(1),
-                    ClientEndpoint = new Uri(r.GetString(2)),
-                    ServerEndpoint = r.IsDBNull(3) ? null : new Uri(r.GetString(3)),
-                    ApplicationToken = r.GetString(4),
-                    AccessToken = r.GetString(5),
-                    RefreshToken = r.GetString(6),
-                    ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)),
-                    Scope = r.GetString(8),
-                    UserId = r.IsDBNull(9) ? null : r.GetInt32(9),
-                    Refusal = r.IsDBNull(10) ? null : r.GetString(10),
-                }
-                : null;
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+        using SqliteCommand query = db.CreateCommand();
+        query.CommandText = """
+            SELECT member_id, domain, client_endpoint, server_endpoint, application_token, access_token, refresh_token,
+                   expires_at, scope, user_id, refusal
+            FROM app_installation WHERE id = 1
+            """;
+        using SqliteDataReader r = query.ExecuteReader();
+        return r.Read()
+            ? new OAuthGrant
+            {
+                MemberId = r.GetString(0),
+                Domain = r.GetString(1),
+                ClientEndpoint = new Uri(r.GetString(2)),
+                ServerEndpoint = r.IsDBNull(3) ? null : new Uri(r.GetString(3)),
+                ApplicationToken = r.GetString(4),
+                AccessToken = r.GetString(5),
+                RefreshToken = r.GetString(6),
+                ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)),
+                Scope = r.GetString(8),
+                UserId = r.IsDBNull(9) ? null : r.GetInt32(9),
+                Refusal = r.IsDBNull(10) ? null : r.GetString(10),
+            }
+            : null;
+    }, cancellationToken);
 
-    public async Task SaveAsync(OAuthGrant grant, CancellationToken cancellationToken)
+    public Task SaveAsync(OAuthGrant grant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(grant);
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return UseAsync(db =>
         {
-            using SqliteConnection db = Open();
             using SqliteCommand save = db.CreateCommand();
             save.CommandText = """
                 INSERT OR REPLACE INTO app_installation (id, member_id, domain, client_endpoint, server_endpoint, application_token,
@@ -103,53 +92,49 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
             save.Parameters.AddWithValue("$user", (object?)grant.UserId ?? DBNull.Value);
             save.Parameters.AddWithValue("$refusal", (object?)grant.Refusal ?? DBNull.Value);
             save.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
-            save.ExecuteNonQuery();
-        }
-        finally
-        {
-            _lock.Release();
-        }
+            return save.ExecuteNonQuery();
+        }, cancellationToken);
     }
 
     /// <summary>
     /// Where the portal reached the last install: online events are bound there, and bound there again after an app
     /// update dropped the rows, even when <c>Bitrix:PublicUrl</c> is unset.
     /// </summary>
-    public async Task<Uri?> LoadEventsUrlAsync(CancellationToken cancellationToken)
+    public Task<Uri?> LoadEventsUrlAsync(CancellationToken cancellationToken) => UseAsync(db =>
     {
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using SqliteConnection db = Open();
-            using SqliteCommand query = db.CreateCommand();
-            query.CommandText = "SELECT url FROM app_events_url WHERE id = 1";
-            return query.ExecuteScalar() is string url && Uri.TryCreate(url, UriKind.Absolute, out Uri? events) ? events : null;
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+        using SqliteCommand query = db.CreateCommand();
+        query.CommandText = "SELECT url FROM app_events_url WHERE id = 1";
+        return query.ExecuteScalar() is string url && Uri.TryCreate(url, UriKind.Absolute, out Uri? events) ? events : null;
+    }, cancellationToken);
 
-    public async Task SaveEventsUrlAsync(Uri url, CancellationToken cancellationToken)
+    public Task SaveEventsUrlAsync(Uri url, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(url);
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return UseAsync(db =>
         {
-            using SqliteConnection db = Open();
             using SqliteCommand save = db.CreateCommand();
             save.CommandText = "INSERT OR REPLACE INTO app_events_url (id, url) VALUES (1, $url)";
             save.Parameters.AddWithValue("$url", url.AbsoluteUri);
-            save.ExecuteNonQuery();
+            return save.ExecuteNonQuery();
+        }, cancellationToken);
+    }
+
+    public void Dispose() => _lock.Dispose();
+
+    // One statement at a time on a connection of its own, so a slow disk never holds the outbox's connection.
+    private async Task<T> UseAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using SqliteConnection db = Open();
+            return work(db);
         }
         finally
         {
             _lock.Release();
         }
     }
-
-    public void Dispose() => _lock.Dispose();
 
     private SqliteConnection Open()
     {
