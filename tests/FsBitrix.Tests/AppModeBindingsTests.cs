@@ -9,7 +9,7 @@ namespace FsBitrix.Tests;
 /// <summary>
 /// The portal's event bindings are put back as the configuration says at start-up and every
 /// <c>Bitrix:BindingsCheckInterval</c>: after an app update dropped them, and after a switch of <c>Bitrix:Events</c>
-/// (both kinds bound would ring the rep's phone twice per click).
+/// (with both kinds bound every click comes twice, and the other kind piles up or goes nowhere).
 /// </summary>
 [CancelAfter(60_000)]
 public class AppModeBindingsTests
@@ -39,6 +39,9 @@ public class AppModeBindingsTests
         await RestartAsync(h, o => o.Bitrix.Events = "offline");
 
         Assert.That(h.Portal.App.Bindings.All, Is.EquivalentTo(Offline()));
+        List<string> order = [.. h.Portal.State.Requests.Select(r => r.Method).Where(m => m is "event.bind" or "event.unbind")];
+        Assert.That(order, Is.EqualTo(new[] { "event.bind", "event.bind", "event.bind", "event.unbind", "event.bind", "event.unbind" }),
+            "the install's two binds; then per event the new kind bound before the old unbound, so no click falls between");
     }
 
     [Test]

@@ -70,7 +70,7 @@ public class CheckTests
     }
 
     [Test]
-    public async Task App_mode_with_clicks_bound_online_and_offline_warns_that_each_click_rings_twice()
+    public async Task App_mode_with_clicks_bound_online_and_offline_warns_that_each_click_comes_twice()
     {
         (int exit, string output) = await CheckAsync(o => { }, async (portal, o) =>
         {
@@ -82,7 +82,7 @@ public class CheckTests
         });
 
         Assert.That(exit, Is.Zero, output);
-        Assert.That(output, Does.Contain("warn  ONEXTERNALCALLSTART is bound both online and offline: each click would ring the rep's phone twice"));
+        Assert.That(output, Does.Contain("warn  ONEXTERNALCALLSTART is bound both online and offline: Bitrix24 delivers every click twice (FsBitrix acts on it once)"));
     }
 
     [Test]

@@ -9,7 +9,7 @@ namespace FsBitrix.AppMode;
 
 /// <summary>
 /// What the portal must hold for this service: the click-to-call events bound in the configured kind only (online:
-/// posted to its events URL; offline: queued for polling — both kinds would ring the rep twice, app-mode notes §5)
+/// posted to its events URL; offline: queued for polling — with both, every click comes twice, app-mode notes §5)
 /// and the outgoing lines. Run at every install and again at start-up and now and then, because Bitrix24 drops an
 /// app's bindings when the app is updated (notes pitfall 7) and an admin may switch <c>Bitrix:Events</c>: rows of
 /// the other kind, or online rows to a stale URL, are unbound.
@@ -77,31 +77,31 @@ internal sealed partial class AppSetup(Bitrix24Client client, InstallationStore 
         Uri? handler = offline ? null : eventsUrl ?? OurOnlineHandler(bound);
         if (!offline && handler is null)
         {
+            // Nothing to bind instead: what is there stays (it may still reach us).
             LogNoHandler(name, options.Bitrix.EventsPath);
+            return false;
         }
 
         try
         {
-            // Unbound first: for a moment no row rather than two, so no click rings twice.
+            // Bound first, then the stale rows unbound: for a moment a click may come twice (the handled-events record
+            // acts on it once), but never not at all.
+            if (bound.Any(r => offline ? r.Offline : !r.Offline && r.Handler == handler))
+            {
+                LogBound(name, Describe(handler), "already bound");
+            }
+            else
+            {
+                bool added = await client.BindEventAsync(name, handler, cancellationToken).ConfigureAwait(false);
+                LogBound(name, Describe(handler), added ? "bound" : "already bound");
+            }
+
             foreach (EventHandlerRow stale in bound.Where(r => offline ? !r.Offline : r.Offline || r.Handler != handler))
             {
                 await client.UnbindEventAsync(name, stale.Offline ? null : stale.Handler, cancellationToken).ConfigureAwait(false);
                 LogUnbound(name, stale.Offline ? "offline (polled)" : stale.Handler?.AbsoluteUri ?? "?");
             }
 
-            if (!offline && handler is null)
-            {
-                return false;
-            }
-
-            if (bound.Any(r => offline ? r.Offline : !r.Offline && r.Handler == handler))
-            {
-                LogBound(name, Describe(handler), "already bound");
-                return true;
-            }
-
-            bool added = await client.BindEventAsync(name, handler, cancellationToken).ConfigureAwait(false);
-            LogBound(name, Describe(handler), added ? "bound" : "already bound");
             return true;
         }
         catch (Bitrix24Exception e)

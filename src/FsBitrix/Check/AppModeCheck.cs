@@ -74,7 +74,7 @@ internal sealed class AppModeCheck(FsBitrixOptions options, CheckReport report, 
         return client;
     }
 
-    /// <summary>Clicks reach the service only through rows of the configured kind; rows of both kinds ring twice.</summary>
+    /// <summary>Clicks reach the service only through rows of the configured kind; with both, every click comes twice.</summary>
     private void ReportBindings(List<EventHandlerRow> rows, bool offline)
     {
         string wanted = offline ? "offline" : "online";
@@ -92,7 +92,8 @@ internal sealed class AppModeCheck(FsBitrixOptions options, CheckReport report, 
         }
         else if (other > 0)
         {
-            report.Warn($"ONEXTERNALCALLSTART is bound both online and offline: each click would ring the rep's phone twice",
+            report.Warn("ONEXTERNALCALLSTART is bound both online and offline: Bitrix24 delivers every click twice (FsBitrix acts on it once), "
+                + "and the kind FsBitrix:Bitrix:Events does not name piles up in Bitrix24's offline queue or goes to an address that may be gone",
                 "restart the service: it unbinds the kind FsBitrix:Bitrix:Events does not name");
         }
         else
