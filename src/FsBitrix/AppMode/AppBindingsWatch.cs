@@ -43,7 +43,7 @@ internal sealed partial class AppBindingsWatch(
             {
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // The watch must outlive one bad answer: the next round tries again.
                 LogFailed(e.Message);
