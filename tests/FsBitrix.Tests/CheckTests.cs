@@ -56,13 +56,7 @@ public class CheckTests
     [Test]
     public async Task App_mode_installed_and_bound_passes_with_the_app_token()
     {
-        (int exit, string output) = await CheckAsync(o => { }, async (portal, o) =>
-        {
-            await AppModeAsync(portal, o);
-            OAuthGrant grant = await InstallAsync(portal, o);
-            using var client = new Bitrix24Client(new Bitrix24ClientOptions(), auth: new AccessTokenAuth(grant.ClientEndpoint, grant.AccessToken));
-            await client.BindEventAsync("ONEXTERNALCALLSTART", new Uri("http://127.0.0.1:9/bitrix/events"));
-        });
+        (int exit, string output) = await CheckAsync(o => { }, (portal, o) => InstalledAndBoundAsync(portal, o, OnlineHandler));
 
         Assert.That(exit, Is.Zero, output);
         Assert.That(output, Does.Contain("ok    app mode works: access token accepted, ONEXTERNALCALLSTART bound"));
@@ -72,14 +66,7 @@ public class CheckTests
     [Test]
     public async Task App_mode_with_clicks_bound_online_and_offline_warns_that_each_click_comes_twice()
     {
-        (int exit, string output) = await CheckAsync(o => { }, async (portal, o) =>
-        {
-            await AppModeAsync(portal, o);
-            OAuthGrant grant = await InstallAsync(portal, o);
-            using var client = new Bitrix24Client(new Bitrix24ClientOptions(), auth: new AccessTokenAuth(grant.ClientEndpoint, grant.AccessToken));
-            await client.BindEventAsync("ONEXTERNALCALLSTART", new Uri("http://127.0.0.1:9/bitrix/events"));
-            await client.BindEventAsync("ONEXTERNALCALLSTART", handler: null);
-        });
+        (int exit, string output) = await CheckAsync(o => { }, (portal, o) => InstalledAndBoundAsync(portal, o, OnlineHandler, null));
 
         Assert.That(exit, Is.Zero, output);
         Assert.That(output, Does.Contain("warn  ONEXTERNALCALLSTART is bound both online and offline: Bitrix24 delivers every click twice (FsBitrix acts on it once)"));
@@ -88,13 +75,7 @@ public class CheckTests
     [Test]
     public async Task App_mode_with_clicks_bound_only_offline_while_online_is_configured_fails_saying_to_restart()
     {
-        (int exit, string output) = await CheckAsync(o => { }, async (portal, o) =>
-        {
-            await AppModeAsync(portal, o);
-            OAuthGrant grant = await InstallAsync(portal, o);
-            using var client = new Bitrix24Client(new Bitrix24ClientOptions(), auth: new AccessTokenAuth(grant.ClientEndpoint, grant.AccessToken));
-            await client.BindEventAsync("ONEXTERNALCALLSTART", handler: null);
-        });
+        (int exit, string output) = await CheckAsync(o => { }, (portal, o) => InstalledAndBoundAsync(portal, o, [null]));
 
         Assert.That(exit, Is.EqualTo(1));
         Assert.That(output, Does.Contain("FAIL  ONEXTERNALCALLSTART is bound offline, but FsBitrix:Bitrix:Events is online").And.Contain("restart the service"));
@@ -137,6 +118,20 @@ public class CheckTests
         o.Bitrix.Domain = portal.BaseUrl.Authority;
         o.Storage.Path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N"), "fsbitrix.db");
         return Task.CompletedTask;
+    }
+
+    private static readonly Uri OnlineHandler = new("http://127.0.0.1:9/bitrix/events");
+
+    /// <summary>Installed, with ONEXTERNALCALLSTART bound once per handler (null: an offline row).</summary>
+    private static async Task InstalledAndBoundAsync(SandboxPortal portal, FsBitrixOptions o, params Uri?[] handlers)
+    {
+        await AppModeAsync(portal, o);
+        OAuthGrant grant = await InstallAsync(portal, o);
+        using var client = new Bitrix24Client(new Bitrix24ClientOptions(), auth: new AccessTokenAuth(grant.ClientEndpoint, grant.AccessToken));
+        foreach (Uri? handler in handlers)
+        {
+            await client.BindEventAsync("ONEXTERNALCALLSTART", handler);
+        }
     }
 
     /// <summary>What the service's install endpoint leaves behind: the grant in the database.</summary>

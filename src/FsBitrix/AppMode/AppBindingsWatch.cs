@@ -9,8 +9,8 @@ namespace FsBitrix.AppMode;
 /// Puts the portal's event bindings and lines back as they should be at start-up and every
 /// <c>Bitrix:BindingsCheckInterval</c>: an app update in Bitrix24 drops its bindings silently, and a switch of
 /// <c>Bitrix:Events</c> must take the old kind away (its clicks would pile up in Bitrix24's offline queue or be posted
-/// to an address that may be gone). Nothing is asked while the
-/// application is not installed or its tokens were refused; the next install does it anyway.
+/// to an address that may be gone). Nothing is asked while the application is not installed or its tokens were
+/// refused; the next install does it anyway.
 /// </summary>
 internal sealed partial class AppBindingsWatch(
     AppSetup setup,
