@@ -7,25 +7,8 @@ using FsBitrix.Sandbox;
 
 namespace FsBitrix.Bitrix24.Tests;
 
-public sealed class BatchTests
+public sealed class BatchTests : PortalClientFixture
 {
-    private SandboxPortal portal = null!;
-    private Bitrix24Client client = null!;
-
-    [SetUp]
-    public async Task StartAsync()
-    {
-        portal = await Portal.StartAsync();
-        client = Portal.Client(portal, o => o.Retry = new RetryOptions { MaxRetryAttempts = 0 });
-    }
-
-    [TearDown]
-    public async Task StopAsync()
-    {
-        client.Dispose();
-        await portal.DisposeAsync();
-    }
-
     [Test]
     public async Task Commands_run_in_order_and_may_use_earlier_results()
     {

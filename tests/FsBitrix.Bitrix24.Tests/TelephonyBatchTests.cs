@@ -9,25 +9,8 @@ using FsBitrix.Sandbox.Faults;
 namespace FsBitrix.Bitrix24.Tests;
 
 /// <summary>Register with the caller's CRM search, and mixed show/hide, as one batch request.</summary>
-public sealed class TelephonyBatchTests
+public sealed class TelephonyBatchTests : PortalClientFixture
 {
-    private SandboxPortal portal = null!;
-    private Bitrix24Client client = null!;
-
-    [SetUp]
-    public async Task StartAsync()
-    {
-        portal = await Portal.StartAsync();
-        client = Portal.Client(portal, o => o.Retry = new RetryOptions { MaxRetryAttempts = 0 });
-    }
-
-    [TearDown]
-    public async Task StopAsync()
-    {
-        client.Dispose();
-        await portal.DisposeAsync();
-    }
-
     [Test]
     public async Task Search_and_register_cost_one_request_and_read_like_their_own_calls()
     {

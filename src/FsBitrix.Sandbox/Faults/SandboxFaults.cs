@@ -70,19 +70,7 @@ public sealed class SandboxFaults
                     continue;
                 }
 
-                if (a.Remaining is { } remaining)
-                {
-                    if (remaining <= 1)
-                    {
-                        armed.RemoveAt(i);
-                    }
-                    else
-                    {
-                        armed[i] = a with { Remaining = remaining - 1 };
-                    }
-                }
-
-                return a.Fault;
+                return Consume(i);
             }
 
             return null;
@@ -105,21 +93,27 @@ public sealed class SandboxFaults
                 return null;
             }
 
-            Armed a = armed[i];
-            if (a.Remaining is { } remaining)
-            {
-                if (remaining <= 1)
-                {
-                    armed.RemoveAt(i);
-                }
-                else
-                {
-                    armed[i] = a with { Remaining = remaining - 1 };
-                }
-            }
-
-            return a.Fault;
+            return Consume(i);
         }
+    }
+
+    /// <summary>Counts one use of an armed fault (under the lock): one with no uses left is disarmed.</summary>
+    private SandboxFault Consume(int i)
+    {
+        Armed a = armed[i];
+        if (a.Remaining is { } remaining)
+        {
+            if (remaining <= 1)
+            {
+                armed.RemoveAt(i);
+            }
+            else
+            {
+                armed[i] = a with { Remaining = remaining - 1 };
+            }
+        }
+
+        return a.Fault;
     }
 
     /// <summary>What the portal answers for a refusal, as a per-command error of a batch (no HTML inside JSON).</summary>
