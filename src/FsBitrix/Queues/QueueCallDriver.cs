@@ -18,6 +18,10 @@ internal sealed partial class QueueCallDriver : IQueueCallDriver, IAsyncDisposab
 {
     private static readonly TimeSpan CommandPatience = TimeSpan.FromSeconds(10);
 
+    // FreeSWITCH's own leg_timeout ends a ring cleanly (the bridge returns, the phone stops); our timer is only the
+    // backstop for a bridge that never returns, so it fires a little later instead of racing it with a uuid_kill.
+    internal static readonly TimeSpan LegTimeoutGrace = TimeSpan.FromSeconds(1);
+
     private readonly EslOutboundSession _session;
     private readonly QueueBoard _board;
     private readonly string _callKey;
@@ -114,7 +118,7 @@ internal sealed partial class QueueCallDriver : IQueueCallDriver, IAsyncDisposab
                 }
             }));
         StopTimer();
-        _timer = _time.CreateTimer(_ => _board.RingEnded(_callKey, ring.Attempt), null, ring.Timeout, Timeout.InfiniteTimeSpan);
+        _timer = _time.CreateTimer(_ => _board.RingEnded(_callKey, ring.Attempt), null, ring.Timeout + LegTimeoutGrace, Timeout.InfiniteTimeSpan);
 
         // event-lock: a later bridge (the next agent) waits until this one has returned, never runs inside it.
         EslReply reply = await _session.SendAsync(SendMessage.Execute(null, "bridge", dial, eventLock: true, eventUuid)).ConfigureAwait(false);

@@ -23,7 +23,7 @@ public class QueueFlowTests
 
         SocketCommand first = await call.NextBridgeAsync(Patience);
         Assert.That(first.Legs.Keys, Is.EqualTo(new[] { "1001" }));
-        h.Clock.Advance(TimeSpan.FromSeconds(20));
+        h.Clock.Advance(TimeSpan.FromSeconds(20) + QueueCallDriver.LegTimeoutGrace);
         await call.NextAsync(c => c.Line == "api uuid_kill " + first.Legs["1001"], Patience);
         SocketCommand second = await call.NextBridgeAsync(Patience);
         Assert.That(second.Legs.Keys, Is.EqualTo(new[] { "1002" }));
@@ -45,6 +45,32 @@ public class QueueFlowTests
         SandboxFinishedCall finished = h.Portal.State.FinishedCalls.Single();
         Assert.That((finished.UserId, finished.StatusCode), Is.EqualTo((4, "200")), "the user of 1003");
         Assert.That(call.Received.Where(c => c.IsExecute("bridge")), Has.Exactly(3).Items);
+    }
+
+    [Test]
+    public async Task An_agent_who_answers_as_the_ring_timeout_runs_out_is_not_killed_by_the_service_s_timer()
+    {
+        await using QueueHarness h = await QueueHarness.StartAsync(new QueueSettings
+        {
+            Agents = ["1001", "1002"], Strategy = "sequential", ResponsibleFirstSeconds = 0,
+        });
+        await using FakeSocketCall call = await h.CallAsync();
+        var inbound = new Inbound("s9_queue_socket.raw", Legs.S9Customer, call.CallerUuid);
+        await h.PlayAsync(inbound.Before(Legs.S9Agent1001));
+        SocketCommand first = await call.NextBridgeAsync(Patience);
+
+        // The ring timeout is up on our clock just as the phone is picked up: FreeSWITCH's leg_timeout decides.
+        h.Clock.Advance(TimeSpan.FromSeconds(20));
+        inbound.Uuids[Legs.S9Agent1001] = first.Legs["1001"];
+        await h.PlayAsync(inbound.From(Legs.S9Agent1001));
+        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, Patience);
+        await call.EndBridgeAsync(first, answered: true);
+        await call.HangUpAsync();
+        await call.Exited.WaitAsync(Patience);
+
+        Assert.That(call.Received.Select(c => c.Line), Has.None.StartsWith("api uuid_kill"));
+        Assert.That(call.Received.Where(c => c.IsExecute("bridge")), Has.Exactly(1).Items);
+        Assert.That(h.Portal.State.FinishedCalls.Single().StatusCode, Is.EqualTo("200"));
     }
 
     [Test]

@@ -62,7 +62,7 @@ public class ResponsibleRepTests
         await h.PlayAsync(ringing);
         await h.Portal.WaitForAsync(s => s.CardsByUser.GetValueOrDefault(3)?.Count == 1, Patience);
 
-        h.Clock.Advance(TimeSpan.FromSeconds(15));
+        h.Clock.Advance(TimeSpan.FromSeconds(15) + QueueCallDriver.LegTimeoutGrace);
         await call.NextAsync(c => c.Line == "api uuid_kill " + repRing.Legs["1002"], Patience);
         SocketCommand ringAll = await call.NextBridgeAsync(Patience);
         Assert.That(ringAll.Legs.Keys, Is.EquivalentTo(new[] { "1001", "1002" }));
