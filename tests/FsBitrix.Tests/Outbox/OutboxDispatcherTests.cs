@@ -1,0 +1,118 @@
+using System.Threading.Channels;
+using FsBitrix.Bitrix24;
+using FsBitrix.Bitrix24.Batch;
+using FsBitrix.Bitrix24.Telephony;
+using FsBitrix.Bitrix24.Users;
+using FsBitrix.Core.Calls;
+using FsBitrix.Outbox;
+using FsBitrix.Recordings;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FsBitrix.Tests.Outbox;
+
+/// <summary>
+/// The dispatcher on a clock that never moves: whatever it sends, it sends because something woke it (an append, a
+/// delivery that ended), never because its idle poll came round.
+/// </summary>
+[CancelAfter(30_000)]
+public class OutboxDispatcherTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Test]
+    public async Task When_every_slot_is_taken_the_delivery_that_ends_starts_the_next_call_s_command()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock);
+        var client = new HeldRegisters();
+        var delivery = new CommandDelivery(client, store, new NoUsers(), new NoRecordings(), new CallerCrmMatches(false, clock),
+            new DeliveryOptions(), clock);
+        using var dispatcher = new OutboxDispatcher(store, delivery, new DeliveryOptions { Parallelism = 1 }, new OpenDeliveryGate(),
+            clock, NullLogger<OutboxDispatcher>.Instance);
+        await store.AppendAsync("a", [Register("a")], null, callOver: false);
+        await store.AppendAsync("b", [Register("b")], null, callOver: false);
+
+        await dispatcher.StartAsync(CancellationToken.None);
+        string first = await client.Requested.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+        client.Answer(first);
+        string second = await client.Requested.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+        client.Answer(second);
+        await dispatcher.StopAsync(CancellationToken.None);
+
+        Assert.That(new[] { first, second }, Is.EqualTo(new[] { "a", "b" }));
+    }
+
+    private static RegisterCall Register(string key) =>
+        new(key, key, FsBitrix.Core.Calls.CallType.Inbound, "+79161234567", "74951234567", null, DateTimeOffset.UtcNow);
+
+    /// <summary>Each register waits until the test answers it.</summary>
+    private sealed class HeldRegisters : IBitrix24Client
+    {
+        private readonly Dictionary<string, TaskCompletionSource<RegisteredCall>> _held = [];
+
+        public Channel<string> Requested { get; } = Channel.CreateUnbounded<string>();
+
+        public void Answer(string externalCallId)
+        {
+            TaskCompletionSource<RegisteredCall> held;
+            lock (_held)
+            {
+                held = _held[externalCallId];
+            }
+
+            held.SetResult(new RegisteredCall { CallId = "externalCall." + externalCallId });
+        }
+
+        public Task<RegisteredCall> RegisterCallAsync(RegisterCallRequest request, CancellationToken cancellationToken = default)
+        {
+            var held = new TaskCompletionSource<RegisteredCall>();
+            lock (_held)
+            {
+                _held[request.ExternalCallId] = held;
+            }
+
+            Requested.Writer.TryWrite(request.ExternalCallId);
+            return held.Task;
+        }
+
+        public Task<bool> ShowCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<bool> HideCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<FinishResult> FinishCallAsync(FinishCallRequest request, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<AttachedRecord> AttachRecordAsync(AttachRecordRequest request, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<IReadOnlyList<CrmEntityMatch>> SearchCrmEntitiesAsync(string phoneNumber, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<UserPage> GetUsersPageAsync(UserFilter filter, long start = 0, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Bitrix24User>> GetUsersAsync(UserFilter filter, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<BatchResult> BatchAsync(IReadOnlyList<BatchCommand> commands, bool halt = false, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+    }
+
+    private sealed class NoUsers : IUserResolver
+    {
+        public bool IsReady => true;
+
+        public int? UserIdOf(string extension) => null;
+    }
+
+    private sealed class NoRecordings : IRecordingSource
+    {
+        public Task<AttachRecordRequest?> PrepareAsync(string callId, string filePath, CancellationToken cancellationToken) =>
+            Task.FromResult<AttachRecordRequest?>(null);
+    }
+}
