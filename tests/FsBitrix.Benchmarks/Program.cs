@@ -18,6 +18,9 @@ internal static class Program
             case "service":
                 return await Service.ServiceBenchmark.RunAsync(rest).ConfigureAwait(false);
 
+            case "service-host":
+                return await Service.ServiceHostCommand.RunAsync(rest).ConfigureAwait(false);
+
             case "clicktocall":
                 return await ClickToCallBenchmark.RunAsync(rest).ConfigureAwait(false);
 

@@ -13,7 +13,14 @@ internal sealed class RequestsIssued : IObserver<DiagnosticListener>, IObserver<
     private readonly ConcurrentDictionary<string, long> latest = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<IDisposable> subscriptions = [];
 
-    public RequestsIssued() => subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+    private readonly Action<string, long>? onIssued;
+
+    /// <param name="onIssued">Also told of each request (method, timestamp), on the thread that issues it.</param>
+    public RequestsIssued(Action<string, long>? onIssued = null)
+    {
+        this.onIssued = onIssued;
+        subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+    }
 
     /// <summary>The Stopwatch timestamp of the latest request to <paramref name="method"/>, or null.</summary>
     public long? Latest(string method) => latest.TryGetValue(method, out long at) ? at : null;
@@ -38,7 +45,9 @@ internal sealed class RequestsIssued : IObserver<DiagnosticListener>, IObserver<
 
         long now = Stopwatch.GetTimestamp();
         string path = request.RequestUri?.AbsolutePath ?? string.Empty;
-        latest[path[(path.LastIndexOf('/') + 1)..]] = now;
+        string method = path[(path.LastIndexOf('/') + 1)..];
+        latest[method] = now;
+        onIssued?.Invoke(method, now);
     }
 
     public void OnCompleted()

@@ -1,19 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
-using FsBitrix.Calls;
-using FsBitrix.Hosting;
 using FsBitrix.Sandbox;
 using FsBitrix.Sandbox.State;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FsBitrix.Benchmarks.Service;
 
 /// <summary>
-/// The whole service in one process against a fake FreeSWITCH sending copies of a real call (s1, recording
-/// events left out) and an unlimited sandbox portal. Phase 1: calls one at a time, the time from the ESL event
-/// to the REST request arriving at the portal (register after CHANNEL_CREATE; finish after the last hangup).
-/// Phase 2: N calls at once: memory with all of them live, then CPU per call for the whole lifecycle.
+/// The whole service against a fake FreeSWITCH sending copies of a real call (s1, recording events left out) and an
+/// unlimited sandbox portal; in this process, or with <c>--separate-process</c> in one of its own (as an admin runs
+/// it). Phase 1: calls one at a time, the time from the ESL event to the REST request being issued by the service and
+/// arriving at the portal (register after CHANNEL_CREATE; finish after the last hangup), and CPU per call. Phase 2:
+/// N calls at once: memory with all of them live, then all hung up.
 /// </summary>
 internal static class ServiceBenchmark
 {
@@ -26,47 +23,41 @@ internal static class ServiceBenchmark
         BenchTemplate template = BenchFreeSwitch.Template(capture);
         string folder = Directory.CreateTempSubdirectory("fsbitrix-bench").FullName;
 
-        using var issued = new RequestsIssued();
         await using SandboxPortal portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None }).ConfigureAwait(false);
         await using var freeSwitch = new BenchFreeSwitch();
-        await using WebApplication service = FsBitrixApp.Create(["--Logging:LogLevel:Default=Warning", "--Serilog:MinimumLevel:Default=Warning"], o =>
-        {
-            o.Esl.Port = freeSwitch.Port;
-            o.Bitrix.WebhookUrl = portal.WebhookUrl.ToString();
-            o.Bitrix.RateLimitPerSecond = 0;
-            o.Http.Urls = "http://127.0.0.1:0";
-            o.Storage.Path = Path.Combine(folder, "bench.db");
-        });
-        await service.StartAsync().ConfigureAwait(false);
+        string database = Path.Combine(folder, "bench.db");
+        bool separate = args.Contains("--separate-process");
+        await using IMeasuredService service = separate
+            ? await ChildProcessService.StartAsync(freeSwitch.Port, portal.WebhookUrl, database).ConfigureAwait(false)
+            : await InProcessService.StartAsync(freeSwitch.Port, portal.WebhookUrl, database).ConfigureAwait(false);
         await freeSwitch.Subscribed.WaitAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+        Console.WriteLine($"service {(separate ? "in a process of its own" : "in this process")}");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; capture {Path.GetFileName(capture)}, {template.Events.Count} events per call");
 
         // Warm-up: the first calls pay for JIT and connection set-up, which a long-running service pays once.
         int warmUp = Arg(args, "--warm-up", 100);
-        await PacedAsync(portal, freeSwitch, template, warmUp, issued).ConfigureAwait(false);
-        (Latencies register, Latencies finish, double cpuMs) = await PacedAsync(portal, freeSwitch, template, paced, issued).ConfigureAwait(false);
+        await PacedAsync(portal, freeSwitch, template, warmUp, service).ConfigureAwait(false);
+        (Latencies register, Latencies finish, double cpuMs) = await PacedAsync(portal, freeSwitch, template, paced, service).ConfigureAwait(false);
         Console.WriteLine(Line($"paced {paced} calls after {warmUp} warm-up calls, ESL event → request issued by the service (→ arrived at the portal):"));
         Console.WriteLine(Line($"  CHANNEL_CREATE → register p50 {P(register.Issued, 50):F2} ms, p99 {P(register.Issued, 99):F2} ms "
             + $"(arrived p50 {P(register.Arrived, 50):F2} ms, p99 {P(register.Arrived, 99):F2} ms)"));
         Console.WriteLine(Line($"  last hangup → finish p50 {P(finish.Issued, 50):F2} ms, p99 {P(finish.Issued, 99):F2} ms "
             + $"(arrived p50 {P(finish.Arrived, 50):F2} ms, p99 {P(finish.Arrived, 99):F2} ms; after the call's hide)"));
-        Console.WriteLine(Line($"  CPU {cpuMs:F2} ms per call (whole process: service, portal and fake FreeSWITCH)"));
+        Console.WriteLine(Line($"  CPU {cpuMs:F2} ms per call ({service.CpuScope})"));
 
-        CallTracker tracker = service.Services.GetRequiredService<CallTracker>();
         (double memoryMb, double workingSetMb, double seconds) =
-            await ConcurrentAsync(portal, freeSwitch, template, concurrent, tracker).ConfigureAwait(false);
+            await ConcurrentAsync(portal, freeSwitch, template, concurrent, service).ConfigureAwait(false);
         Console.WriteLine(Line($"{concurrent} concurrent calls: managed heap {memoryMb:F1} MB, working set {workingSetMb:F1} MB while all live "
-            + $"(service and portal state); all {concurrent} lifecycles in {seconds:F1} s"));
+            + $"({(separate ? "the service's process" : "service and portal state")}); all {concurrent} lifecycles in {seconds:F1} s"));
         Console.WriteLine(Line($"service: event→request issued p99 {Math.Max(P(register.Issued, 99), P(finish.Issued, 99)):F2} ms "
             + $"(→ portal {Math.Max(P(register.Arrived, 99), P(finish.Arrived, 99)):F2} ms), {cpuMs:F2} ms CPU/call, "
             + $"{workingSetMb:F0} MB working set at {concurrent} concurrent calls"));
 
-        await service.StopAsync().ConfigureAwait(false);
         return 0;
     }
 
     private static async Task<(Latencies, Latencies, double)> PacedAsync(SandboxPortal portal, BenchFreeSwitch freeSwitch,
-        BenchTemplate template, int calls, RequestsIssued issued)
+        BenchTemplate template, int calls, IMeasuredService service)
     {
         int talking = template.IndexOf("CHANNEL_BRIDGE") + 1;
         int total = template.Events.Count;
@@ -76,8 +67,7 @@ internal static class ServiceBenchmark
             .ToList();
         var register = new Latencies();
         var finish = new Latencies();
-        var process = Process.GetCurrentProcess();
-        TimeSpan cpuBefore = process.TotalProcessorTime;
+        TimeSpan cpuBefore = service.CpuTime;
         long allocatedBefore = GC.GetTotalAllocatedBytes();
         int collectionsBefore = GC.CollectionCount(0);
         TimeSpan pausedBefore = GC.GetTotalPauseDuration();
@@ -87,23 +77,22 @@ internal static class ServiceBenchmark
             long sentTicks = Stopwatch.GetTimestamp();
             await freeSwitch.SendAsync(prepared[i].Ringing).ConfigureAwait(false);
             await portal.WaitForAsync(s => Logged(s, "show", sent), TimeSpan.FromSeconds(20)).ConfigureAwait(false);
-            register.Add(issued.Latest("telephony.externalcall.register"), sentTicks, Latest(portal, "register")!.At - sent);
+            register.Add(await service.IssuedSinceAsync("telephony.externalcall.register", sentTicks).ConfigureAwait(false), sentTicks, Latest(portal, "register")!.At - sent);
 
             DateTimeOffset hungUp = DateTimeOffset.UtcNow;
             long hungUpTicks = Stopwatch.GetTimestamp();
             await freeSwitch.SendAsync(prepared[i].HangingUp).ConfigureAwait(false);
             await portal.WaitForAsync(s => Logged(s, "finish", hungUp), TimeSpan.FromSeconds(20)).ConfigureAwait(false);
-            finish.Add(issued.Latest("telephony.externalcall.finish"), hungUpTicks, Latest(portal, "finish")!.At - hungUp);
+            finish.Add(await service.IssuedSinceAsync("telephony.externalcall.finish", hungUpTicks).ConfigureAwait(false), hungUpTicks, Latest(portal, "finish")!.At - hungUp);
         }
 
-        process.Refresh();
-        Console.WriteLine($"  {calls} calls: {(GC.GetTotalAllocatedBytes() - allocatedBefore) / calls / 1024} KB allocated per call (whole process), "
+        Console.WriteLine($"  {calls} calls: {(GC.GetTotalAllocatedBytes() - allocatedBefore) / calls / 1024} KB allocated per call (this process), "
             + $"{GC.CollectionCount(0) - collectionsBefore} GCs, {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:F0} ms paused");
-        return (register, finish, (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / calls);
+        return (register, finish, (service.CpuTime - cpuBefore).TotalMilliseconds / calls);
     }
 
     private static async Task<(double, double, double)> ConcurrentAsync(SandboxPortal portal, BenchFreeSwitch freeSwitch,
-        BenchTemplate template, int calls, CallTracker tracker)
+        BenchTemplate template, int calls, IMeasuredService service)
     {
         List<BenchCall> all = Enumerable.Range(0, calls).Select(_ => template.NewCall()).ToList();
         int talking = template.IndexOf("CHANNEL_BRIDGE") + 1;
@@ -117,17 +106,11 @@ internal static class ServiceBenchmark
 
         await portal.WaitForAsync(s => s.LiveCalls.Count == calls && s.CardsByUser.Values.Sum(v => v.Count) >= calls, TimeSpan.FromMinutes(5))
             .ConfigureAwait(false);
-        if (tracker.ActiveCalls != calls)
+        ServiceStats stats = await service.StatsAsync().ConfigureAwait(false);
+        if (stats.ActiveCalls != calls)
         {
-            Console.WriteLine($"warning: the tracker follows {tracker.ActiveCalls} calls, expected {calls}");
+            Console.WriteLine($"warning: the tracker follows {stats.ActiveCalls} calls, expected {calls}");
         }
-
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        double managed = GC.GetTotalMemory(forceFullCollection: true) / 1e6;
-        using var process = Process.GetCurrentProcess();
-        double workingSet = process.WorkingSet64 / 1e6;
 
         foreach (BenchCall call in all)
         {
@@ -135,7 +118,7 @@ internal static class ServiceBenchmark
         }
 
         await portal.WaitForAsync(s => s.FinishedCalls.Count == finishedBefore + calls, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
-        return (managed, workingSet, clock.Elapsed.TotalSeconds);
+        return (stats.ManagedMb, stats.WorkingSetMb, clock.Elapsed.TotalSeconds);
     }
 
     // Requests are counted on arrival but logged (with their arrival time) when answered: wait for the log entry.

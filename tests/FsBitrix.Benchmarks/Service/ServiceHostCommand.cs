@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using FsBitrix.Calls;
+using FsBitrix.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FsBitrix.Benchmarks.Service;
+
+/// <summary>
+/// <c>service-host ESL_PORT WEBHOOK_URL DATABASE</c>: the service alone in this process, for
+/// <c>service --separate-process</c>. Says <c>ready</c>, then <c>issued METHOD TICKS</c> for every request handed to
+/// HttpClient; answers <c>stats</c> on standard input with <c>stats MANAGED_MB WORKING_SET_MB ACTIVE_CALLS</c>;
+/// stops at the end of standard input.
+/// </summary>
+internal static class ServiceHostCommand
+{
+    public static WebApplication Create(int eslPort, Uri webhook, string databasePath) =>
+        FsBitrixApp.Create(["--Logging:LogLevel:Default=Warning", "--Serilog:MinimumLevel:Default=Warning"], o =>
+        {
+            o.Esl.Port = eslPort;
+            o.Bitrix.WebhookUrl = webhook.ToString();
+            o.Bitrix.RateLimitPerSecond = 0;
+            o.Http.Urls = "http://127.0.0.1:0";
+            o.Storage.Path = databasePath;
+        });
+
+    public static ServiceStats Stats(CallTracker tracker)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        double managed = GC.GetTotalMemory(forceFullCollection: true) / 1e6;
+        using var process = Process.GetCurrentProcess();
+        return new ServiceStats(managed, process.WorkingSet64 / 1e6, tracker.ActiveCalls);
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // Lines leave on a task of their own: the service's request path only queues them.
+        var lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        using var issued = new RequestsIssued((method, at) => lines.Writer.TryWrite(
+            string.Create(CultureInfo.InvariantCulture, $"issued {method} {at}")));
+        Task writer = WriteLinesAsync(lines.Reader);
+        await using WebApplication app = Create(int.Parse(args[0], CultureInfo.InvariantCulture), new Uri(args[1]), args[2]);
+        await app.StartAsync().ConfigureAwait(false);
+        lines.Writer.TryWrite("ready");
+        CallTracker tracker = app.Services.GetRequiredService<CallTracker>();
+        while (await Console.In.ReadLineAsync().ConfigureAwait(false) is { } command)
+        {
+            if (command == "stats")
+            {
+                ServiceStats stats = Stats(tracker);
+                lines.Writer.TryWrite(string.Create(CultureInfo.InvariantCulture,
+                    $"stats {stats.ManagedMb} {stats.WorkingSetMb} {stats.ActiveCalls}"));
+            }
+        }
+
+        await app.StopAsync().ConfigureAwait(false);
+        lines.Writer.TryComplete();
+        await writer.ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task WriteLinesAsync(ChannelReader<string> lines)
+    {
+        await foreach (string line in lines.ReadAllAsync().ConfigureAwait(false))
+        {
+            await Console.Out.WriteLineAsync(line).ConfigureAwait(false);
+            await Console.Out.FlushAsync().ConfigureAwait(false);
+        }
+    }
+}
