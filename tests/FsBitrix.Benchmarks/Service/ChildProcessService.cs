@@ -86,7 +86,16 @@ internal sealed class ChildProcessService : IMeasuredService
     public async ValueTask DisposeAsync()
     {
         _process.StandardInput.Close();
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A service that does not stop must not outlive the benchmark.
+            _process.Kill(entireProcessTree: true);
+        }
+
         await _reading.ConfigureAwait(false);
         _process.Dispose();
     }
