@@ -16,6 +16,17 @@ namespace FsBitrix.Tests;
 public class HostTests
 {
     [Test]
+    public void The_service_s_runtime_config_keeps_idle_pool_threads_from_spinning()
+    {
+        // The deployed service runs with its own runtimeconfig; docs/BENCHMARKS.md (session 4) has why and the figures.
+        string path = Path.Combine(AppContext.BaseDirectory, "fsbitrix.runtimeconfig.json");
+        using JsonDocument config = JsonDocument.Parse(File.ReadAllText(path));
+        JsonElement properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.That(properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32(), Is.Zero);
+    }
+
+    [Test]
     public void Without_a_webhook_the_service_refuses_to_start_and_says_what_to_set()
     {
         var ex = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create([], o => o.Bitrix.WebhookUrl = null));
