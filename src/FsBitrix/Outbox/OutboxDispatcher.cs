@@ -82,20 +82,20 @@ internal sealed partial class OutboxDispatcher(
             await ReleaseIfRequestedAsync(stoppingToken).ConfigureAwait(false);
             if (!gate.IsOpen)
             {
-                await WaitAsync(running, stoppingToken).ConfigureAwait(false);
+                // Opening the gate wakes the loop.
+                await WaitAsync(running, next: null, stoppingToken).ConfigureAwait(false);
                 continue;
             }
 
-            IReadOnlyList<OutboxEntry> heads;
             HashSet<string> busy;
             lock (_gate)
             {
                 busy = [.. _busy];
             }
 
-            int room = options.Parallelism - running.Count;
-            heads = room > 0 ? await store.DueHeadsAsync(room, busy, stoppingToken).ConfigureAwait(false) : [];
-            foreach (OutboxEntry head in heads)
+            DueHeads due = await store.DueHeadsAsync(Math.Max(0, options.Parallelism - running.Count), busy, stoppingToken)
+                .ConfigureAwait(false);
+            foreach (OutboxEntry head in due.Entries)
             {
                 lock (_gate)
                 {
@@ -106,24 +106,28 @@ internal sealed partial class OutboxDispatcher(
                 running.Add(DeliverAsync(head, stoppingToken));
             }
 
-            if (heads.Count == 0)
+            if (due.Entries.Count == 0)
             {
-                await WaitAsync(running, stoppingToken).ConfigureAwait(false);
+                await WaitAsync(running, due.NextDue, stoppingToken).ConfigureAwait(false);
             }
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
     }
 
-    private async Task WaitAsync(List<Task> running, CancellationToken stoppingToken)
+    /// <param name="next">When a head of a call not being delivered falls due; a delivery that ends, or an append, wakes
+    /// the loop sooner. Without one the loop still looks every <see cref="IdlePoll"/>.</param>
+    private async Task WaitAsync(List<Task> running, DateTimeOffset? next, CancellationToken stoppingToken)
     {
-        DateTimeOffset? next = await store.NextDueAsync(stoppingToken).ConfigureAwait(false);
-        // A due time in the past belongs to a command being delivered right now (or to a full house): its end wakes us.
-        TimeSpan untilDue = next is { } due ? due - time.GetUtcNow() : IdlePoll;
-        TimeSpan wait = untilDue <= TimeSpan.Zero ? IdlePoll : Clamp(untilDue);
+        TimeSpan wait = next is { } due ? due - time.GetUtcNow() : IdlePoll;
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         Task woken = _wake.WaitAsync(cts.Token);
-        Task slept = Task.Delay(wait, time, cts.Token);
+        Task slept = Task.Delay(Clamp(wait), time, cts.Token);
         Task finished = running.Count > 0 ? Task.WhenAny(running) : Task.Delay(Timeout.Infinite, cts.Token);
         try
         {
@@ -140,8 +144,9 @@ internal sealed partial class OutboxDispatcher(
         }
     }
 
+    // Due times are whole milliseconds: a shorter wait would wake before the store's clock reaches the due time.
     private static TimeSpan Clamp(TimeSpan wait) =>
-        wait < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : wait > IdlePoll ? IdlePoll : wait;
+        wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait > IdlePoll ? IdlePoll : wait;
 
     private async Task DeliverAsync(OutboxEntry entry, CancellationToken stoppingToken)
     {

@@ -237,44 +237,81 @@ internal sealed class OutboxStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// The first undelivered command of each call whose retry time has come, oldest first; calls in
-    /// <paramref name="busy"/> (being delivered right now) are left out.
+    /// The first undelivered command of each call whose retry time has come, oldest first, at most
+    /// <paramref name="max"/>; calls in <paramref name="busy"/> (being delivered right now) are left out. Also when the
+    /// first of the other calls' heads becomes due, read at the same instant: a head that falls due between two reads
+    /// would otherwise be seen by neither.
     /// </summary>
-    public async Task<IReadOnlyList<OutboxEntry>> DueHeadsAsync(int max, IReadOnlySet<string> busy, CancellationToken cancellationToken = default)
+    public async Task<DueHeads> DueHeadsAsync(int max, IReadOnlySet<string> busy, CancellationToken cancellationToken = default)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using SqliteCommand query = Command("""
-                SELECT o.id, o.call_key, o.kind, o.payload, o.attempts, o.last_error, o.ambiguous
-                FROM outbox o
-                JOIN (SELECT MIN(id) AS id FROM outbox WHERE done_at IS NULL GROUP BY call_key) h ON h.id = o.id
-                WHERE o.not_before <= $now
-                ORDER BY o.id
-                LIMIT $max
-                """);
-            query.Parameters.AddWithValue("$now", Now());
-            query.Parameters.AddWithValue("$max", max + busy.Count);
-            var heads = new List<OutboxEntry>();
-            using SqliteDataReader reader = query.ExecuteReader();
-            while (reader.Read() && heads.Count < max)
-            {
-                string key = reader.GetString(1);
-                if (!busy.Contains(key))
-                {
-                    heads.Add(new OutboxEntry(reader.GetInt64(0), key, CommandCodec.Decode(reader.GetString(2), reader.GetString(3)),
-                        reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6) != 0));
-                }
-            }
-
-            reader.Close();
-            return heads.Select(h => h.Command is ShowCard or HideCard ? h with { Followers = CardsAfter(h) } : h).ToList();
+            long now = Now();
+            List<OutboxEntry> heads = max > 0 ? HeadsDueBy(now, max, busy) : [];
+            return new DueHeads(heads.Select(h => h.Command is ShowCard or HideCard ? h with { Followers = CardsAfter(h) } : h).ToList(),
+                NextHeadDueAfter(now, busy));
         }
         finally
         {
             _lock.Release();
         }
     }
+
+    private List<OutboxEntry> HeadsDueBy(long now, int max, IReadOnlySet<string> busy)
+    {
+        using SqliteCommand query = Command($"""
+            SELECT o.id, o.call_key, o.kind, o.payload, o.attempts, o.last_error, o.ambiguous
+            FROM outbox o
+            JOIN ({PendingHeads}) h ON h.id = o.id
+            WHERE o.not_before <= $now
+            ORDER BY o.id
+            LIMIT $max
+            """);
+        query.Parameters.AddWithValue("$now", now);
+        query.Parameters.AddWithValue("$max", max + busy.Count);
+        var heads = new List<OutboxEntry>();
+        using SqliteDataReader reader = query.ExecuteReader();
+        while (reader.Read() && heads.Count < max)
+        {
+            string key = reader.GetString(1);
+            if (!busy.Contains(key))
+            {
+                heads.Add(new OutboxEntry(reader.GetInt64(0), key, CommandCodec.Decode(reader.GetString(2), reader.GetString(3)),
+                    reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6) != 0));
+            }
+        }
+
+        return heads;
+    }
+
+    // Only heads count: a command behind its call's head goes when the head is done, and that delivery's end wakes the
+    // dispatcher. So do busy calls' heads: their due time says nothing while their call is being delivered.
+    private DateTimeOffset? NextHeadDueAfter(long now, IReadOnlySet<string> busy)
+    {
+        using SqliteCommand query = Command($"""
+            SELECT o.call_key, o.not_before
+            FROM outbox o
+            JOIN ({PendingHeads}) h ON h.id = o.id
+            WHERE o.not_before > $now
+            ORDER BY o.not_before
+            LIMIT $max
+            """);
+        query.Parameters.AddWithValue("$now", now);
+        query.Parameters.AddWithValue("$max", busy.Count + 1);
+        using SqliteDataReader reader = query.ExecuteReader();
+        while (reader.Read())
+        {
+            if (!busy.Contains(reader.GetString(0)))
+            {
+                return DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1));
+            }
+        }
+
+        return null;
+    }
+
+    private const string PendingHeads = "SELECT MIN(id) AS id FROM outbox WHERE done_at IS NULL GROUP BY call_key";
 
     /// <summary>
     /// The card commands (show or hide) queued right behind a card command of one call: they go to Bitrix24 as one
@@ -299,13 +336,6 @@ internal sealed class OutboxStore : IAsyncDisposable
         }
 
         return followers;
-    }
-
-    /// <summary>When the next waiting command becomes due, or null when nothing waits.</summary>
-    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
-    {
-        object? value = await ScalarAsync("SELECT MIN(not_before) FROM outbox WHERE done_at IS NULL", cancellationToken).ConfigureAwait(false);
-        return value is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 
     public Task MarkDoneAsync(long id, string outcome, CancellationToken cancellationToken = default) =>

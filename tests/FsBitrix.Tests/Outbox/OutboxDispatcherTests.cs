@@ -12,8 +12,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace FsBitrix.Tests.Outbox;
 
 /// <summary>
-/// The dispatcher on a clock that never moves: whatever it sends, it sends because something woke it (an append, a
-/// delivery that ended), never because its idle poll came round.
+/// The dispatcher on a clock that moves only when the test says: whatever it sends, it sends because something woke it
+/// (an append, a delivery that ended, a command falling due), never because its idle poll came round.
 /// </summary>
 [CancelAfter(30_000)]
 public class OutboxDispatcherTests
@@ -43,6 +43,37 @@ public class OutboxDispatcherTests
         await dispatcher.StopAsync(CancellationToken.None);
 
         Assert.That(new[] { first, second }, Is.EqualTo(new[] { "a", "b" }));
+    }
+
+    [Test]
+    public async Task A_card_falls_due_on_time_while_another_call_s_request_is_still_out()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var clock = new WatchedClock(DateTimeOffset.UtcNow);
+        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock);
+        var client = new HeldRegisters();
+        var delivery = new CommandDelivery(client, store, new EveryoneIsUserSeven(), new NoRecordings(), new CallerCrmMatches(false, clock),
+            new DeliveryOptions(), clock);
+        using var dispatcher = new OutboxDispatcher(store, delivery, new DeliveryOptions(), new OpenDeliveryGate(),
+            clock, NullLogger<OutboxDispatcher>.Instance);
+        await store.AppendAsync("a", [new ShowCard("a", "externalCall.a", "1001")], null, callOver: false);
+        await store.AppendAsync("b", [Register("b")], null, callOver: false);
+
+        await dispatcher.StartAsync(CancellationToken.None);
+        string first = await client.Requested.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+        // The loop parks once b's register is out: the card's coalescing wait is what it must wake for.
+        TimeSpan parkedFor = await clock.Timers.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+        clock.Advance(store.CardCoalescing);
+        string second = await client.Requested.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+        client.Answer(first);
+        await dispatcher.StopAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(new[] { first, second }, Is.EqualTo(new[] { "b", "show externalCall.a" }));
+            Assert.That(parkedFor, Is.LessThanOrEqualTo(store.CardCoalescing), "parked until the card is due, not for the idle poll");
+        });
     }
 
     private static RegisterCall Register(string key) =>
@@ -78,8 +109,11 @@ public class OutboxDispatcherTests
             return held.Task;
         }
 
-        public Task<bool> ShowCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
+        public Task<bool> ShowCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default)
+        {
+            Requested.Writer.TryWrite("show " + callId);
+            return Task.FromResult(true);
+        }
 
         public Task<bool> HideCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
@@ -108,6 +142,26 @@ public class OutboxDispatcherTests
         public bool IsReady => true;
 
         public int? UserIdOf(string extension) => null;
+    }
+
+    private sealed class EveryoneIsUserSeven : IUserResolver
+    {
+        public bool IsReady => true;
+
+        public int? UserIdOf(string extension) => 7;
+    }
+
+    /// <summary>A fake clock that tells the test each timer started on it (how long the dispatcher means to wait).</summary>
+    private sealed class WatchedClock(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        public Channel<TimeSpan> Timers { get; } = Channel.CreateUnbounded<TimeSpan>();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            ITimer timer = base.CreateTimer(callback, state, dueTime, period);
+            Timers.Writer.TryWrite(dueTime);
+            return timer;
+        }
     }
 
     private sealed class NoRecordings : IRecordingSource
