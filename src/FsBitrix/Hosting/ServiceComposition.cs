@@ -26,8 +26,8 @@ internal static class ServiceComposition
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
 
-        services.AddSingleton(sp => OutboxStore.OpenAsync(options.Storage.Path, sp.GetRequiredService<TimeProvider>())
-            .GetAwaiter().GetResult());
+        services.AddSingleton(sp => OutboxStore.OpenAsync(options.Storage.Path, sp.GetRequiredService<TimeProvider>(), CancellationToken.None,
+            sp.GetRequiredService<ILogger<WalCheckpointer>>()).GetAwaiter().GetResult());
 
         if (options.Bitrix.IsAppMode)
         {

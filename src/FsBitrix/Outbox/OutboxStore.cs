@@ -1,6 +1,8 @@
 using System.Globalization;
 using FsBitrix.Core.Calls;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FsBitrix.Outbox;
 
@@ -14,6 +16,7 @@ internal sealed class OutboxStore : IAsyncDisposable
     private readonly SqliteConnection _db;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly TimeProvider _time;
+    private readonly WalCheckpointer _checkpointer;
 
     /// <summary>
     /// How long a card command waits for its siblings (the other phones of a ring group start ringing within
@@ -30,13 +33,18 @@ internal sealed class OutboxStore : IAsyncDisposable
     /// <summary>Awaited before every append: tests stand a slow disk here to widen the windows the code must close.</summary>
     internal Func<CancellationToken, Task>? BeforeAppend { get; set; }
 
-    private OutboxStore(SqliteConnection db, TimeProvider time)
+    private OutboxStore(SqliteConnection db, TimeProvider time, WalCheckpointer checkpointer)
     {
         _db = db;
         _time = time;
+        _checkpointer = checkpointer;
     }
 
-    public static async Task<OutboxStore> OpenAsync(string path, TimeProvider time, CancellationToken cancellationToken = default)
+    /// <summary>Copies the write-ahead log into the file off the commit path (tests watch it).</summary>
+    internal WalCheckpointer Checkpointer => _checkpointer;
+
+    public static async Task<OutboxStore> OpenAsync(string path, TimeProvider time, CancellationToken cancellationToken = default,
+        ILogger? logger = null, WalCheckpointOptions? checkpoints = null)
     {
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null)
@@ -45,7 +53,8 @@ internal sealed class OutboxStore : IAsyncDisposable
         }
 
         bool created = !File.Exists(path);
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        string connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
+        var db = new SqliteConnection(connectionString);
         await db.OpenAsync(cancellationToken).ConfigureAwait(false);
         if (created && !OperatingSystem.IsWindows())
         {
@@ -53,14 +62,22 @@ internal sealed class OutboxStore : IAsyncDisposable
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
-        var store = new OutboxStore(db, time);
-        await store.ExecuteAsync(Schema, cancellationToken).ConfigureAwait(false);
-        return store;
+        // The schema first: it switches the file to WAL, which the checkpointer's connection then finds.
+        using (SqliteCommand schema = db.CreateCommand())
+        {
+            schema.CommandText = Schema;
+            await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        WalCheckpointer checkpointer = await WalCheckpointer.StartAsync(connectionString, checkpoints ?? new WalCheckpointOptions(), time,
+            logger ?? NullLogger.Instance, cancellationToken).ConfigureAwait(false);
+        return new OutboxStore(db, time, checkpointer);
     }
 
     private const string Schema = """
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = NORMAL;
+        PRAGMA wal_autocheckpoint = 0;
         CREATE TABLE IF NOT EXISTS outbox (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             call_key TEXT NOT NULL,
@@ -176,6 +193,7 @@ internal sealed class OutboxStore : IAsyncDisposable
             }
 
             tx.Commit();
+            _checkpointer.Committed();
             return refused;
         }
         finally
@@ -417,6 +435,7 @@ internal sealed class OutboxStore : IAsyncDisposable
             prune.Parameters.AddWithValue("$now", Now());
             int deleted = prune.ExecuteNonQuery();
             tx.Commit();
+            _checkpointer.Committed();
             return deleted;
         }
         finally
@@ -430,6 +449,7 @@ internal sealed class OutboxStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _checkpointer.DisposeAsync().ConfigureAwait(false);
         await _db.DisposeAsync().ConfigureAwait(false);
         _lock.Dispose();
     }
@@ -442,20 +462,6 @@ internal sealed class OutboxStore : IAsyncDisposable
         command.CommandText = sql;
         command.Transaction = tx;
         return command;
-    }
-
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
-    {
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using SqliteCommand command = Command(sql);
-            command.ExecuteNonQuery();
-        }
-        finally
-        {
-            _lock.Release();
-        }
     }
 
     private async Task UpdateAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
@@ -471,6 +477,7 @@ internal sealed class OutboxStore : IAsyncDisposable
             }
 
             command.ExecuteNonQuery();
+            _checkpointer.Committed();
         }
         finally
         {
