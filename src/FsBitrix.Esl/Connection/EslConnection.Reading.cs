@@ -89,7 +89,16 @@ internal sealed partial class EslConnection
 
                     try
                     {
-                        await _inbox.Writer.WriteAsync(frame, _stop.Token).ConfigureAwait(false);
+                        ValueTask written = _inbox.Writer.WriteAsync(frame, _stop.Token);
+                        if (ReadsBlock)
+                        {
+                            // The reader thread waits itself: an await would move the loop, and its blocking reads, to the pool.
+                            written.AsTask().GetAwaiter().GetResult();
+                        }
+                        else
+                        {
+                            await written.ConfigureAwait(false);
+                        }
                     }
                     catch (Exception)
                     {

@@ -62,8 +62,40 @@ internal sealed partial class EslConnection : IAsyncDisposable
     /// <summary>Starts reading at once, so no frame that arrives before anyone subscribes is lost.</summary>
     public void Start()
     {
-        _readTask = Task.Run(ReadLoopAsync);
+        _readTask = ReadsBlock ? StartReaderThread() : Task.Run(ReadLoopAsync);
         _dispatchTask = Task.Run(DispatchLoopAsync);
+    }
+
+    /// <summary>What the connection reads and writes (tests look at the socket under it).</summary>
+    internal Stream Transport => _stream;
+
+    /// <summary>Reads on a thread of its own that the kernel wakes (see <see cref="BlockingSocketStream"/>).</summary>
+    private bool ReadsBlock => _stream is BlockingSocketStream;
+
+    private Task StartReaderThread()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            // Every read completes synchronously, so the loop never leaves this thread.
+            try
+            {
+                ReadLoopAsync().GetAwaiter().GetResult();
+                done.SetResult();
+            }
+#pragma warning disable CA1031 // an exception on a thread of our own would end the process: it goes to whoever awaits the loop
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                done.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "ESL reader",
+        };
+        thread.Start();
+        return done.Task;
     }
 
     public async Task<EslReply> SendAsync(EslCommand command, CancellationToken cancellationToken = default)

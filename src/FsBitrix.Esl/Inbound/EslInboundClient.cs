@@ -133,20 +133,22 @@ public sealed partial class EslInboundClient : EslEndpoint, IAsyncDisposable
 
     private async Task<EslConnection> ConnectAsync(CancellationToken stop)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        timeout.CancelAfter(_options.ConnectTimeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendTimeout = (int)_options.CommandTimeout.TotalMilliseconds };
+        // A blocking connect (an asynchronous one would make the socket non-blocking for good: see BlockingSocketStream),
+        // on a pool thread, abandoned after ConnectTimeout: disposing the socket ends it.
+        Task connect = Task.Run(() => socket.Connect(_options.Host, _options.Port), CancellationToken.None);
         try
         {
-            await socket.ConnectAsync(_options.Host, _options.Port, timeout.Token).ConfigureAwait(false);
+            await connect.WaitAsync(_options.ConnectTimeout, _time, stop).ConfigureAwait(false);
         }
         catch
         {
             socket.Dispose();
+            _ = connect.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             throw;
         }
 
-        var connection = new EslConnection(new NetworkStream(socket, ownsSocket: true), _options, this, Statistics, _logger, _time);
+        var connection = new EslConnection(new BlockingSocketStream(socket), _options, this, Statistics, _logger, _time);
         connection.Start();
         try
         {
