@@ -101,7 +101,9 @@ internal sealed partial class WalCheckpointer : IAsyncDisposable
             reader.Read();
             Checkpointed?.Invoke(new WalCheckpoint(reader.GetInt32(0) != 0, reader.GetInt64(1), reader.GetInt64(2)));
         }
-        catch (SqliteException ex)
+#pragma warning disable CA1031 // whatever failed, the log still holds every commit: the loop must go on
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             // Nothing waits on it: the log keeps every commit, and a later round copies it.
             Interlocked.Increment(ref _commits);
