@@ -256,9 +256,9 @@ internal sealed class OutboxStore : IAsyncDisposable
 
     /// <summary>
     /// The first undelivered command of each call whose retry time has come, oldest first, at most
-    /// <paramref name="max"/>; calls in <paramref name="busy"/> (being delivered right now) are left out. Also when the
-    /// first of the other calls' heads becomes due, read at the same instant: a head that falls due between two reads
-    /// would otherwise be seen by neither.
+    /// <paramref name="max"/>; calls in <paramref name="busy"/> (being delivered right now) are left out. When none is
+    /// due, also when the first of the other calls' heads becomes due, read at the same instant: a head that falls due
+    /// between two reads would otherwise be seen by neither.
     /// </summary>
     public async Task<DueHeads> DueHeadsAsync(int max, IReadOnlySet<string> busy, CancellationToken cancellationToken = default)
     {
@@ -267,8 +267,10 @@ internal sealed class OutboxStore : IAsyncDisposable
         {
             long now = Now();
             List<OutboxEntry> heads = max > 0 ? HeadsDueBy(now, max, busy) : [];
-            return new DueHeads(heads.Select(h => h.Command is ShowCard or HideCard ? h with { Followers = CardsAfter(h) } : h).ToList(),
-                NextHeadDueAfter(now, busy));
+            // With heads to start the dispatcher looks again at once: the next due time is read only when it will wait.
+            return heads.Count > 0
+                ? new DueHeads(heads.Select(h => h.Command is ShowCard or HideCard ? h with { Followers = CardsAfter(h) } : h).ToList(), null)
+                : new DueHeads([], NextHeadDueAfter(now, busy));
         }
         finally
         {
