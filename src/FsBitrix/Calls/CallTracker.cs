@@ -29,14 +29,17 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
     private readonly HashSet<string> _open = new(StringComparer.Ordinal);
     private HashSet<string>? _seenSinceResync;
     private readonly Dictionary<string, bool> _expectedOriginates = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
     private DateTimeOffset? _lastEventAt;
+    private DateTimeOffset _lastEventReceivedAt;
     private CallRouter _router = CallRouter.Empty;
     private IDisposable? _subscription;
     private volatile bool _disposing;
 
-    public CallTracker(CallReducer reducer, OutboxStore store, Action appended, ILogger<CallTracker> logger)
+    public CallTracker(CallReducer reducer, OutboxStore store, Action appended, TimeProvider time, ILogger<CallTracker> logger)
     {
         _reducer = reducer;
+        _time = time;
         _store = store;
         _appended = appended;
         _logger = logger;
@@ -120,6 +123,8 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
     public void Resync(IReadOnlySet<string> liveChannels, DateTimeOffset now) =>
         _markers.OnNext(new CallInput.ResyncSnapshot(liveChannels, now));
 
+    /// <summary>Ends the calls that have had no event for the idle timeout (<see cref="CallReducer.Expire"/>).</summary>
+    /// <param name="now">This service's clock; idleness is judged on FreeSWITCH's, as the calls' event times are.</param>
     public void ExpireIdle(DateTimeOffset now) => _markers.OnNext(new CallInput.ExpiryTick(now));
 
     /// <summary>
@@ -181,7 +186,12 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
         switch (input)
         {
             case CallInput.Event { ChannelEvent: var e }:
-                _lastEventAt = e.Timestamp;
+                if (e.Timestamp is not null)
+                {
+                    _lastEventAt = e.Timestamp;
+                    _lastEventReceivedAt = _time.GetUtcNow();
+                }
+
                 if (e.UniqueId is { } leg)
                 {
                     _seenSinceResync?.Add(leg);
@@ -236,12 +246,19 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
                     ? [(one.CallKey, new CallAction.Reconcile(one.LiveChannels, one.Now, _lastEventAt))]
                     : [];
             case CallInput.ExpiryTick tick:
-                var expire = new CallAction.Expire(tick.Now);
+                var expire = new CallAction.Expire(OnFreeSwitchClock(tick.Now));
                 return KnownCalls().Select(k => (k, (CallAction)expire)).ToList();
             default:
                 return [];
         }
     }
+
+    // A call's idle time is "now" minus its last event's time, which FreeSWITCH stamped. FreeSWITCH's clock can be
+    // hours off this service's (another host, a container with a wrong clock); judged on ours, every live call would
+    // then expire at the next tick and be finished mid-conversation. The latest event tells what FreeSWITCH's clock
+    // read when it arrived, and its offset from ours holds until the next one.
+    private DateTimeOffset OnFreeSwitchClock(DateTimeOffset now) =>
+        _lastEventAt is { } eventTime ? eventTime + (now - _lastEventReceivedAt) : now;
 
     private List<string> KnownCalls()
     {

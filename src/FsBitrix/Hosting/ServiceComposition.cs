@@ -87,6 +87,7 @@ internal static class ServiceComposition
             sp.GetRequiredService<CallReducer>(),
             sp.GetRequiredService<OutboxStore>(),
             sp.GetRequiredService<OutboxDispatcher>().Wake,
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<CallTracker>>()));
 
         services.AddSingleton(sp => new EslInboundClient(

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -43,7 +44,8 @@ internal sealed partial class BenchFreeSwitch : IAsyncDisposable
         }
 
         List<string> uuids = events.SelectMany(e => Uuid().Matches(e.Item2).Select(m => m.Value)).Distinct().ToList();
-        return new BenchTemplate(events, uuids);
+        long recordedAt = long.Parse(EventDate().Match(events[0].Item2).Groups[1].ValueSpan, CultureInfo.InvariantCulture) / 1_000_000;
+        return new BenchTemplate(events, uuids, recordedAt);
     }
 
     public async Task SendAsync(IEnumerable<byte[]> frames)
@@ -72,6 +74,13 @@ internal sealed partial class BenchFreeSwitch : IAsyncDisposable
 
     [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
     private static partial Regex Uuid();
+
+    [GeneratedRegex("Event-Date-Timestamp: ([0-9]+)")]
+    private static partial Regex EventDate();
+
+    /// <summary>Epoch times as FreeSWITCH writes them: seconds (10 digits) or microseconds (16).</summary>
+    [GeneratedRegex("(?<![0-9])1[0-9]{9}(?:[0-9]{6})?(?![0-9])")]
+    internal static partial Regex EpochTime();
 
     private async Task ServeAsync()
     {
@@ -131,17 +140,25 @@ internal sealed partial class BenchFreeSwitch : IAsyncDisposable
     private static Task Reply(NetworkStream stream, string text) => stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
 }
 
-/// <summary>A capture reduced to what the benchmark replays: events in order and the UUIDs to replace.</summary>
-internal sealed record BenchTemplate(List<(string ContentType, string Inner, string EventName)> Events, List<string> Uuids)
+/// <summary>
+/// A capture reduced to what the benchmark replays: events in order, the UUIDs to replace, and when it was recorded
+/// (Unix seconds of its first event).
+/// </summary>
+internal sealed record BenchTemplate(List<(string ContentType, string Inner, string EventName)> Events, List<string> Uuids, long RecordedAt)
 {
     public int IndexOf(string eventName) => Events.FindIndex(e => e.EventName == eventName);
 
-    /// <summary>A new call: the same events with fresh UUIDs, rendered only when sent (2,000 calls of frames would not fit the point).</summary>
-    public BenchCall NewCall() => new(this, Uuids.ToDictionary(u => u, _ => Guid.NewGuid().ToString(), StringComparer.Ordinal));
+    /// <summary>
+    /// A new call: the same events with fresh UUIDs and times moved to now (a live FreeSWITCH stamps events with its
+    /// clock; days-old times make the service's idle expiry end live calls), rendered only when sent (2,000 calls of
+    /// frames would not fit the point).
+    /// </summary>
+    public BenchCall NewCall() => new(this, Uuids.ToDictionary(u => u, _ => Guid.NewGuid().ToString(), StringComparer.Ordinal),
+        DateTimeOffset.UtcNow.ToUnixTimeSeconds() - RecordedAt);
 }
 
-/// <summary>One call of a template, with its own UUIDs.</summary>
-internal sealed record BenchCall(BenchTemplate Template, Dictionary<string, string> Uuids)
+/// <summary>One call of a template, with its own UUIDs, its times <paramref name="Shift"/> seconds later than recorded.</summary>
+internal sealed record BenchCall(BenchTemplate Template, Dictionary<string, string> Uuids, long Shift)
 {
     public IEnumerable<byte[]> Render(int from, int count)
     {
@@ -153,8 +170,24 @@ internal sealed record BenchCall(BenchTemplate Template, Dictionary<string, stri
                 fresh = fresh.Replace(old, replacement, StringComparison.Ordinal);
             }
 
+            fresh = BenchFreeSwitch.EpochTime().Replace(fresh, m => Moved(m.Value));
+
             byte[] body = Encoding.UTF8.GetBytes(fresh);
             yield return [.. Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\nContent-Type: {contentType}\n\n"), .. body];
         }
+    }
+
+    // Only numbers within a day of the recording are times; others of ten digits (SDP session ids) stay.
+    private string Moved(string number)
+    {
+        long value = long.Parse(number, CultureInfo.InvariantCulture);
+        bool micro = number.Length == 16;
+        long seconds = micro ? value / 1_000_000 : value;
+        if (Math.Abs(seconds - Template.RecordedAt) > 86_400)
+        {
+            return number;
+        }
+
+        return (value + (micro ? Shift * 1_000_000 : Shift)).ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -104,8 +104,8 @@ internal static class ServiceBenchmark
             await freeSwitch.SendAsync(call.Render(0, talking)).ConfigureAwait(false);
         }
 
-        await portal.WaitForAsync(s => s.LiveCalls.Count == calls && s.CardsByUser.Values.Sum(v => v.Count) >= calls, TimeSpan.FromMinutes(5))
-            .ConfigureAwait(false);
+        await WaitOrExplainAsync(portal, service, s => s.LiveCalls.Count == calls && s.CardsByUser.Values.Sum(v => v.Count) >= calls,
+            $"{calls} calls live with their cards").ConfigureAwait(false);
         ServiceStats stats = await service.StatsAsync().ConfigureAwait(false);
         if (stats.ActiveCalls != calls)
         {
@@ -117,8 +117,27 @@ internal static class ServiceBenchmark
             await freeSwitch.SendAsync(call.Render(talking, template.Events.Count)).ConfigureAwait(false);
         }
 
-        await portal.WaitForAsync(s => s.FinishedCalls.Count == finishedBefore + calls, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+        await WaitOrExplainAsync(portal, service, s => s.FinishedCalls.Count == finishedBefore + calls, $"{calls} calls finished")
+            .ConfigureAwait(false);
         return (stats.ManagedMb, stats.WorkingSetMb, clock.Elapsed.TotalSeconds);
+    }
+
+    // A phase that does not end says what the portal and the service hold, instead of a bare timeout.
+    private static async Task WaitOrExplainAsync(SandboxPortal portal, IMeasuredService service, Func<PortalState, bool> condition, string what)
+    {
+        try
+        {
+            await portal.WaitForAsync(condition, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            PortalState s = portal.State;
+            ServiceStats stats = await service.StatsAsync().ConfigureAwait(false);
+            Console.WriteLine($"timed out waiting for {what}: portal live {s.LiveCalls.Count}, cards {s.CardsByUser.Values.Sum(v => v.Count)}, "
+                + $"finished {s.FinishedCalls.Count}, requests {string.Join(", ", s.RequestsByMethod.Select(m => $"{m.Key} {m.Value}"))}, "
+                + $"statuses {string.Join(", ", s.RequestsByStatus.Select(m => $"{m.Key} {m.Value}"))}; service follows {stats.ActiveCalls} calls");
+            throw;
+        }
     }
 
     // Requests are counted on arrival but logged (with their arrival time) when answered: wait for the log entry.
