@@ -114,9 +114,10 @@ internal sealed class ChildProcessService : IMeasuredService
                     _issued[words[1]] = long.Parse(words[2], CultureInfo.InvariantCulture);
                     Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                     break;
-                case "stats" when words.Length == 4:
+                case "stats" when words.Length >= 4:
                     _stats?.TrySetResult(new ServiceStats(double.Parse(words[1], CultureInfo.InvariantCulture),
-                        double.Parse(words[2], CultureInfo.InvariantCulture), int.Parse(words[3], CultureInfo.InvariantCulture)));
+                        double.Parse(words[2], CultureInfo.InvariantCulture), int.Parse(words[3], CultureInfo.InvariantCulture),
+                        string.Join(' ', words.Skip(4))));
                     break;
                 default:
                     // The service's own console output (warnings at start-up): pass it on.

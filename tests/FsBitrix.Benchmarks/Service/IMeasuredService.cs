@@ -17,4 +17,5 @@ internal interface IMeasuredService : IAsyncDisposable
     Task<ServiceStats> StatsAsync();
 }
 
-internal sealed record ServiceStats(double ManagedMb, double WorkingSetMb, int ActiveCalls);
+/// <param name="Breakdown">Where the working set is: the GC's committed memory, and the process's anonymous and file-backed resident pages.</param>
+internal sealed record ServiceStats(double ManagedMb, double WorkingSetMb, int ActiveCalls, string Breakdown);

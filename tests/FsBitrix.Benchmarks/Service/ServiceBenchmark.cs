@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using FsBitrix.Sandbox;
@@ -20,7 +21,7 @@ internal static class ServiceBenchmark
         int concurrent = Arg(args, "--concurrent", 2000);
         string capture = args.FirstOrDefault(a => a.EndsWith(".raw", StringComparison.Ordinal))
             ?? Path.Combine("..", "shared", "fixtures", "esl", "scenarios", "s1_inbound_answered.raw");
-        BenchTemplate template = BenchFreeSwitch.Template(capture);
+        BenchTemplate template = BenchTemplate.Load(capture);
         string folder = Directory.CreateTempSubdirectory("fsbitrix-bench").FullName;
 
         await using SandboxPortal portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None }).ConfigureAwait(false);
@@ -32,7 +33,7 @@ internal static class ServiceBenchmark
             : await InProcessService.StartAsync(freeSwitch.Port, portal.WebhookUrl, database).ConfigureAwait(false);
         await freeSwitch.Subscribed.WaitAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
         Console.WriteLine($"service {(separate ? "in a process of its own" : "in this process")}");
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; capture {Path.GetFileName(capture)}, {template.Events.Count} events per call");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; capture {Path.GetFileName(capture)}, {template.Count} events per call");
 
         // Warm-up: the first calls pay for JIT and connection set-up, which a long-running service pays once.
         int warmUp = Arg(args, "--warm-up", 100);
@@ -60,11 +61,8 @@ internal static class ServiceBenchmark
         BenchTemplate template, int calls, IMeasuredService service)
     {
         int talking = template.IndexOf("CHANNEL_BRIDGE") + 1;
-        int total = template.Events.Count;
-        List<(byte[][] Ringing, byte[][] HangingUp)> prepared = Enumerable.Range(0, calls)
-            .Select(_ => template.NewCall())
-            .Select(c => (c.Render(0, talking).ToArray(), c.Render(talking, total).ToArray()))
-            .ToList();
+        int total = template.Count;
+        var buffer = new ArrayBufferWriter<byte>(1 << 20);
         var register = new Latencies();
         var finish = new Latencies();
         TimeSpan cpuBefore = service.CpuTime;
@@ -73,21 +71,25 @@ internal static class ServiceBenchmark
         TimeSpan pausedBefore = GC.GetTotalPauseDuration();
         for (int i = 0; i < calls; i++)
         {
+            BenchCall call = template.NewCall();
+            RenderedFrames ringing = call.Render(0, talking, buffer);
             DateTimeOffset sent = DateTimeOffset.UtcNow;
             long sentTicks = Stopwatch.GetTimestamp();
-            await freeSwitch.SendAsync(prepared[i].Ringing).ConfigureAwait(false);
+            await freeSwitch.SendAsync(ringing).ConfigureAwait(false);
             await portal.WaitForAsync(s => Logged(s, "show", sent), TimeSpan.FromSeconds(20)).ConfigureAwait(false);
             register.Add(await service.IssuedSinceAsync("telephony.externalcall.register", sentTicks).ConfigureAwait(false), sentTicks, Latest(portal, "register")!.At - sent);
 
+            RenderedFrames hangingUp = call.Render(talking, total - talking, buffer);
             DateTimeOffset hungUp = DateTimeOffset.UtcNow;
             long hungUpTicks = Stopwatch.GetTimestamp();
-            await freeSwitch.SendAsync(prepared[i].HangingUp).ConfigureAwait(false);
+            await freeSwitch.SendAsync(hangingUp).ConfigureAwait(false);
             await portal.WaitForAsync(s => Logged(s, "finish", hungUp), TimeSpan.FromSeconds(20)).ConfigureAwait(false);
             finish.Add(await service.IssuedSinceAsync("telephony.externalcall.finish", hungUpTicks).ConfigureAwait(false), hungUpTicks, Latest(portal, "finish")!.At - hungUp);
         }
 
         Console.WriteLine($"  {calls} calls: {(GC.GetTotalAllocatedBytes() - allocatedBefore) / calls / 1024} KB allocated per call (this process), "
             + $"{GC.CollectionCount(0) - collectionsBefore} GCs, {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:F0} ms paused");
+
         return (register, finish, (service.CpuTime - cpuBefore).TotalMilliseconds / calls);
     }
 
@@ -95,13 +97,16 @@ internal static class ServiceBenchmark
         BenchTemplate template, int calls, IMeasuredService service)
     {
         List<BenchCall> all = Enumerable.Range(0, calls).Select(_ => template.NewCall()).ToList();
+        var buffer = new ArrayBufferWriter<byte>(1 << 20);
         int talking = template.IndexOf("CHANNEL_BRIDGE") + 1;
         int finishedBefore = portal.State.FinishedCalls.Count;
         var clock = Stopwatch.StartNew();
+        using var sampling = new CancellationTokenSource();
+        Task<string> peaks = PeaksAsync(sampling.Token);
 
         foreach (BenchCall call in all)
         {
-            await freeSwitch.SendAsync(call.Render(0, talking)).ConfigureAwait(false);
+            await freeSwitch.SendAsync(call.Render(0, talking, buffer)).ConfigureAwait(false);
         }
 
         await WaitOrExplainAsync(portal, service, s => s.LiveCalls.Count == calls && s.CardsByUser.Values.Sum(v => v.Count) >= calls,
@@ -114,12 +119,34 @@ internal static class ServiceBenchmark
 
         foreach (BenchCall call in all)
         {
-            await freeSwitch.SendAsync(call.Render(talking, template.Events.Count)).ConfigureAwait(false);
+            await freeSwitch.SendAsync(call.Render(talking, template.Count - talking, buffer)).ConfigureAwait(false);
         }
 
         await WaitOrExplainAsync(portal, service, s => s.FinishedCalls.Count == finishedBefore + calls, $"{calls} calls finished")
             .ConfigureAwait(false);
+        await sampling.CancelAsync().ConfigureAwait(false);
+        Console.WriteLine($"  during the phase (this process): {await peaks.ConfigureAwait(false)}");
+        Console.WriteLine($"  working set: {stats.Breakdown}");
         return (stats.ManagedMb, stats.WorkingSetMb, clock.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<string> PeaksAsync(CancellationToken stop)
+    {
+        long heap = 0, committed = 0;
+        try
+        {
+            while (true)
+            {
+                heap = Math.Max(heap, GC.GetTotalMemory(false));
+                committed = Math.Max(committed, GC.GetGCMemoryInfo().TotalCommittedBytes);
+                await Task.Delay(20, stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return $"managed heap peak {heap / 1e6:F0} MB, GC committed peak {committed / 1e6:F0} MB";
     }
 
     // A phase that does not end says what the portal and the service hold, instead of a bare timeout.

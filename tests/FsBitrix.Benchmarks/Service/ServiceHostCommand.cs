@@ -33,7 +33,18 @@ internal static class ServiceHostCommand
         GC.Collect();
         double managed = GC.GetTotalMemory(forceFullCollection: true) / 1e6;
         using var process = Process.GetCurrentProcess();
-        return new ServiceStats(managed, process.WorkingSet64 / 1e6, tracker.ActiveCalls);
+        return new ServiceStats(managed, process.WorkingSet64 / 1e6, tracker.ActiveCalls, Breakdown());
+    }
+
+    private static string Breakdown()
+    {
+        GCMemoryInfo gc = GC.GetGCMemoryInfo(GCKind.Any);
+        Dictionary<string, string> status = File.ReadAllLines("/proc/self/status")
+            .Select(l => l.Split(':', 2))
+            .Where(p => p.Length == 2)
+            .ToDictionary(p => p[0], p => p[1].Trim());
+        return string.Create(CultureInfo.InvariantCulture, $"GC committed {gc.TotalCommittedBytes / 1e6:F1} MB, ")
+            + $"RSS anon {status.GetValueOrDefault("RssAnon", "?")}, file {status.GetValueOrDefault("RssFile", "?")}, shmem {status.GetValueOrDefault("RssShmem", "?")}";
     }
 
     public static async Task<int> RunAsync(string[] args)
@@ -53,7 +64,7 @@ internal static class ServiceHostCommand
             {
                 ServiceStats stats = Stats(tracker);
                 lines.Writer.TryWrite(string.Create(CultureInfo.InvariantCulture,
-                    $"stats {stats.ManagedMb} {stats.WorkingSetMb} {stats.ActiveCalls}"));
+                    $"stats {stats.ManagedMb} {stats.WorkingSetMb} {stats.ActiveCalls} {stats.Breakdown}"));
             }
         }
 
