@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
@@ -30,17 +31,27 @@ internal sealed class BenchFreeSwitch : IAsyncDisposable
 
     public Task Subscribed => _subscribed.Task;
 
-    /// <summary>Writes the frames one by one, as FreeSWITCH writes each event.</summary>
-    public async Task SendAsync(RenderedFrames frames)
+    /// <summary>Writes the frames one by one, as FreeSWITCH writes each event; returns when frame
+    /// <paramref name="stampAt"/> began to be written.</summary>
+    public async Task<BenchStamp> SendAsync(RenderedFrames frames, int stampAt = 0)
     {
         NetworkStream stream = await _client.Task.ConfigureAwait(false);
         await _write.WaitAsync().ConfigureAwait(false);
         try
         {
+            BenchStamp stamp = default;
+            int index = 0;
             foreach (ReadOnlyMemory<byte> frame in frames.Frames)
             {
+                if (index++ == stampAt)
+                {
+                    stamp = new BenchStamp(Stopwatch.GetTimestamp(), DateTimeOffset.UtcNow);
+                }
+
                 await stream.WriteAsync(frame).ConfigureAwait(false);
             }
+
+            return stamp;
         }
         finally
         {
@@ -112,3 +123,7 @@ internal sealed class BenchFreeSwitch : IAsyncDisposable
 
     private static Task Reply(NetworkStream stream, string text) => stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
 }
+
+/// <summary>When a frame began to be written: Stopwatch ticks (the service's issue stamps compare with these) and wall
+/// time (the portal's arrival stamps).</summary>
+internal readonly record struct BenchStamp(long Ticks, DateTimeOffset At);

@@ -59,6 +59,8 @@ internal sealed partial class BenchTemplate
 
     public int IndexOf(string eventName) => _frames.FindIndex(f => f.EventName == eventName);
 
+    public int LastIndexOf(string eventName) => _frames.FindLastIndex(f => f.EventName == eventName);
+
     /// <summary>A new call: fresh UUIDs, its times as if it started now (days-old times would make the service's idle
     /// expiry end live calls).</summary>
     public BenchCall NewCall() => new(this,

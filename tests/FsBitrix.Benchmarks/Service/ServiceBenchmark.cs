@@ -10,7 +10,7 @@ namespace FsBitrix.Benchmarks.Service;
 /// The whole service against a fake FreeSWITCH sending copies of a real call (s1, recording events left out) and an
 /// unlimited sandbox portal; in this process, or with <c>--separate-process</c> in one of its own (as an admin runs
 /// it). Phase 1: calls one at a time, the time from the ESL event to the REST request being issued by the service and
-/// arriving at the portal (register after CHANNEL_CREATE; finish after the last hangup), and CPU per call. Phase 2:
+/// arriving at the portal (register after CHANNEL_CREATE; finish after the customer's CHANNEL_HANGUP_COMPLETE), and CPU per call. Phase 2:
 /// N calls at once: memory with all of them live, then all hung up.
 /// </summary>
 internal static class ServiceBenchmark
@@ -42,8 +42,8 @@ internal static class ServiceBenchmark
         Console.WriteLine(Line($"paced {paced} calls after {warmUp} warm-up calls, ESL event → request issued by the service (→ arrived at the portal):"));
         Console.WriteLine(Line($"  CHANNEL_CREATE → register p50 {P(register.Issued, 50):F2} ms, p99 {P(register.Issued, 99):F2} ms "
             + $"(arrived p50 {P(register.Arrived, 50):F2} ms, p99 {P(register.Arrived, 99):F2} ms)"));
-        Console.WriteLine(Line($"  last hangup → finish p50 {P(finish.Issued, 50):F2} ms, p99 {P(finish.Issued, 99):F2} ms "
-            + $"(arrived p50 {P(finish.Arrived, 50):F2} ms, p99 {P(finish.Arrived, 99):F2} ms; after the call's hide)"));
+        Console.WriteLine(Line($"  customer's CHANNEL_HANGUP_COMPLETE → finish p50 {P(finish.Issued, 50):F2} ms, p99 {P(finish.Issued, 99):F2} ms "
+            + $"(arrived p50 {P(finish.Arrived, 50):F2} ms, p99 {P(finish.Arrived, 99):F2} ms)"));
         Console.WriteLine(Line($"  CPU {cpuMs:F2} ms per call ({service.CpuScope})"));
 
         (double memoryMb, double workingSetMb, double seconds) =
@@ -62,6 +62,10 @@ internal static class ServiceBenchmark
     {
         int talking = template.IndexOf("CHANNEL_BRIDGE") + 1;
         int total = template.Count;
+        // The finish follows the customer's leg's CHANNEL_HANGUP_COMPLETE (the last one in s1): its latency starts when
+        // that event is written, as the register's starts with CHANNEL_CREATE. Events written before it in the same
+        // burst still count when the service is still busy with them.
+        int customerEnded = template.LastIndexOf("CHANNEL_HANGUP_COMPLETE");
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
         var register = new Latencies();
         var finish = new Latencies();
@@ -73,18 +77,16 @@ internal static class ServiceBenchmark
         {
             BenchCall call = template.NewCall();
             RenderedFrames ringing = call.Render(0, talking, buffer);
-            DateTimeOffset sent = DateTimeOffset.UtcNow;
-            long sentTicks = Stopwatch.GetTimestamp();
-            await freeSwitch.SendAsync(ringing).ConfigureAwait(false);
-            await portal.WaitForAsync(s => Logged(s, "show", sent), TimeSpan.FromSeconds(20)).ConfigureAwait(false);
-            register.Add(await service.IssuedSinceAsync("telephony.externalcall.register", sentTicks).ConfigureAwait(false), sentTicks, Latest(portal, "register")!.At - sent);
+            BenchStamp created = await freeSwitch.SendAsync(ringing).ConfigureAwait(false);
+            await portal.WaitForAsync(s => Logged(s, "show", created.At), TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+            register.Add(await service.IssuedSinceAsync("telephony.externalcall.register", created.Ticks).ConfigureAwait(false), created.Ticks,
+                Latest(portal, "register")!.At - created.At);
 
             RenderedFrames hangingUp = call.Render(talking, total - talking, buffer);
-            DateTimeOffset hungUp = DateTimeOffset.UtcNow;
-            long hungUpTicks = Stopwatch.GetTimestamp();
-            await freeSwitch.SendAsync(hangingUp).ConfigureAwait(false);
-            await portal.WaitForAsync(s => Logged(s, "finish", hungUp), TimeSpan.FromSeconds(20)).ConfigureAwait(false);
-            finish.Add(await service.IssuedSinceAsync("telephony.externalcall.finish", hungUpTicks).ConfigureAwait(false), hungUpTicks, Latest(portal, "finish")!.At - hungUp);
+            BenchStamp ended = await freeSwitch.SendAsync(hangingUp, stampAt: customerEnded - talking).ConfigureAwait(false);
+            await portal.WaitForAsync(s => Logged(s, "finish", ended.At), TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+            finish.Add(await service.IssuedSinceAsync("telephony.externalcall.finish", ended.Ticks).ConfigureAwait(false), ended.Ticks,
+                Latest(portal, "finish")!.At - ended.At);
         }
 
         Console.WriteLine($"  {calls} calls: {(GC.GetTotalAllocatedBytes() - allocatedBefore) / calls / 1024} KB allocated per call (this process), "
