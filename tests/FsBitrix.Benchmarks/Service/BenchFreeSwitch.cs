@@ -1,12 +1,9 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.RegularExpressions;
-using FsBitrix.Esl.Protocol;
 
 namespace FsBitrix.Benchmarks.Service;
 

@@ -91,7 +91,6 @@ internal static class ServiceBenchmark
 
         Console.WriteLine($"  {calls} calls: {(GC.GetTotalAllocatedBytes() - allocatedBefore) / calls / 1024} KB allocated per call (this process), "
             + $"{GC.CollectionCount(0) - collectionsBefore} GCs, {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:F0} ms paused");
-
         return (register, finish, (service.CpuTime - cpuBefore).TotalMilliseconds / calls);
     }
 
