@@ -52,7 +52,12 @@ internal sealed partial class Bitrix24Transport : IDisposable
                 "Method is blocked due to operation time limit (not sent: waiting for operating_reset_at).", mayHaveExecuted: false, retryAt: blockedUntil);
         }
 
-        var request = new RestRequest(new Uri(credential.Endpoint, method), Method.Post).AddStringBody(body, ContentType.Json);
+        var request = new RestRequest(new Uri(credential.Endpoint, method), Method.Post)
+        {
+            // The answer is read into memory within the timeout, then taken as it is (see BufferedAnswer).
+            CompletionOption = HttpCompletionOption.ResponseContentRead,
+            AdvancedResponseWriter = BufferedAnswer.Read,
+        }.AddStringBody(body, ContentType.Json);
         if (credential.AccessToken is { } token)
         {
             // In the query, not the body: the body is serialized once for all retries, the token may be renewed between them.
@@ -121,7 +126,7 @@ internal sealed partial class Bitrix24Transport : IDisposable
     private Bitrix24Exception NonJson(string method, int status, RestResponse response)
     {
         // Proxies and overloaded front ends answer with HTML pages; only the status tells us anything.
-        string title = response.Content is { } content && TitleRegex().Match(content) is { Success: true } m ? m.Groups[1].Value.Trim() : string.Empty;
+        string title = BufferedAnswer.Text(response) is { } content && TitleRegex().Match(content) is { Success: true } m ? m.Groups[1].Value.Trim() : string.Empty;
         if (title.Length > 120)
         {
             title = title[..120];

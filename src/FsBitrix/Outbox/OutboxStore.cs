@@ -17,6 +17,7 @@ internal sealed class OutboxStore : IAsyncDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly TimeProvider _time;
     private readonly WalCheckpointer _checkpointer;
+    private readonly PreparedStatements _statements;
 
     /// <summary>
     /// How long a card command waits for its siblings (the other phones of a ring group start ringing within
@@ -38,7 +39,11 @@ internal sealed class OutboxStore : IAsyncDisposable
         _db = db;
         _time = time;
         _checkpointer = checkpointer;
+        _statements = new PreparedStatements(db);
     }
+
+    /// <summary>Statements prepared so far (tests: they are reused, not prepared again).</summary>
+    internal int PreparedStatementCount => _statements.Count;
 
     /// <summary>Copies the write-ahead log into the file off the commit path (tests watch it).</summary>
     internal WalCheckpointer Checkpointer => _checkpointer;
@@ -151,7 +156,7 @@ internal sealed class OutboxStore : IAsyncDisposable
             using SqliteTransaction tx = _db.BeginTransaction();
             long now = Now();
             var refused = new List<CallCommand>();
-            using SqliteCommand insert = Command("""
+            SqliteCommand insert = Command("""
                 INSERT INTO outbox (call_key, kind, payload, created_at, not_before) VALUES ($key, $kind, $payload, $now, $nb)
                 """, tx);
             SqliteParameter key = insert.Parameters.Add("$key", SqliteType.Text);
@@ -178,7 +183,7 @@ internal sealed class OutboxStore : IAsyncDisposable
                 }
             }
 
-            using SqliteCommand state = Command("""
+            SqliteCommand state = Command("""
                 INSERT INTO calls (call_key, state, updated_at) VALUES ($key, $state, $now)
                 ON CONFLICT (call_key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
                 """, tx);
@@ -230,7 +235,7 @@ internal sealed class OutboxStore : IAsyncDisposable
         }
 
         long since = now - (long)RememberFinishesFor.TotalMilliseconds;
-        using SqliteCommand known = Command("SELECT 1 FROM finished_calls WHERE bitrix_call_id = $id AND finished_at >= $since", tx);
+        SqliteCommand known = Command("SELECT 1 FROM finished_calls WHERE bitrix_call_id = $id AND finished_at >= $since", tx);
         known.Parameters.AddWithValue("$id", callId);
         known.Parameters.AddWithValue("$since", since);
         if (known.ExecuteScalar() is not null)
@@ -240,7 +245,7 @@ internal sealed class OutboxStore : IAsyncDisposable
 
         if (command is FinishCall)
         {
-            using SqliteCommand remember = Command("""
+            SqliteCommand remember = Command("""
                 DELETE FROM finished_calls WHERE finished_at < $since;
                 INSERT OR REPLACE INTO finished_calls (bitrix_call_id, call_key, finished_at) VALUES ($id, $key, $now);
                 """, tx);
@@ -280,14 +285,7 @@ internal sealed class OutboxStore : IAsyncDisposable
 
     private List<OutboxEntry> HeadsDueBy(long now, int max, IReadOnlySet<string> busy)
     {
-        using SqliteCommand query = Command($"""
-            SELECT o.id, o.call_key, o.kind, o.payload, o.attempts, o.last_error, o.ambiguous
-            FROM outbox o
-            JOIN ({PendingHeads}) h ON h.id = o.id
-            WHERE o.not_before <= $now
-            ORDER BY o.id
-            LIMIT $max
-            """);
+        SqliteCommand query = Command(HeadsDueBySql);
         query.Parameters.AddWithValue("$now", now);
         query.Parameters.AddWithValue("$max", max + busy.Count);
         var heads = new List<OutboxEntry>();
@@ -309,14 +307,7 @@ internal sealed class OutboxStore : IAsyncDisposable
     // dispatcher. So do busy calls' heads: their due time says nothing while their call is being delivered.
     private DateTimeOffset? NextHeadDueAfter(long now, IReadOnlySet<string> busy)
     {
-        using SqliteCommand query = Command($"""
-            SELECT o.call_key, o.not_before
-            FROM outbox o
-            JOIN ({PendingHeads}) h ON h.id = o.id
-            WHERE o.not_before > $now
-            ORDER BY o.not_before
-            LIMIT $max
-            """);
+        SqliteCommand query = Command(NextHeadDueSql);
         query.Parameters.AddWithValue("$now", now);
         query.Parameters.AddWithValue("$max", busy.Count + 1);
         using SqliteDataReader reader = query.ExecuteReader();
@@ -333,6 +324,24 @@ internal sealed class OutboxStore : IAsyncDisposable
 
     private const string PendingHeads = "SELECT MIN(id) AS id FROM outbox WHERE done_at IS NULL GROUP BY call_key";
 
+    private const string HeadsDueBySql = $"""
+        SELECT o.id, o.call_key, o.kind, o.payload, o.attempts, o.last_error, o.ambiguous
+        FROM outbox o
+        JOIN ({PendingHeads}) h ON h.id = o.id
+        WHERE o.not_before <= $now
+        ORDER BY o.id
+        LIMIT $max
+        """;
+
+    private const string NextHeadDueSql = $"""
+        SELECT o.call_key, o.not_before
+        FROM outbox o
+        JOIN ({PendingHeads}) h ON h.id = o.id
+        WHERE o.not_before > $now
+        ORDER BY o.not_before
+        LIMIT $max
+        """;
+
     /// <summary>
     /// The card commands (show or hide) queued right behind a card command of one call: they go to Bitrix24 as one
     /// request (a ring-all group costs one show, not one per phone; the rep's hide and the group's show one batch).
@@ -340,7 +349,7 @@ internal sealed class OutboxStore : IAsyncDisposable
     /// </summary>
     private List<OutboxEntry> CardsAfter(OutboxEntry head)
     {
-        using SqliteCommand query = Command("""
+        SqliteCommand query = Command("""
             SELECT id, kind, payload FROM outbox
             WHERE call_key = $key AND done_at IS NULL AND id > $id
             ORDER BY id
@@ -400,7 +409,7 @@ internal sealed class OutboxStore : IAsyncDisposable
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using SqliteCommand query = Command("SELECT call_key, state FROM calls WHERE state IS NOT NULL ORDER BY updated_at");
+            SqliteCommand query = Command("SELECT call_key, state FROM calls WHERE state IS NOT NULL ORDER BY updated_at");
             using SqliteDataReader reader = query.ExecuteReader();
             var states = new List<(string, string)>();
             while (reader.Read())
@@ -427,7 +436,7 @@ internal sealed class OutboxStore : IAsyncDisposable
         try
         {
             using SqliteTransaction tx = _db.BeginTransaction();
-            using SqliteCommand prune = Command("""
+            SqliteCommand prune = Command("""
                 DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < $cutoff;
                 DELETE FROM calls WHERE state IS NULL AND updated_at < $cutoff
                     AND call_key NOT IN (SELECT call_key FROM outbox WHERE done_at IS NULL);
@@ -452,26 +461,22 @@ internal sealed class OutboxStore : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _checkpointer.DisposeAsync().ConfigureAwait(false);
+        _statements.Dispose();
         await _db.DisposeAsync().ConfigureAwait(false);
         _lock.Dispose();
     }
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private SqliteCommand Command(string sql, SqliteTransaction? tx = null)
-    {
-        SqliteCommand command = _db.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = tx;
-        return command;
-    }
+    /// <summary>A prepared statement, reused: not disposed by the caller, and only used under <see cref="_lock"/>.</summary>
+    private SqliteCommand Command(string sql, SqliteTransaction? tx = null) => _statements.For(sql, tx);
 
     private async Task UpdateAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using SqliteCommand command = Command(sql);
+            SqliteCommand command = Command(sql);
             command.Parameters.AddWithValue("$now", Now());
             foreach ((string name, object value) in parameters)
             {
@@ -492,7 +497,7 @@ internal sealed class OutboxStore : IAsyncDisposable
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using SqliteCommand command = Command(sql);
+            SqliteCommand command = Command(sql);
             foreach ((string name, object value) in parameters)
             {
                 command.Parameters.AddWithValue(name, value);

@@ -1,0 +1,94 @@
+using FsBitrix.Core.Calls;
+using FsBitrix.Outbox;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FsBitrix.Tests.Outbox;
+
+/// <summary>
+/// The outbox prepares each statement once and reuses it (the dispatcher queries at every pass, the writer inserts at
+/// every commit). A reused statement must not keep a read open between uses: SQLite could then never copy the frames
+/// written after it into the database file, and the write-ahead log would grow for as long as the service runs.
+/// </summary>
+[CancelAfter(60_000)]
+public class PreparedStatementTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private string _folder = null!;
+
+    [SetUp]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("fsbitrix-prepared").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    [Test]
+    public async Task A_second_call_s_whole_delivery_prepares_no_statement_the_first_did_not()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using OutboxStore store = await OutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), clock, CancellationToken.None);
+
+        await DeliverWholeCallAsync(store, clock, "call-1", "1");
+        int prepared = store.PreparedStatementCount;
+        await DeliverWholeCallAsync(store, clock, "call-2", "2");
+        await DeliverWholeCallAsync(store, clock, "call-3", "3");
+
+        Assert.That(prepared, Is.GreaterThanOrEqualTo(8), "append, finish check, state, due heads, next due, cards, done, retry");
+        Assert.That(store.PreparedStatementCount, Is.EqualTo(prepared));
+    }
+
+    [Test]
+    public async Task Reused_statements_hold_no_read_and_the_checkpoint_copies_every_frame()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using OutboxStore store = await OutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), clock, CancellationToken.None,
+            checkpoints: new WalCheckpointOptions { CommitsPerCheckpoint = int.MaxValue, Interval = TimeSpan.FromSeconds(1) });
+        var checkpoints = new TaskCompletionSource<WalCheckpoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Checkpointer.Checkpointed += c => checkpoints.TrySetResult(c);
+
+        // Every read the store does, then commits after them: a read left open would pin the log before those commits.
+        await DeliverWholeCallAsync(store, clock, "call-1", "1");
+        await store.GetBitrixCallIdAsync("call-1");
+        await store.KnowsCallAsync("call-1");
+        await store.PendingCountAsync();
+        await store.PendingAttemptsAsync();
+        await store.LiveCallStatesAsync();
+        await DeliverWholeCallAsync(store, clock, "call-2", "2");
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        WalCheckpoint done = await checkpoints.Task.WaitAsync(Patience);
+
+        Assert.That(done.LogFrames, Is.GreaterThan(0));
+        Assert.That(done, Is.EqualTo(new WalCheckpoint(false, done.LogFrames, done.LogFrames)), "every frame copied");
+    }
+
+    /// <summary>What the tracker and the dispatcher do for one ringing, answered, finished call (one failed attempt).</summary>
+    private static async Task DeliverWholeCallAsync(OutboxStore store, FakeTimeProvider clock, string key, string callId)
+    {
+        await store.AppendAsync(key, [new RegisterCall(key, key, CallType.Inbound, "+79161234567", "74951234567", null, clock.GetUtcNow())],
+            "{}", callOver: false);
+        OutboxEntry register = await SingleDueAsync(store, key);
+        await store.MarkRetryAsync(register.Id, "503", clock.GetUtcNow(), ambiguous: false);
+        register = await SingleDueAsync(store, key);
+        await store.MarkDoneAsync(register.Id, "registered");
+        await store.SetBitrixCallIdAsync(key, callId);
+
+        await store.AppendAsync(key, [new ShowCard(key, callId, "101"), new ShowCard(key, callId, "102")], "{}", callOver: false);
+        Assert.That((await store.DueHeadsAsync(10, new HashSet<string>())).NextDue, Is.Not.Null, "the cards wait for their siblings");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        OutboxEntry cards = await SingleDueAsync(store, key);
+        foreach (long id in cards.AllIds)
+        {
+            await store.MarkDoneAsync(id, "shown");
+        }
+
+        await store.AppendAsync(key, [new FinishCall(key, callId, "101", 42, "200", string.Empty)], null, callOver: true);
+        await store.MarkDoneAsync((await SingleDueAsync(store, key)).Id, "finished");
+    }
+
+    private static async Task<OutboxEntry> SingleDueAsync(OutboxStore store, string key)
+    {
+        DueHeads due = await store.DueHeadsAsync(10, new HashSet<string>());
+        Assert.That(due.Entries.Select(e => e.CallKey), Is.EqualTo(new[] { key }));
+        return due.Entries[0];
+    }
+}
