@@ -16,6 +16,7 @@ internal sealed class ChildProcessService : IMeasuredService
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _reading;
     private TaskCompletionSource<ServiceStats>? _stats;
+    private TaskCompletionSource<GcCounters>? _gc;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ChildProcessService(Process process)
@@ -83,6 +84,14 @@ internal sealed class ChildProcessService : IMeasuredService
         return await _stats.Task.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
     }
 
+    public async Task<GcCounters> GcAsync()
+    {
+        _gc = new TaskCompletionSource<GcCounters>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _process.StandardInput.WriteLineAsync("gc").ConfigureAwait(false);
+        await _process.StandardInput.FlushAsync().ConfigureAwait(false);
+        return await _gc.Task.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _process.StandardInput.Close();
@@ -118,6 +127,10 @@ internal sealed class ChildProcessService : IMeasuredService
                     _stats?.TrySetResult(new ServiceStats(double.Parse(words[1], CultureInfo.InvariantCulture),
                         double.Parse(words[2], CultureInfo.InvariantCulture), int.Parse(words[3], CultureInfo.InvariantCulture),
                         string.Join(' ', words.Skip(4))));
+                    break;
+                case "gc" when words.Length == 4:
+                    _gc?.TrySetResult(new GcCounters(long.Parse(words[1], CultureInfo.InvariantCulture),
+                        int.Parse(words[2], CultureInfo.InvariantCulture), double.Parse(words[3], CultureInfo.InvariantCulture)));
                     break;
                 default:
                     // The service's own console output (warnings at start-up): pass it on.

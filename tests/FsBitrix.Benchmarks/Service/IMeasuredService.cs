@@ -15,6 +15,19 @@ internal interface IMeasuredService : IAsyncDisposable
 
     /// <summary>Managed heap after a full collection, working set, and the calls the tracker follows.</summary>
     Task<ServiceStats> StatsAsync();
+
+    /// <summary>The service's process's allocations and collections so far (no collection is forced).</summary>
+    Task<GcCounters> GcAsync();
+}
+
+internal sealed record GcCounters(long AllocatedBytes, int Collections, double PausedMs)
+{
+    public static GcCounters OfThisProcess() =>
+        new(GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.GetTotalPauseDuration().TotalMilliseconds);
+
+    public string PerCallSince(GcCounters before, int calls) =>
+        $"{(AllocatedBytes - before.AllocatedBytes) / calls / 1024} KB allocated per call, {Collections - before.Collections} GCs, "
+        + $"{PausedMs - before.PausedMs:F0} ms paused";
 }
 
 /// <param name="Breakdown">Where the working set is: the GC's committed memory, and the process's anonymous and file-backed resident pages.</param>

@@ -43,6 +43,8 @@ internal sealed class InProcessService : IMeasuredService
     public Task<ServiceStats> StatsAsync() =>
         Task.FromResult(ServiceHostCommand.Stats(_app.Services.GetRequiredService<CallTracker>()));
 
+    public Task<GcCounters> GcAsync() => Task.FromResult(GcCounters.OfThisProcess());
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync().ConfigureAwait(false);

@@ -45,6 +45,9 @@ internal static class ServiceBenchmark
         Console.WriteLine(Line($"  customer's CHANNEL_HANGUP_COMPLETE → finish p50 {P(finish.Issued, 50):F2} ms, p99 {P(finish.Issued, 99):F2} ms "
             + $"(arrived p50 {P(finish.Arrived, 50):F2} ms, p99 {P(finish.Arrived, 99):F2} ms)"));
         Console.WriteLine(Line($"  CPU {cpuMs:F2} ms per call ({service.CpuScope})"));
+        Console.WriteLine(Line($"  over 5 ms, by tenth of the phase: register {register.SlowByTenth(5)}; finish {finish.SlowByTenth(5)}"));
+        Console.WriteLine(Line($"  machine, a fixed hashing job at the start of each tenth and at the end (slower = a busier host): "
+            + $"{string.Join(' ', register.MachineProbes.Select(ms => ms.ToString("F1", CultureInfo.InvariantCulture)))} ms"));
 
         (double memoryMb, double workingSetMb, double seconds) =
             await ConcurrentAsync(portal, freeSwitch, template, concurrent, service).ConfigureAwait(false);
@@ -70,11 +73,16 @@ internal static class ServiceBenchmark
         var register = new Latencies();
         var finish = new Latencies();
         TimeSpan cpuBefore = service.CpuTime;
-        long allocatedBefore = GC.GetTotalAllocatedBytes();
-        int collectionsBefore = GC.CollectionCount(0);
-        TimeSpan pausedBefore = GC.GetTotalPauseDuration();
+        GcCounters before = GcCounters.OfThisProcess();
+        GcCounters serviceBefore = await service.GcAsync().ConfigureAwait(false);
         for (int i = 0; i < calls; i++)
         {
+            if (i * 10 / calls != (i - 1) * 10 / calls || i == 0)
+            {
+                // Between calls, with the service idle: it measures the host, not the service.
+                register.MachineProbes.Add(MachineSpeed.Measure());
+            }
+
             BenchCall call = template.NewCall();
             RenderedFrames ringing = call.Render(0, talking, buffer);
             BenchStamp created = await freeSwitch.SendAsync(ringing).ConfigureAwait(false);
@@ -89,9 +97,16 @@ internal static class ServiceBenchmark
                 Latest(portal, "finish")!.At - ended.At);
         }
 
-        Console.WriteLine($"  {calls} calls: {(GC.GetTotalAllocatedBytes() - allocatedBefore) / calls / 1024} KB allocated per call (this process), "
-            + $"{GC.CollectionCount(0) - collectionsBefore} GCs, {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:F0} ms paused");
-        return (register, finish, (service.CpuTime - cpuBefore).TotalMilliseconds / calls);
+        double cpuMs = (service.CpuTime - cpuBefore).TotalMilliseconds / calls;
+        register.MachineProbes.Add(MachineSpeed.Measure());
+        GcCounters serviceAfter = await service.GcAsync().ConfigureAwait(false);
+        Console.WriteLine($"  {calls} calls: this process {GcCounters.OfThisProcess().PerCallSince(before, calls)}");
+        if (service is ChildProcessService)
+        {
+            Console.WriteLine($"  {calls} calls: the service's process {serviceAfter.PerCallSince(serviceBefore, calls)}");
+        }
+
+        return (register, finish, cpuMs);
     }
 
     private static async Task<(double, double, double)> ConcurrentAsync(SandboxPortal portal, BenchFreeSwitch freeSwitch,
@@ -181,10 +196,29 @@ internal static class ServiceBenchmark
 
         public List<double> Arrived { get; } = [];
 
+        /// <summary>Milliseconds the <see cref="MachineSpeed"/> job took as the phase went.</summary>
+        public List<double> MachineProbes { get; } = [];
+
         public void Add(long? issuedAt, long since, TimeSpan arrived)
         {
             Issued.Add(issuedAt is { } at && at >= since ? Stopwatch.GetElapsedTime(since, at).TotalMilliseconds : double.NaN);
             Arrived.Add(arrived.TotalMilliseconds);
+        }
+
+        /// <summary>How many issued latencies exceed <paramref name="ms"/> in each tenth of the phase, e.g. "7 = 0 0 5 2 0 …":
+        /// slow calls bunched in one tenth point at the machine at that time, spread evenly at the path.</summary>
+        public string SlowByTenth(double ms)
+        {
+            var tenths = new int[10];
+            for (int i = 0; i < Issued.Count; i++)
+            {
+                if (Issued[i] > ms)
+                {
+                    tenths[i * 10 / Issued.Count]++;
+                }
+            }
+
+            return $"{tenths.Sum()} = {string.Join(' ', tenths)}";
         }
     }
 

@@ -11,7 +11,8 @@ namespace FsBitrix.Benchmarks.Service;
 /// <summary>
 /// <c>service-host ESL_PORT WEBHOOK_URL DATABASE</c>: the service alone in this process, for
 /// <c>service --separate-process</c>. Says <c>ready</c>, then <c>issued METHOD TICKS</c> for every request handed to
-/// HttpClient; answers <c>stats</c> on standard input with <c>stats MANAGED_MB WORKING_SET_MB ACTIVE_CALLS</c>;
+/// HttpClient; answers <c>stats</c> on standard input with <c>stats MANAGED_MB WORKING_SET_MB ACTIVE_CALLS</c>, and
+/// <c>gc</c> with <c>gc ALLOCATED_BYTES GEN0_COLLECTIONS PAUSED_MS</c>;
 /// stops at the end of standard input.
 /// </summary>
 internal static class ServiceHostCommand
@@ -65,6 +66,11 @@ internal static class ServiceHostCommand
                 ServiceStats stats = Stats(tracker);
                 lines.Writer.TryWrite(string.Create(CultureInfo.InvariantCulture,
                     $"stats {stats.ManagedMb} {stats.WorkingSetMb} {stats.ActiveCalls} {stats.Breakdown}"));
+            }
+            else if (command == "gc")
+            {
+                GcCounters gc = GcCounters.OfThisProcess();
+                lines.Writer.TryWrite(string.Create(CultureInfo.InvariantCulture, $"gc {gc.AllocatedBytes} {gc.Collections} {gc.PausedMs}"));
             }
         }
 
