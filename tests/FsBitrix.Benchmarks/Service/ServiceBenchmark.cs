@@ -46,8 +46,8 @@ internal static class ServiceBenchmark
             + $"(arrived p50 {P(finish.Arrived, 50):F2} ms, p99 {P(finish.Arrived, 99):F2} ms)"));
         Console.WriteLine(Line($"  CPU {cpuMs:F2} ms per call ({service.CpuScope})"));
         Console.WriteLine(Line($"  over 5 ms, by tenth of the phase: register {register.SlowByTenth(5)}; finish {finish.SlowByTenth(5)}"));
-        Console.WriteLine(Line($"  machine, a fixed hashing job at the start of each tenth and at the end (slower = a busier host): "
-            + $"{string.Join(' ', register.MachineProbes.Select(ms => ms.ToString("F1", CultureInfo.InvariantCulture)))} ms"));
+        Console.WriteLine(Line($"  machine at the start of each tenth and at the end, hashing ms / memory walk ms / wake-up p90,max ms: "
+            + string.Join("  ", register.MachineProbes)));
 
         (double memoryMb, double workingSetMb, double seconds) =
             await ConcurrentAsync(portal, freeSwitch, template, concurrent, service).ConfigureAwait(false);
@@ -72,6 +72,7 @@ internal static class ServiceBenchmark
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
         var register = new Latencies();
         var finish = new Latencies();
+        using var wake = new WakeProbe();
         TimeSpan cpuBefore = service.CpuTime;
         GcCounters before = GcCounters.OfThisProcess();
         GcCounters serviceBefore = await service.GcAsync().ConfigureAwait(false);
@@ -80,7 +81,7 @@ internal static class ServiceBenchmark
             if (i * 10 / calls != (i - 1) * 10 / calls || i == 0)
             {
                 // Between calls, with the service idle: it measures the host, not the service.
-                register.MachineProbes.Add(MachineSpeed.Measure());
+                register.MachineProbes.Add(Probe(wake));
             }
 
             BenchCall call = template.NewCall();
@@ -98,7 +99,7 @@ internal static class ServiceBenchmark
         }
 
         double cpuMs = (service.CpuTime - cpuBefore).TotalMilliseconds / calls;
-        register.MachineProbes.Add(MachineSpeed.Measure());
+        register.MachineProbes.Add(Probe(wake));
         GcCounters serviceAfter = await service.GcAsync().ConfigureAwait(false);
         Console.WriteLine($"  {calls} calls: this process {GcCounters.OfThisProcess().PerCallSince(before, calls)}");
         if (service is ChildProcessService)
@@ -196,8 +197,8 @@ internal static class ServiceBenchmark
 
         public List<double> Arrived { get; } = [];
 
-        /// <summary>Milliseconds the <see cref="MachineSpeed"/> job took as the phase went.</summary>
-        public List<double> MachineProbes { get; } = [];
+        /// <summary>What <see cref="MachineSpeed"/> and <see cref="WakeProbe"/> read as the phase went.</summary>
+        public List<string> MachineProbes { get; } = [];
 
         public void Add(long? issuedAt, long since, TimeSpan arrived)
         {
@@ -220,6 +221,14 @@ internal static class ServiceBenchmark
 
             return $"{tenths.Sum()} = {string.Join(' ', tenths)}";
         }
+    }
+
+    private static string Probe(WakeProbe wake)
+    {
+        double hashing = MachineSpeed.Hashing();
+        double memory = MachineSpeed.Memory();
+        (double p90, double max) = wake.Measure();
+        return string.Create(CultureInfo.InvariantCulture, $"{hashing:F1}/{memory:F1}/{p90:F2},{max:F2}");
     }
 
     private static double P(List<double> values, int percentile)
