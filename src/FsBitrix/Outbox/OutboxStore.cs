@@ -104,6 +104,7 @@ internal sealed class OutboxStore : IAsyncDisposable
         CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS recordings (id TEXT PRIMARY KEY, path TEXT NOT NULL, expires_at INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS finished_calls (bitrix_call_id TEXT PRIMARY KEY, call_key TEXT NOT NULL, finished_at INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS finished_calls_age ON finished_calls (finished_at);
         """;
 
     /// <summary>A secret generated once per installation and kept in the database (e.g. the recording-link key).</summary>

@@ -48,6 +48,7 @@ internal static class ServiceBenchmark
         Console.WriteLine(Line($"  over 5 ms, by tenth of the phase: register {register.SlowByTenth(5)}; finish {finish.SlowByTenth(5)}"));
         Console.WriteLine(Line($"  machine at the start of each tenth and at the end, hashing ms / memory walk ms / wake-up p90,max ms: "
             + string.Join("  ", register.MachineProbes)));
+        Console.WriteLine(Line($"  CPU per call by tenth: {string.Join(' ', register.CpuPerCallByTenth.Select(ms => ms.ToString("F1", CultureInfo.InvariantCulture)))} ms"));
 
         (double memoryMb, double workingSetMb, double seconds) =
             await ConcurrentAsync(portal, freeSwitch, template, concurrent, service).ConfigureAwait(false);
@@ -73,15 +74,28 @@ internal static class ServiceBenchmark
         var register = new Latencies();
         var finish = new Latencies();
         using var wake = new WakeProbe();
-        TimeSpan cpuBefore = service.CpuTime;
+        using var speed = new MachineSpeed();
         GcCounters before = GcCounters.OfThisProcess();
         GcCounters serviceBefore = await service.GcAsync().ConfigureAwait(false);
+        // CPU is summed per tenth, leaving out the probes between tenths (they run in this process).
+        TimeSpan cpu = TimeSpan.Zero;
+        TimeSpan tenthStarted = TimeSpan.Zero;
+        int tenthFirstCall = 0;
         for (int i = 0; i < calls; i++)
         {
             if (i * 10 / calls != (i - 1) * 10 / calls || i == 0)
             {
+                if (i > 0)
+                {
+                    TimeSpan used = service.CpuTime - tenthStarted;
+                    cpu += used;
+                    register.CpuPerCallByTenth.Add(used.TotalMilliseconds / (i - tenthFirstCall));
+                }
+
                 // Between calls, with the service idle: it measures the host, not the service.
-                register.MachineProbes.Add(Probe(wake));
+                register.MachineProbes.Add(Probe(wake, speed));
+                tenthStarted = service.CpuTime;
+                tenthFirstCall = i;
             }
 
             BenchCall call = template.NewCall();
@@ -98,8 +112,10 @@ internal static class ServiceBenchmark
                 Latest(portal, "finish")!.At - ended.At);
         }
 
-        double cpuMs = (service.CpuTime - cpuBefore).TotalMilliseconds / calls;
-        register.MachineProbes.Add(Probe(wake));
+        TimeSpan lastTenth = service.CpuTime - tenthStarted;
+        register.CpuPerCallByTenth.Add(lastTenth.TotalMilliseconds / (calls - tenthFirstCall));
+        double cpuMs = (cpu + lastTenth).TotalMilliseconds / calls;
+        register.MachineProbes.Add(Probe(wake, speed));
         GcCounters serviceAfter = await service.GcAsync().ConfigureAwait(false);
         Console.WriteLine($"  {calls} calls: this process {GcCounters.OfThisProcess().PerCallSince(before, calls)}");
         if (service is ChildProcessService)
@@ -200,6 +216,9 @@ internal static class ServiceBenchmark
         /// <summary>What <see cref="MachineSpeed"/> and <see cref="WakeProbe"/> read as the phase went.</summary>
         public List<string> MachineProbes { get; } = [];
 
+        /// <summary>The service's CPU per call in each tenth of the phase (<see cref="IMeasuredService.CpuScope"/>).</summary>
+        public List<double> CpuPerCallByTenth { get; } = [];
+
         public void Add(long? issuedAt, long since, TimeSpan arrived)
         {
             Issued.Add(issuedAt is { } at && at >= since ? Stopwatch.GetElapsedTime(since, at).TotalMilliseconds : double.NaN);
@@ -223,10 +242,10 @@ internal static class ServiceBenchmark
         }
     }
 
-    private static string Probe(WakeProbe wake)
+    private static string Probe(WakeProbe wake, MachineSpeed speed)
     {
         double hashing = MachineSpeed.Hashing();
-        double memory = MachineSpeed.Memory();
+        double memory = speed.Memory();
         (double p90, double max) = wake.Measure();
         return string.Create(CultureInfo.InvariantCulture, $"{hashing:F1}/{memory:F1}/{p90:F2},{max:F2}");
     }
