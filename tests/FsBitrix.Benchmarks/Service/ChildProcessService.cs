@@ -36,6 +36,8 @@ internal sealed class ChildProcessService : IMeasuredService
         }
     }
 
+    public PageFaults Faults => PageFaults.Of(_process.Id);
+
     public static async Task<ChildProcessService> StartAsync(int eslPort, Uri webhook, string databasePath)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!)

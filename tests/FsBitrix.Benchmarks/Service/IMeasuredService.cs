@@ -9,6 +9,9 @@ internal interface IMeasuredService : IAsyncDisposable
     /// <summary>CPU time used so far by what <see cref="CpuScope"/> names.</summary>
     TimeSpan CpuTime { get; }
 
+    /// <summary>Page faults so far of the process <see cref="CpuScope"/> names: major ones read a page back from disk.</summary>
+    PageFaults Faults { get; }
+
     /// <summary>When the service handed its latest request to <paramref name="method"/> to HttpClient, if at or after
     /// <paramref name="since"/> (Stopwatch ticks, comparable across processes on Linux); null if none came in time.</summary>
     Task<long?> IssuedSinceAsync(string method, long since);
@@ -32,3 +35,17 @@ internal sealed record GcCounters(long AllocatedBytes, int Collections, double P
 
 /// <param name="Breakdown">Where the working set is: the GC's committed memory, and the process's anonymous and file-backed resident pages.</param>
 internal sealed record ServiceStats(double ManagedMb, double WorkingSetMb, int ActiveCalls, string Breakdown);
+
+internal readonly record struct PageFaults(long Minor, long Major)
+{
+    /// <summary>Fields 10 and 12 of <c>/proc/PID/stat</c> (after the command name, which may hold spaces).</summary>
+    public static PageFaults Of(int processId)
+    {
+        string stat = File.ReadAllText($"/proc/{processId}/stat");
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return new PageFaults(long.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture),
+            long.Parse(fields[9], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public static PageFaults operator -(PageFaults a, PageFaults b) => new(a.Minor - b.Minor, a.Major - b.Major);
+}

@@ -29,6 +29,8 @@ internal sealed class InProcessService : IMeasuredService
         }
     }
 
+    public PageFaults Faults => PageFaults.Of(Environment.ProcessId);
+
     public static async Task<InProcessService> StartAsync(int eslPort, Uri webhook, string databasePath)
     {
         var issued = new RequestsIssued();

@@ -49,6 +49,7 @@ internal static class ServiceBenchmark
         Console.WriteLine(Line($"  machine at the start of each tenth and at the end, hashing ms / memory walk ms / wake-up p90,max ms: "
             + string.Join("  ", register.MachineProbes)));
         Console.WriteLine(Line($"  CPU per call by tenth: {string.Join(' ', register.CpuPerCallByTenth.Select(ms => ms.ToString("F1", CultureInfo.InvariantCulture)))} ms"));
+        Console.WriteLine(Line($"  page faults by tenth, minor/major: {string.Join(' ', register.FaultsByTenth.Select(f => $"{f.Minor}/{f.Major}"))}"));
 
         (double memoryMb, double workingSetMb, double seconds) =
             await ConcurrentAsync(portal, freeSwitch, template, concurrent, service).ConfigureAwait(false);
@@ -81,6 +82,7 @@ internal static class ServiceBenchmark
         TimeSpan cpu = TimeSpan.Zero;
         TimeSpan tenthStarted = TimeSpan.Zero;
         int tenthFirstCall = 0;
+        PageFaults faultsStarted = default;
         for (int i = 0; i < calls; i++)
         {
             if (i * 10 / calls != (i - 1) * 10 / calls || i == 0)
@@ -90,11 +92,13 @@ internal static class ServiceBenchmark
                     TimeSpan used = service.CpuTime - tenthStarted;
                     cpu += used;
                     register.CpuPerCallByTenth.Add(used.TotalMilliseconds / (i - tenthFirstCall));
+                    register.FaultsByTenth.Add(service.Faults - faultsStarted);
                 }
 
                 // Between calls, with the service idle: it measures the host, not the service.
                 register.MachineProbes.Add(Probe(wake, speed));
                 tenthStarted = service.CpuTime;
+                faultsStarted = service.Faults;
                 tenthFirstCall = i;
             }
 
@@ -114,6 +118,7 @@ internal static class ServiceBenchmark
 
         TimeSpan lastTenth = service.CpuTime - tenthStarted;
         register.CpuPerCallByTenth.Add(lastTenth.TotalMilliseconds / (calls - tenthFirstCall));
+        register.FaultsByTenth.Add(service.Faults - faultsStarted);
         double cpuMs = (cpu + lastTenth).TotalMilliseconds / calls;
         register.MachineProbes.Add(Probe(wake, speed));
         GcCounters serviceAfter = await service.GcAsync().ConfigureAwait(false);
@@ -218,6 +223,9 @@ internal static class ServiceBenchmark
 
         /// <summary>The service's CPU per call in each tenth of the phase (<see cref="IMeasuredService.CpuScope"/>).</summary>
         public List<double> CpuPerCallByTenth { get; } = [];
+
+        /// <summary>The service's page faults in each tenth of the phase.</summary>
+        public List<PageFaults> FaultsByTenth { get; } = [];
 
         public void Add(long? issuedAt, long since, TimeSpan arrived)
         {
