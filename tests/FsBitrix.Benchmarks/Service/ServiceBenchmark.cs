@@ -37,8 +37,9 @@ internal static class ServiceBenchmark
 
         // Warm-up: the first calls pay for JIT and connection set-up, which a long-running service pays once.
         int warmUp = Arg(args, "--warm-up", 100);
-        await PacedAsync(portal, freeSwitch, template, warmUp, service).ConfigureAwait(false);
-        (Latencies register, Latencies finish, double cpuMs) = await PacedAsync(portal, freeSwitch, template, paced, service).ConfigureAwait(false);
+        await PacedAsync(portal, freeSwitch, template, warmUp, service, probing: false).ConfigureAwait(false);
+        (Latencies register, Latencies finish, double cpuMs) =
+            await PacedAsync(portal, freeSwitch, template, paced, service, probing: !args.Contains("--no-probes")).ConfigureAwait(false);
         Console.WriteLine(Line($"paced {paced} calls after {warmUp} warm-up calls, ESL event → request issued by the service (→ arrived at the portal):"));
         Console.WriteLine(Line($"  CHANNEL_CREATE → register p50 {P(register.Issued, 50):F2} ms, p99 {P(register.Issued, 99):F2} ms "
             + $"(arrived p50 {P(register.Arrived, 50):F2} ms, p99 {P(register.Arrived, 99):F2} ms)"));
@@ -46,8 +47,12 @@ internal static class ServiceBenchmark
             + $"(arrived p50 {P(finish.Arrived, 50):F2} ms, p99 {P(finish.Arrived, 99):F2} ms)"));
         Console.WriteLine(Line($"  CPU {cpuMs:F2} ms per call ({service.CpuScope})"));
         Console.WriteLine(Line($"  over 5 ms, by tenth of the phase: register {register.SlowByTenth(5)}; finish {finish.SlowByTenth(5)}"));
-        Console.WriteLine(Line($"  machine at the start of each tenth and at the end, hashing ms / memory walk ms / wake-up p90,max ms: "
-            + string.Join("  ", register.MachineProbes)));
+        if (register.MachineProbes.Count > 0)
+        {
+            Console.WriteLine(Line($"  machine at the start of each tenth and at the end, hashing ms / memory walk ms / wake-up p90,max ms: "
+                + string.Join("  ", register.MachineProbes)));
+        }
+
         Console.WriteLine(Line($"  CPU per call by tenth: {string.Join(' ', register.CpuPerCallByTenth.Select(ms => ms.ToString("F1", CultureInfo.InvariantCulture)))} ms"));
         Console.WriteLine(Line($"  page faults by tenth, minor/major: {string.Join(' ', register.FaultsByTenth.Select(f => $"{f.Minor}/{f.Major}"))}"));
 
@@ -63,7 +68,7 @@ internal static class ServiceBenchmark
     }
 
     private static async Task<(Latencies, Latencies, double)> PacedAsync(SandboxPortal portal, BenchFreeSwitch freeSwitch,
-        BenchTemplate template, int calls, IMeasuredService service)
+        BenchTemplate template, int calls, IMeasuredService service, bool probing)
     {
         int talking = template.IndexOf("CHANNEL_BRIDGE") + 1;
         int total = template.Count;
@@ -74,8 +79,7 @@ internal static class ServiceBenchmark
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
         var register = new Latencies();
         var finish = new Latencies();
-        using var wake = new WakeProbe();
-        using var speed = new MachineSpeed();
+        (WakeProbe Wake, MachineSpeed Speed)? probes = probing ? (new WakeProbe(), new MachineSpeed()) : null;
         GcCounters before = GcCounters.OfThisProcess();
         GcCounters serviceBefore = await service.GcAsync().ConfigureAwait(false);
         // CPU is summed per tenth, leaving out the probes between tenths (they run in this process).
@@ -96,7 +100,11 @@ internal static class ServiceBenchmark
                 }
 
                 // Between calls, with the service idle: it measures the host, not the service.
-                register.MachineProbes.Add(Probe(wake, speed));
+                if (probes is { } p)
+                {
+                    register.MachineProbes.Add(Probe(p.Wake, p.Speed));
+                }
+
                 tenthStarted = service.CpuTime;
                 faultsStarted = service.Faults;
                 tenthFirstCall = i;
@@ -120,7 +128,13 @@ internal static class ServiceBenchmark
         register.CpuPerCallByTenth.Add(lastTenth.TotalMilliseconds / (calls - tenthFirstCall));
         register.FaultsByTenth.Add(service.Faults - faultsStarted);
         double cpuMs = (cpu + lastTenth).TotalMilliseconds / calls;
-        register.MachineProbes.Add(Probe(wake, speed));
+        if (probes is { } last)
+        {
+            register.MachineProbes.Add(Probe(last.Wake, last.Speed));
+            last.Wake.Dispose();
+            last.Speed.Dispose();
+        }
+
         GcCounters serviceAfter = await service.GcAsync().ConfigureAwait(false);
         Console.WriteLine($"  {calls} calls: this process {GcCounters.OfThisProcess().PerCallSince(before, calls)}");
         if (service is ChildProcessService)
