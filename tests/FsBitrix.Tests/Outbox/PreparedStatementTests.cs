@@ -41,11 +41,10 @@ public class PreparedStatementTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using OutboxStore store = await OutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), clock, CancellationToken.None,
-            checkpoints: new WalCheckpointOptions { CommitsPerCheckpoint = int.MaxValue, Interval = TimeSpan.FromSeconds(1) });
-        var checkpoints = new TaskCompletionSource<WalCheckpoint>(TaskCreationOptions.RunContinuationsAsynchronously);
-        store.Checkpointer.Checkpointed += c => checkpoints.TrySetResult(c);
+            checkpoints: new WalCheckpointOptions { CommitsPerCheckpoint = int.MaxValue, Interval = TimeSpan.FromHours(1) });
 
         // Every read the store does, then commits after them: a read left open would pin the log before those commits.
+        // (The calls move the clock by seconds for their cards; the hour keeps the checkpoint from running among them.)
         await DeliverWholeCallAsync(store, clock, "call-1", "1");
         await store.GetBitrixCallIdAsync("call-1");
         await store.KnowsCallAsync("call-1");
@@ -54,7 +53,9 @@ public class PreparedStatementTests
         await store.LiveCallStatesAsync();
         await DeliverWholeCallAsync(store, clock, "call-2", "2");
 
-        clock.Advance(TimeSpan.FromSeconds(1));
+        var checkpoints = new TaskCompletionSource<WalCheckpoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.Checkpointer.Checkpointed += c => checkpoints.TrySetResult(c);
+        clock.Advance(TimeSpan.FromHours(1));
         WalCheckpoint done = await checkpoints.Task.WaitAsync(Patience);
 
         Assert.That(done.LogFrames, Is.GreaterThan(0));
