@@ -22,13 +22,9 @@ internal static class BufferedAnswer
         return new RestResponse(request)
         {
             StatusCode = message.StatusCode,
-            StatusDescription = message.ReasonPhrase,
-            IsSuccessStatusCode = message.IsSuccessStatusCode,
             ContentType = message.Content.Headers.ContentType?.MediaType,
-            ContentLength = message.Content.Headers.ContentLength,
             RawBytes = bytes,
             ResponseStatus = ResponseStatus.Completed,
-            ResponseUri = message.RequestMessage?.RequestUri,
         };
     }
 
