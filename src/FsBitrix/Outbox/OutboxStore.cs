@@ -45,6 +45,8 @@ internal sealed class OutboxStore : IAsyncDisposable
     /// <summary>Statements prepared so far (tests: they are reused, not prepared again).</summary>
     internal int PreparedStatementCount => _statements.Count;
 
+    internal int StatementReprepares => _statements.Reprepares();
+
     /// <summary>Copies the write-ahead log into the file off the commit path (tests watch it).</summary>
     internal WalCheckpointer Checkpointer => _checkpointer;
 

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace FsBitrix.Outbox;
 
@@ -8,9 +9,24 @@ namespace FsBitrix.Outbox;
 /// so the reuse saves SQLite's parser and planner and the command's allocations on the path of every call.
 /// </summary>
 /// <remarks>Not thread-safe: used only under the store's lock, as the connection itself is.</remarks>
-internal sealed class PreparedStatements(SqliteConnection db) : IDisposable
+internal sealed class PreparedStatements : IDisposable
 {
+    private const int EnableQueryPlannerStabilityGuarantee = 1007; // SQLITE_DBCONFIG_ENABLE_QPSG
+    private const int ReprepareCounter = 5; // SQLITE_STMTSTATUS_REPREPARE
+
+    private readonly SqliteConnection _db;
     private readonly Dictionary<string, SqliteCommand> _bySql = new(StringComparer.Ordinal);
+
+    public PreparedStatements(SqliteConnection db)
+    {
+        _db = db;
+        // SQLite re-plans a statement whenever a bound value it planned with changes, as the dispatcher's LIMIT $max
+        // does at nearly every pass: each of its two queries was parsed and planned again at every use. With the
+        // planner's stability guarantee on, a plan never depends on bound values, so a statement is prepared once.
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_db_config(db.Handle, EnableQueryPlannerStabilityGuarantee, 1, out _), db.Handle);
+        // Lets Reprepares() walk the live statements; costs a dictionary entry per statement, and these live long.
+        db.Handle!.enable_sqlite3_next_stmt(true);
+    }
 
     /// <summary>The command for <paramref name="sql"/>, its parameters cleared, in <paramref name="transaction"/>.</summary>
     /// <remarks>The caller does not dispose it; a reader it opens must be disposed before the statement is used again.</remarks>
@@ -18,7 +34,7 @@ internal sealed class PreparedStatements(SqliteConnection db) : IDisposable
     {
         if (!_bySql.TryGetValue(sql, out SqliteCommand? command))
         {
-            command = db.CreateCommand();
+            command = _db.CreateCommand();
             command.CommandText = sql;
             _bySql.Add(sql, command);
         }
@@ -29,6 +45,19 @@ internal sealed class PreparedStatements(SqliteConnection db) : IDisposable
     }
 
     public int Count => _bySql.Count;
+
+    /// <summary>How often SQLite has prepared the connection's live statements again since they were first prepared.</summary>
+    public int Reprepares()
+    {
+        int total = 0;
+        for (sqlite3_stmt? stmt = raw.sqlite3_next_stmt(_db.Handle, null); stmt is not null && !stmt.IsInvalid;
+             stmt = raw.sqlite3_next_stmt(_db.Handle, stmt))
+        {
+            total += raw.sqlite3_stmt_status(stmt, ReprepareCounter, 0);
+        }
+
+        return total;
+    }
 
     public void Dispose()
     {

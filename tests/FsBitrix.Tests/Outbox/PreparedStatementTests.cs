@@ -37,6 +37,25 @@ public class PreparedStatementTests
     }
 
     [Test]
+    public async Task The_dispatcher_s_queries_are_not_planned_again_when_their_limit_changes()
+    {
+        // Each pass binds a new LIMIT (the free slots plus the busy calls); SQLite would re-plan the statement for it.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using OutboxStore store = await OutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), clock, CancellationToken.None);
+
+        await DeliverWholeCallAsync(store, clock, "call-1", "1");
+        await store.AppendAsync("call-2", [new RegisterCall("call-2", "call-2", CallType.Inbound, "+79161234567", "74951234567", null,
+            clock.GetUtcNow())], "{}", callOver: false);
+        for (int max = 1; max <= 4; max++)
+        {
+            await store.DueHeadsAsync(max, new HashSet<string> { "call-2" });
+            await store.DueHeadsAsync(max, new HashSet<string>());
+        }
+
+        Assert.That(store.StatementReprepares, Is.Zero);
+    }
+
+    [Test]
     public async Task Reused_statements_hold_no_read_and_the_checkpoint_copies_every_frame()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
