@@ -86,7 +86,7 @@ internal static class ServiceComposition
         services.AddSingleton(sp => new CallTracker(
             sp.GetRequiredService<CallReducer>(),
             sp.GetRequiredService<OutboxStore>(),
-            sp.GetRequiredService<OutboxDispatcher>().Wake,
+            sp.GetRequiredService<OutboxDispatcher>().Appended,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<CallTracker>>()));
 

@@ -8,6 +8,11 @@ namespace FsBitrix.Outbox;
 /// once. A failing command waits (with backoff) without holding up other calls; nothing is marked done before
 /// Bitrix24 answered, so a crash at any point means redelivery, never loss.
 /// </summary>
+/// <remarks>
+/// A pass (read the due heads, start their requests) runs on the loop, or on the thread that committed new commands
+/// (<see cref="Appended"/>) when no pass is running: the request then leaves without waiting for the loop's thread to
+/// be woken and scheduled, a hop that on a busy two-core host costs milliseconds now and then.
+/// </remarks>
 internal sealed partial class OutboxDispatcher(
     OutboxStore store,
     CommandDelivery delivery,
@@ -18,8 +23,11 @@ internal sealed partial class OutboxDispatcher(
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _pass = new(1, 1);
     private readonly HashSet<string> _busy = [];
+    private readonly List<Task> _running = [];
     private readonly Lock _gate = new();
+    private CancellationToken _stopping = new(canceled: true);
     private long _delivered;
     private int _releaseRequested;
 
@@ -34,8 +42,51 @@ internal sealed partial class OutboxDispatcher(
     /// <summary>New commands were appended: look now instead of at the next poll.</summary>
     public void Wake() => _wake.Release();
 
+    /// <summary>
+    /// New commands were committed: starts the due ones on the calling thread if no pass is running, else has the
+    /// loop look again (the running pass may have read before the commit).
+    /// </summary>
+    public void Appended()
+    {
+        CancellationToken stopping = _stopping;
+        if (stopping.IsCancellationRequested || !gate.IsOpen || !_pass.Wait(0))
+        {
+            _wake.Release();
+            return;
+        }
+
+        _ = PassOnCallerAsync(stopping);
+    }
+
+    private async Task PassOnCallerAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            // A command falling due later (a card's coalescing) is the loop's to wait for.
+            if ((await PassAsync(stoppingToken).ConfigureAwait(false)).NextDue is not null)
+            {
+                _wake.Release();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // the commands are durable: the loop delivers them if this pass cannot
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogPassFailed(ex);
+            _wake.Release();
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
         gate.Opened += ReleaseWaiting;
         try
         {
@@ -75,49 +126,78 @@ internal sealed partial class OutboxDispatcher(
 
     private async Task DeliverWhileRunningAsync(CancellationToken stoppingToken)
     {
-        var running = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            running.RemoveAll(t => t.IsCompleted);
             await ReleaseIfRequestedAsync(stoppingToken).ConfigureAwait(false);
             if (!gate.IsOpen)
             {
                 // Opening the gate wakes the loop.
-                await WaitAsync(running, next: null, stoppingToken).ConfigureAwait(false);
+                await WaitAsync(next: null, stoppingToken).ConfigureAwait(false);
                 continue;
             }
 
-            HashSet<string> busy;
-            lock (_gate)
+            await _pass.WaitAsync(stoppingToken).ConfigureAwait(false);
+            DueHeads due;
+            try
             {
-                busy = [.. _busy];
+                due = await PassAsync(stoppingToken).ConfigureAwait(false);
             }
-
-            DueHeads due = await store.DueHeadsAsync(Math.Max(0, options.Parallelism - running.Count), busy, stoppingToken)
-                .ConfigureAwait(false);
-            foreach (OutboxEntry head in due.Entries)
+            finally
             {
-                lock (_gate)
-                {
-                    _busy.Add(head.CallKey);
-                }
-
-                // Started here, not queued to the pool: the request is on the wire one thread hop sooner.
-                running.Add(DeliverAsync(head, stoppingToken));
+                _pass.Release();
             }
 
             if (due.Entries.Count == 0)
             {
-                await WaitAsync(running, due.NextDue, stoppingToken).ConfigureAwait(false);
+                await WaitAsync(due.NextDue, stoppingToken).ConfigureAwait(false);
             }
         }
 
-        await Task.WhenAll(running).ConfigureAwait(false);
+        await Task.WhenAll(Running()).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the due heads of the calls not being delivered, as many as free slots. Only under <see cref="_pass"/>.</summary>
+    private async Task<DueHeads> PassAsync(CancellationToken stoppingToken)
+    {
+        HashSet<string> busy;
+        int slots;
+        lock (_gate)
+        {
+            _running.RemoveAll(t => t.IsCompleted);
+            busy = [.. _busy];
+            slots = Math.Max(0, options.Parallelism - _running.Count);
+        }
+
+        DueHeads due = await store.DueHeadsAsync(slots, busy, stoppingToken).ConfigureAwait(false);
+        foreach (OutboxEntry head in due.Entries)
+        {
+            lock (_gate)
+            {
+                _busy.Add(head.CallKey);
+            }
+
+            // Started here, not queued to the pool: the request is on the wire one thread hop sooner.
+            Task delivery = DeliverAsync(head, stoppingToken);
+            lock (_gate)
+            {
+                _running.Add(delivery);
+            }
+        }
+
+        return due;
+    }
+
+    private List<Task> Running()
+    {
+        lock (_gate)
+        {
+            return [.. _running];
+        }
     }
 
     /// <param name="next">When a head of a call not being delivered falls due; a delivery that ends, or an append, wakes
     /// the loop sooner. Without one the loop still looks every <see cref="IdlePoll"/>.</param>
-    private async Task WaitAsync(List<Task> running, DateTimeOffset? next, CancellationToken stoppingToken)
+    private async Task WaitAsync(DateTimeOffset? next, CancellationToken stoppingToken)
     {
         TimeSpan wait = next is { } due ? due - time.GetUtcNow() : IdlePoll;
         if (wait <= TimeSpan.Zero)
@@ -128,6 +208,7 @@ internal sealed partial class OutboxDispatcher(
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         Task woken = _wake.WaitAsync(cts.Token);
         Task slept = Task.Delay(Clamp(wait), time, cts.Token);
+        List<Task> running = Running();
         Task finished = running.Count > 0 ? Task.WhenAny(running) : Task.Delay(Timeout.Infinite, cts.Token);
         try
         {
@@ -208,6 +289,7 @@ internal sealed partial class OutboxDispatcher(
     public override void Dispose()
     {
         _wake.Dispose();
+        _pass.Dispose();
         base.Dispose();
     }
 
@@ -223,6 +305,9 @@ internal sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Releasing the commands that waited for Bitrix24 authorization failed; they go out at their own time")]
     private partial void LogReleaseFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Starting the committed commands failed; the outbox loop delivers them")]
+    private partial void LogPassFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure delivering {Command} for call {CallKey}; kept for retry")]
     private partial void LogUnexpected(Exception exception, string callKey, string command);

@@ -79,6 +79,44 @@ public class OutboxDispatcherTests
         });
     }
 
+    [Test]
+    public async Task A_committed_command_leaves_from_the_committing_thread_while_the_loop_is_parked()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        TimeSpan checkpointInterval = TimeSpan.FromDays(1);
+        var clock = new WatchedClock(DateTimeOffset.UtcNow, ignore: checkpointInterval);
+        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock, CancellationToken.None,
+            checkpoints: new WalCheckpointOptions { Interval = checkpointInterval });
+        var client = new HeldRegisters();
+        var delivery = new CommandDelivery(client, store, new NoUsers(), new NoRecordings(), new CallerCrmMatches(false, clock),
+            new DeliveryOptions(), clock);
+        using var dispatcher = new OutboxDispatcher(store, delivery, new DeliveryOptions(), new OpenDeliveryGate(),
+            clock, NullLogger<OutboxDispatcher>.Instance);
+        await dispatcher.StartAsync(CancellationToken.None);
+        await clock.Timers.Reader.ReadAsync().AsTask().WaitAsync(Patience); // the loop found nothing and parked
+
+        // A thread of its own, as the outbox writer's: the loop's continuation can never run on it.
+        int committer = 0;
+        var committed = new Thread(() =>
+        {
+            committer = Environment.CurrentManagedThreadId;
+            store.AppendAsync("a", [Register("a")], null, callOver: false).GetAwaiter().GetResult();
+            dispatcher.Appended();
+        });
+        committed.Start();
+        string sent = await client.Requested.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+        committed.Join();
+        client.Answer(sent);
+        await dispatcher.StopAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent, Is.EqualTo("a"));
+            Assert.That(client.RequestThreads, Is.EqualTo(new[] { committer }), "requested on the committing thread, not the loop's");
+        });
+    }
+
     private static RegisterCall Register(string key) =>
         new(key, key, FsBitrix.Core.Calls.CallType.Inbound, "+79161234567", "74951234567", null, DateTimeOffset.UtcNow);
 
@@ -88,6 +126,8 @@ public class OutboxDispatcherTests
         private readonly Dictionary<string, TaskCompletionSource<RegisteredCall>> _held = [];
 
         public Channel<string> Requested { get; } = Channel.CreateUnbounded<string>();
+
+        public List<int> RequestThreads { get; } = [];
 
         public void Answer(string externalCallId)
         {
@@ -106,6 +146,7 @@ public class OutboxDispatcherTests
             lock (_held)
             {
                 _held[request.ExternalCallId] = held;
+                RequestThreads.Add(Environment.CurrentManagedThreadId);
             }
 
             Requested.Writer.TryWrite(request.ExternalCallId);
