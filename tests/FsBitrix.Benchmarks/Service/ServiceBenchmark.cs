@@ -23,7 +23,26 @@ internal static class ServiceBenchmark
             ?? Path.Combine("..", "shared", "fixtures", "esl", "scenarios", "s1_inbound_answered.raw");
         BenchTemplate template = BenchTemplate.Load(capture);
         string folder = Directory.CreateTempSubdirectory("fsbitrix-bench").FullName;
+        try
+        {
+            return await RunInAsync(args, paced, concurrent, capture, template, folder).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Each run's outbox is megabytes; after the service and its connections are gone nothing holds it.
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"could not remove {folder}: {ex.Message}");
+            }
+        }
+    }
 
+    private static async Task<int> RunInAsync(string[] args, int paced, int concurrent, string capture, BenchTemplate template, string folder)
+    {
         await using SandboxPortal portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None }).ConfigureAwait(false);
         await using var freeSwitch = new BenchFreeSwitch();
         string database = Path.Combine(folder, "bench.db");
