@@ -20,11 +20,12 @@ internal sealed class PreparedStatements : IDisposable
     public PreparedStatements(SqliteConnection db)
     {
         _db = db;
-        // SQLite re-plans a statement whenever a bound value it planned with changes, as the dispatcher's LIMIT $max
-        // does at nearly every pass: each of its two queries was parsed and planned again at every use. With the
-        // planner's stability guarantee on, a plan never depends on bound values, so a statement is prepared once.
+        // SQLite plans with the value of some variables (a LIMIT's among them) and re-plans the statement whenever such
+        // a variable is bound again: the dispatcher's two queries, bound at every pass, were parsed and planned at every
+        // use. With the planner's stability guarantee on, no plan depends on a bound value, so each is prepared once.
         SqliteException.ThrowExceptionForRC(raw.sqlite3_db_config(db.Handle, EnableQueryPlannerStabilityGuarantee, 1, out _), db.Handle);
-        // Lets Reprepares() walk the live statements; costs a dictionary entry per statement, and these live long.
+        // Lets Reprepares() walk the live statements: a dictionary entry per prepared statement (the reused ones stay;
+        // the BEGIN and COMMIT that Microsoft.Data.Sqlite prepares per transaction come and go).
         db.Handle!.enable_sqlite3_next_stmt(true);
     }
 
