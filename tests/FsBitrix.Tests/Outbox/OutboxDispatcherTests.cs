@@ -117,6 +117,67 @@ public class OutboxDispatcherTests
         });
     }
 
+    [Test]
+    public async Task Commands_committed_on_many_threads_while_the_loop_runs_go_out_once_each_in_each_call_s_order()
+    {
+        // Committing threads and the loop take turns at the pass; none may start a command twice or skip one.
+        string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using OutboxStore store = await OutboxStore.OpenAsync(path, TimeProvider.System);
+        var client = new AnsweringClient();
+        var delivery = new CommandDelivery(client, store, new NoUsers(), new NoRecordings(), new CallerCrmMatches(false, TimeProvider.System),
+            new DeliveryOptions(), TimeProvider.System);
+        using var dispatcher = new OutboxDispatcher(store, delivery, new DeliveryOptions { Parallelism = 3 }, new OpenDeliveryGate(),
+            TimeProvider.System, NullLogger<OutboxDispatcher>.Instance);
+        const int Threads = 6, CallsPerThread = 20;
+        var allSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int delivered = 0;
+        dispatcher.CommandDelivered += (_, _) =>
+        {
+            if (Interlocked.Increment(ref delivered) == Threads * CallsPerThread * 2)
+            {
+                allSent.TrySetResult();
+            }
+        };
+        await dispatcher.StartAsync(CancellationToken.None);
+
+        Thread[] committers = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
+        {
+            for (int c = 0; c < CallsPerThread; c++)
+            {
+                string key = $"t{t}c{c}";
+                store.AppendAsync(key, [Register(key)], null, callOver: false).GetAwaiter().GetResult();
+                dispatcher.Appended();
+                store.AppendAsync(key, [new FinishCall(key, null, null, 42, "200", string.Empty, UserId: 1)], null, callOver: true)
+                    .GetAwaiter().GetResult();
+                dispatcher.Appended();
+            }
+        })).ToArray();
+        foreach (Thread committer in committers)
+        {
+            committer.Start();
+        }
+
+        await allSent.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        foreach (Thread committer in committers)
+        {
+            committer.Join();
+        }
+
+        await dispatcher.StopAsync(CancellationToken.None);
+
+        List<string> sent = client.Sent();
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent, Has.Count.EqualTo(Threads * CallsPerThread * 2), "each command once");
+            Assert.That(sent, Is.Unique);
+            foreach (string key in Enumerable.Range(0, Threads).SelectMany(t => Enumerable.Range(0, CallsPerThread).Select(c => $"t{t}c{c}")))
+            {
+                Assert.That(sent.IndexOf("register " + key), Is.LessThan(sent.IndexOf("finish externalCall." + key)), key);
+            }
+        });
+    }
+
     private static RegisterCall Register(string key) =>
         new(key, key, FsBitrix.Core.Calls.CallType.Inbound, "+79161234567", "74951234567", null, DateTimeOffset.UtcNow);
 
@@ -179,6 +240,63 @@ public class OutboxDispatcherTests
 
         public Task<BatchResult> BatchAsync(IReadOnlyList<BatchCommand> commands, bool halt = false, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
+    }
+
+    /// <summary>Answers every register and finish on the pool, after a yield, and keeps the order they were asked in.</summary>
+    private sealed class AnsweringClient : IBitrix24Client
+    {
+        private readonly List<string> _sent = [];
+
+        public List<string> Sent()
+        {
+            lock (_sent)
+            {
+                return [.. _sent];
+            }
+        }
+
+        public async Task<RegisteredCall> RegisterCallAsync(RegisterCallRequest request, CancellationToken cancellationToken = default)
+        {
+            Record("register " + request.ExternalCallId);
+            await Task.Yield();
+            return new RegisteredCall { CallId = "externalCall." + request.ExternalCallId };
+        }
+
+        public async Task<FinishResult> FinishCallAsync(FinishCallRequest request, CancellationToken cancellationToken = default)
+        {
+            Record("finish " + request.CallId);
+            await Task.Yield();
+            return new FinishResult(FinishOutcome.Finished, null);
+        }
+
+        public Task<bool> ShowCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<bool> HideCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<AttachedRecord> AttachRecordAsync(AttachRecordRequest request, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<IReadOnlyList<CrmEntityMatch>> SearchCrmEntitiesAsync(string phoneNumber, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<UserPage> GetUsersPageAsync(UserFilter filter, long start = 0, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Bitrix24User>> GetUsersAsync(UserFilter filter, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public Task<BatchResult> BatchAsync(IReadOnlyList<BatchCommand> commands, bool halt = false, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        private void Record(string request)
+        {
+            lock (_sent)
+            {
+                _sent.Add(request);
+            }
+        }
     }
 
     private sealed class NoUsers : IUserResolver
