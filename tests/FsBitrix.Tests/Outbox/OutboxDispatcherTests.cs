@@ -181,8 +181,39 @@ public class OutboxDispatcherTests
     private static RegisterCall Register(string key) =>
         new(key, key, FsBitrix.Core.Calls.CallType.Inbound, "+79161234567", "74951234567", null, DateTimeOffset.UtcNow);
 
+    /// <summary>The client a test's fake builds on: every method the test does not override fails loudly.</summary>
+    private abstract class ClientForTheTest : IBitrix24Client
+    {
+        public virtual Task<RegisteredCall> RegisterCallAsync(RegisterCallRequest request, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public virtual Task<bool> ShowCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public virtual Task<bool> HideCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public virtual Task<FinishResult> FinishCallAsync(FinishCallRequest request, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public virtual Task<AttachedRecord> AttachRecordAsync(AttachRecordRequest request, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public virtual Task<IReadOnlyList<CrmEntityMatch>> SearchCrmEntitiesAsync(string phoneNumber, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public virtual Task<UserPage> GetUsersPageAsync(UserFilter filter, long start = 0, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public virtual Task<IReadOnlyList<Bitrix24User>> GetUsersAsync(UserFilter filter, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public virtual Task<BatchResult> BatchAsync(IReadOnlyList<BatchCommand> commands, bool halt = false, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+    }
+
     /// <summary>Each register waits until the test answers it.</summary>
-    private sealed class HeldRegisters : IBitrix24Client
+    private sealed class HeldRegisters : ClientForTheTest
     {
         private readonly Dictionary<string, TaskCompletionSource<RegisteredCall>> _held = [];
 
@@ -201,7 +232,7 @@ public class OutboxDispatcherTests
             held.SetResult(new RegisteredCall { CallId = "externalCall." + externalCallId });
         }
 
-        public Task<RegisteredCall> RegisterCallAsync(RegisterCallRequest request, CancellationToken cancellationToken = default)
+        public override Task<RegisteredCall> RegisterCallAsync(RegisterCallRequest request, CancellationToken cancellationToken = default)
         {
             var held = new TaskCompletionSource<RegisteredCall>();
             lock (_held)
@@ -214,36 +245,16 @@ public class OutboxDispatcherTests
             return held.Task;
         }
 
-        public Task<bool> ShowCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default)
+        public override Task<bool> ShowCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default)
         {
             Requested.Writer.TryWrite("show " + callId);
             return Task.FromResult(true);
         }
 
-        public Task<bool> HideCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<FinishResult> FinishCallAsync(FinishCallRequest request, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<AttachedRecord> AttachRecordAsync(AttachRecordRequest request, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<IReadOnlyList<CrmEntityMatch>> SearchCrmEntitiesAsync(string phoneNumber, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<UserPage> GetUsersPageAsync(UserFilter filter, long start = 0, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<IReadOnlyList<Bitrix24User>> GetUsersAsync(UserFilter filter, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<BatchResult> BatchAsync(IReadOnlyList<BatchCommand> commands, bool halt = false, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
     }
 
     /// <summary>Answers every register and finish on the pool, after a yield, and keeps the order they were asked in.</summary>
-    private sealed class AnsweringClient : IBitrix24Client
+    private sealed class AnsweringClient : ClientForTheTest
     {
         private readonly List<string> _sent = [];
 
@@ -255,40 +266,19 @@ public class OutboxDispatcherTests
             }
         }
 
-        public async Task<RegisteredCall> RegisterCallAsync(RegisterCallRequest request, CancellationToken cancellationToken = default)
+        public override async Task<RegisteredCall> RegisterCallAsync(RegisterCallRequest request, CancellationToken cancellationToken = default)
         {
             Record("register " + request.ExternalCallId);
             await Task.Yield();
             return new RegisteredCall { CallId = "externalCall." + request.ExternalCallId };
         }
 
-        public async Task<FinishResult> FinishCallAsync(FinishCallRequest request, CancellationToken cancellationToken = default)
+        public override async Task<FinishResult> FinishCallAsync(FinishCallRequest request, CancellationToken cancellationToken = default)
         {
             Record("finish " + request.CallId);
             await Task.Yield();
             return new FinishResult(FinishOutcome.Finished, null);
         }
-
-        public Task<bool> ShowCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<bool> HideCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<AttachedRecord> AttachRecordAsync(AttachRecordRequest request, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<IReadOnlyList<CrmEntityMatch>> SearchCrmEntitiesAsync(string phoneNumber, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<UserPage> GetUsersPageAsync(UserFilter filter, long start = 0, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<IReadOnlyList<Bitrix24User>> GetUsersAsync(UserFilter filter, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<BatchResult> BatchAsync(IReadOnlyList<BatchCommand> commands, bool halt = false, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
 
         private void Record(string request)
         {
