@@ -22,11 +22,17 @@ public sealed partial class CallReducer
         leg = leg with
         {
             Ended = true,
+            EndedAt = e.Timestamp,
             Billsec = e.Billsec ?? (int)((e.Billmsec ?? 0) / 1000),
             HangupCause = e.HangupCause ?? leg.HangupCause,
             SipTermStatus = e.SipTermStatus,
         };
         state = state.WithLeg(leg) with { Queue = state.Queue ?? e.Queue };
+        if (e.VoicemailFilePath is { Length: > 0 } message)
+        {
+            state = WithVoicemail(state, message, e.VoicemailAccount);
+        }
+
         return AfterLegsEnded(state, [leg], commands);
     }
 
@@ -47,7 +53,7 @@ public sealed partial class CallReducer
         // a callback rung on several phones); the rep who was rung first if nobody answered.
         string? user = state.Kind switch
         {
-            CallKind.Inbound => state.CurrentAgent ?? state.LastOfferedAgent ?? _settings.DefaultUserPhoneInner,
+            CallKind.Inbound => state.CurrentAgent ?? state.LastOfferedAgent ?? state.VoicemailOwner ?? _settings.DefaultUserPhoneInner,
             CallKind.ClickToCall => state.CurrentAgent ?? state.CallerExtension,
             _ => state.CallerExtension,
         };
@@ -70,19 +76,19 @@ public sealed partial class CallReducer
 
         commands.Add(new FinishCall(state.CallKey, state.BitrixCallId, user, duration, status, reason));
 
-        // A recording of a call nobody answered holds only ringback: not worth a CRM attachment.
-        if (talked)
-        {
-            commands.AddRange(state.Recordings.Select(path => new AttachRecording(state.CallKey, state.BitrixCallId, path)));
-        }
+        // A recording of a call nobody answered holds only ringback: not worth a CRM attachment. A voicemail message
+        // is what the client said: it is the recording of a missed call.
+        IEnumerable<string> attachments = talked ? state.Recordings.Union(state.Voicemails) : state.Voicemails;
+        commands.AddRange(attachments.Select(path => new AttachRecording(state.CallKey, state.BitrixCallId, path)));
 
         return state with { Finished = true, CardsShownTo = [] };
     }
 
     // A click-to-call rung on several phones has several reps' legs: only the client answering makes it a talk.
+    // A loopback half answers when the leg behind it does: only that leg is somebody talking.
     private static bool Talked(CallState state, LegState own) => state.Kind == CallKind.ClickToCall
-        ? state.Legs.Exists(l => l.Role != LegRole.Agent && l.Answered)
-        : state.Legs.Exists(l => l.Uuid != own.Uuid && l.Answered);
+        ? state.Legs.Exists(l => l.Role is not (LegRole.Agent or LegRole.Wire) && l.Answered)
+        : state.Legs.Exists(l => l.Uuid != own.Uuid && l.Role != LegRole.Wire && l.Answered);
 
     // The client's side of the call: the inbound caller's leg, else the legs dialled to the client (the rep's
     // leg of a click-to-call also counts the client's ringing). An internal call has no client: its callee's leg.
@@ -90,7 +96,7 @@ public sealed partial class CallReducer
     {
         if (state.Kind == CallKind.Inbound)
         {
-            return state.Legs[0].Billsec;
+            return InboundTalkSeconds(state);
         }
 
         IEnumerable<LegState> dialled = state.Legs.Skip(1);
@@ -102,7 +108,7 @@ public sealed partial class CallReducer
     {
         if (state.Kind == CallKind.Inbound)
         {
-            return (BitrixStatusCodes.Missed, Reason(own));
+            return (BitrixStatusCodes.Missed, MissedReason(state, own));
         }
 
         if (state.Kind == CallKind.ClickToCall && !state.Legs.Exists(l => l.Role == LegRole.Agent && l.Answered))

@@ -69,6 +69,7 @@ public sealed partial class CallReducer
     {
         Ended = true,
         EndInferred = true,
+        EndedAt = end,
         Billsec = leg.AnsweredAt is { } answered && end > answered ? (int)(end - answered).TotalSeconds : 0,
     };
 

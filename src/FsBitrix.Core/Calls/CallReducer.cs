@@ -36,6 +36,9 @@ public sealed partial class CallReducer(CallSettings settings)
             ChannelEventKind.Hangup => OnHangup(state, e),
             ChannelEventKind.HangupComplete => OnHangupComplete(state, e, commands),
             ChannelEventKind.RecordStart or ChannelEventKind.RecordStop => OnRecord(state, e),
+            ChannelEventKind.VoicemailMessage => OnVoicemail(state, e),
+            ChannelEventKind.LegJoined => OnLegJoined(state, e, commands),
+            ChannelEventKind.LegLeft => OnLegLeft(state, e, commands),
             _ => state,
         };
 
@@ -71,7 +74,8 @@ public sealed partial class CallReducer(CallSettings settings)
             };
         }
 
-        if (e.Originator is not null || e.Direction != CallDirection.Inbound || string.IsNullOrEmpty(caller))
+        if (e.Originator is not null || e.Direction != CallDirection.Inbound || string.IsNullOrEmpty(caller)
+            || Routing.CallRouter.IsPartOfAnotherCall(e) || IsFeatureCode(dialled))
         {
             return state.WithLeg(new LegState(uuid, LegRole.Other, null)) with { Kind = CallKind.Untracked, Silent = true };
         }
@@ -104,18 +108,6 @@ public sealed partial class CallReducer(CallSettings settings)
             e.Timestamp));
         commands.Add(new ShowCard(state.CallKey, null, caller));
         return state;
-    }
-
-    private CallState AddLeg(CallState state, ChannelEvent e)
-    {
-        string? dialled = e.DestinationNumber;
-        if (PhoneNumbers.IsExtension(dialled, _settings))
-        {
-            return state.WithLeg(new LegState(e.UniqueId!, LegRole.Agent, dialled)) with { LastOfferedAgent = dialled };
-        }
-
-        LegRole role = PhoneNumbers.IsExternal(dialled, _settings) ? LegRole.Customer : LegRole.Other;
-        return state.WithLeg(new LegState(e.UniqueId!, role, null));
     }
 
     private static CallState OnRecord(CallState state, ChannelEvent e) =>

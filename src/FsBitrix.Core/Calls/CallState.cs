@@ -47,6 +47,12 @@ public sealed record CallState(string CallKey)
 
     public ImmutableList<string> Recordings { get; init; } = [];
 
+    /// <summary>Voicemail messages the client left (files): the recording of a call nobody answered.</summary>
+    public ImmutableList<string> Voicemails { get; init; } = [];
+
+    /// <summary>The mailbox of the last message left: who a missed call belongs to when no phone rang.</summary>
+    public string? VoicemailOwner { get; init; }
+
     public bool Finished { get; init; }
 
     /// <summary>All legs have hung up: the call's event group can complete.</summary>

@@ -16,6 +16,9 @@ public sealed record LegState(string Uuid, LegRole Role, string? Extension)
     /// <summary>CHANNEL_HANGUP_COMPLETE seen: the leg is gone.</summary>
     public bool Ended { get; init; }
 
+    /// <summary>When it ended: its CHANNEL_HANGUP_COMPLETE's time, or when it was last known up if that was never seen.</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+
     /// <summary>
     /// Ended without a CHANNEL_HANGUP_COMPLETE: gone from FreeSWITCH when the service looked after a gap, or
     /// expired idle. Its cause and SIP status are unknown and its <see cref="Billsec"/> is an estimate.

@@ -61,4 +61,49 @@ public sealed record ChannelEvent(ChannelEventKind Kind, string? UniqueId, DateT
 
     /// <summary>The BACKGROUND_JOB body, trimmed: <c>+OK &lt;uuid&gt;</c> or <c>-ERR &lt;CAUSE&gt;</c>.</summary>
     public string? JobResult { get; init; }
+
+    /// <summary>
+    /// <c>variable_cc_member_session_uuid</c>: on a mod_callcenter agent leg, the member's (client's) leg. mod_callcenter
+    /// originates agent legs without a session, so this is their only link to the call.
+    /// </summary>
+    public string? CcMemberSessionUuid { get; init; }
+
+    /// <summary><c>variable_loopback_leg</c> (<c>A</c> or <c>B</c>): the leg is one half of a <c>loopback/</c> channel, a wire.</summary>
+    public string? LoopbackLeg { get; init; }
+
+    /// <summary><c>variable_other_loopback_leg_uuid</c>: the other half of the loopback channel.</summary>
+    public string? OtherLoopbackLegUuid { get; init; }
+
+    /// <summary><c>variable_other_loopback_from_uuid</c>: on the B half, the leg that dialled the A half.</summary>
+    public string? OtherLoopbackFromUuid { get; init; }
+
+    /// <summary><c>variable_dialed_user</c>: set by the <c>user/</c> endpoint on the leg ringing a directory user.</summary>
+    public string? DialedUser { get; init; }
+
+    /// <summary><c>variable_dialed_domain</c>: that user's directory domain (the tenant).</summary>
+    public string? DialedDomain { get; init; }
+
+    /// <summary><c>variable_dialed_extension</c>: set by FusionPBX-style dial strings (follow-me, ring groups).</summary>
+    public string? DialedExtension { get; init; }
+
+    /// <summary><c>variable_presence_id</c>: <c>extension@domain</c> of the user whose phone this leg rings.</summary>
+    public string? PresenceId { get; init; }
+
+    /// <summary>On CHANNEL_BRIDGE: when this leg was created (<c>Caller-Channel-Created-Time</c>).</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>On CHANNEL_BRIDGE: when the other leg was created (<c>Other-Leg-Channel-Created-Time</c>).</summary>
+    public DateTimeOffset? OtherLegCreatedAt { get; init; }
+
+    /// <summary>
+    /// On CHANNEL_BRIDGE: the other leg's original caller number. A phone that picked a call up has its caller id
+    /// switched to the client's; its own number survives here.
+    /// </summary>
+    public string? OtherLegOrigCallerIdNumber { get; init; }
+
+    /// <summary>The message file of a voicemail left on this leg (vm::maintenance, or <c>variable_voicemail_file_path</c>).</summary>
+    public string? VoicemailFilePath { get; init; }
+
+    /// <summary>The mailbox the message was left in (<c>VM-User</c>, <c>variable_voicemail_account</c>).</summary>
+    public string? VoicemailAccount { get; init; }
 }

@@ -12,6 +12,7 @@ public static class ChannelEventFactory
 {
     public const string BitrixCallIdVariable = "bitrix_call_id";
     public const string QueueVariable = "fsbitrix_queue";
+    public const string VoicemailSubclass = "vm::maintenance";
 
     /// <summary>The typed view, or null for events the call logic ignores.</summary>
     public static ChannelEvent? From(EslEvent e)
@@ -20,10 +21,19 @@ public static class ChannelEventFactory
         ChannelEventKind? kind = KindOf(e.EventName);
         return kind switch
         {
-            null => null,
+            null => e.EventName == EslEventNames.Custom ? Custom(e) : null,
             ChannelEventKind.BackgroundJob => Job(e),
             ChannelEventKind.Create or ChannelEventKind.ChannelData => WithProfile(Leg(e, kind.Value), e),
-            ChannelEventKind.Bridge or ChannelEventKind.Unbridge => Leg(e, kind.Value) with
+            ChannelEventKind.Bridge => Leg(e, kind.Value) with
+            {
+                BridgeAUniqueId = e[EslHeaders.BridgeAUniqueId],
+                BridgeBUniqueId = e[EslHeaders.BridgeBUniqueId],
+                OrigCallerIdNumber = e[EslHeaders.CallerOrigCallerIdNumber],
+                CreatedAt = Microseconds(e[CallerChannelCreatedTime]),
+                OtherLegCreatedAt = Microseconds(e[OtherLegChannelCreatedTime]),
+                OtherLegOrigCallerIdNumber = e[OtherLegOrigCallerIdNumber],
+            },
+            ChannelEventKind.Unbridge => Leg(e, kind.Value) with
             {
                 BridgeAUniqueId = e[EslHeaders.BridgeAUniqueId],
                 BridgeBUniqueId = e[EslHeaders.BridgeBUniqueId],
@@ -73,6 +83,14 @@ public static class ChannelEventFactory
         Context = e[EslHeaders.CallerContext],
         BitrixCallId = e.GetVariable(BitrixCallIdVariable),
         Queue = e.GetVariable(QueueVariable),
+        CcMemberSessionUuid = e.GetVariable("cc_member_session_uuid"),
+        LoopbackLeg = e.GetVariable("loopback_leg"),
+        OtherLoopbackLegUuid = e.GetVariable("other_loopback_leg_uuid"),
+        OtherLoopbackFromUuid = e.GetVariable("other_loopback_from_uuid"),
+        DialedUser = e.GetVariable("dialed_user"),
+        DialedDomain = e.GetVariable("dialed_domain"),
+        DialedExtension = e.GetVariable("dialed_extension"),
+        PresenceId = e.GetVariable("presence_id"),
     };
 
     private static ChannelEvent WithCdr(ChannelEvent c, EslEvent e) => c with
@@ -84,7 +102,19 @@ public static class ChannelEventFactory
         SipHangupDisposition = e.GetVariable("sip_hangup_disposition"),
         BitrixCallId = e.GetVariable(BitrixCallIdVariable),
         Queue = e.GetVariable(QueueVariable),
+        VoicemailFilePath = e.GetVariable("voicemail_file_path"),
+        VoicemailAccount = e.GetVariable("voicemail_account"),
     };
+
+    // Of the CUSTOM events only a left voicemail message matters: it is the recording of a missed call.
+    private static ChannelEvent? Custom(EslEvent e) =>
+        e.EventSubclass == VoicemailSubclass && e["VM-Action"] == "leave-message"
+            ? Leg(e, ChannelEventKind.VoicemailMessage) with
+            {
+                VoicemailFilePath = e["VM-File-Path"],
+                VoicemailAccount = e["VM-User"],
+            }
+            : null;
 
     private static ChannelEvent Job(EslEvent e)
     {
@@ -121,6 +151,14 @@ public static class ChannelEventFactory
 
         return null;
     }
+
+    private const string CallerChannelCreatedTime = "Caller-Channel-Created-Time";
+    private const string OtherLegChannelCreatedTime = "Other-Leg-Channel-Created-Time";
+    private const string OtherLegOrigCallerIdNumber = "Other-Leg-Orig-Caller-ID-Number";
+
+    // FreeSWITCH's *-Time headers: microseconds since the epoch, 0 when it never happened.
+    private static DateTimeOffset? Microseconds(string? s) =>
+        ParseLong(s) is long us && us > 0 ? DateTimeOffset.UnixEpoch.AddTicks(us * 10) : null;
 
     private static long? ParseLong(string? s) =>
         long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n) ? n : null;

@@ -17,4 +17,16 @@ public enum ChannelEventKind
     /// <summary>The socket app's first message: the channel's data, like a CHANNEL_CREATE seen late.</summary>
     ChannelData,
     BackgroundJob,
+
+    /// <summary><c>CUSTOM vm::maintenance</c> with <c>VM-Action: leave-message</c>: a client left a voicemail message.</summary>
+    VoicemailMessage,
+
+    /// <summary>
+    /// Made by the router, never by FreeSWITCH: a leg that belonged to another call (a phone that dialled a pickup or
+    /// intercept code) was bridged into this call and belongs to it from now on.
+    /// </summary>
+    LegJoined,
+
+    /// <summary>Made by the router: the leg left this call for the call it was bridged into (see <see cref="LegJoined"/>).</summary>
+    LegLeft,
 }

@@ -45,7 +45,7 @@ public sealed partial record CallRouter(ImmutableDictionary<string, string> Call
         }
 
         string? key = Linked(e);
-        bool starts = key is null && e.Kind is ChannelEventKind.Create or ChannelEventKind.ChannelData;
+        bool starts = key is null && e.Kind is ChannelEventKind.Create or ChannelEventKind.ChannelData && !IsPartOfAnotherCall(e);
         key ??= starts ? uuid : null;
         if (key is null)
         {
@@ -67,7 +67,21 @@ public sealed partial record CallRouter(ImmutableDictionary<string, string> Call
     private string? Linked(ChannelEvent e) =>
         (e.Originator is { } o ? CallOfLeg.GetValueOrDefault(o) : null)
         ?? (e.OtherLegUniqueId is { } other ? CallOfLeg.GetValueOrDefault(other) : null)
+        ?? (e.CcMemberSessionUuid is { } member ? CallOfLeg.GetValueOrDefault(member) : null)
+        ?? (e.OtherLoopbackLegUuid is { } half ? CallOfLeg.GetValueOrDefault(half) : null)
+        ?? (e.OtherLoopbackFromUuid is { } from ? CallOfLeg.GetValueOrDefault(from) : null)
         ?? (e.BitrixCallId is { } callId ? CallOfBitrixCallId.GetValueOrDefault(callId) : null);
+
+    /// <summary>
+    /// A leg that names the call it serves but whose call we do not follow (it began before we connected): a queue's
+    /// agent leg or a loopback half is never a call of its own (the loopback's B half looks exactly like a new
+    /// inbound call from the client), so it is not followed at all.
+    /// </summary>
+    public static bool IsPartOfAnotherCall(ChannelEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.CcMemberSessionUuid is not null || e.LoopbackLeg is not null;
+    }
 
     // The CALL_ID stays joinable while its call has a leg up; a leg seen after that starts a call of its own.
     private CallRouter WithoutLeg(string uuid, string callKey)

@@ -202,9 +202,19 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
                     _expectedOriginates[uuid] = true;
                 }
 
-                (CallRouter router, string? key) = _router.Route(e);
+                (CallRouter router, IReadOnlyList<RoutedEvent> routed) = _router.RouteAll(e);
                 _router = router;
-                return key is null ? [] : [(key, new CallAction.Apply(e))];
+                if (routed.Count == 0 && CallRouter.IsPartOfAnotherCall(e) && e.Kind == ChannelEventKind.Create)
+                {
+                    LogLegOfUnknownCall(e.UniqueId, e.CcMemberSessionUuid ?? e.OtherLoopbackFromUuid ?? e.OtherLoopbackLegUuid);
+                }
+
+                return routed.Count switch
+                {
+                    0 => [],
+                    1 => [(routed[0].CallKey, new CallAction.Apply(routed[0].Event))],
+                    _ => routed.Select(r => (r.CallKey, (CallAction)new CallAction.Apply(r.Event))).ToList(),
+                };
             case CallInput.OriginateExpected expected:
                 foreach (string expectedLeg in expected.OriginationUuids)
                 {
@@ -332,6 +342,9 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The call pipeline stopped; no further calls are tracked")]
     private partial void LogPipelineFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Leg {Leg} serves a call this service does not follow ({Linked}): ignored")]
+    private partial void LogLegOfUnknownCall(string? leg, string? linked);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Count} call(s) that were live when the service stopped")]
     private partial void LogRestored(int count);

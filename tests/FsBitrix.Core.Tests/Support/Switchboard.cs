@@ -50,16 +50,15 @@ internal sealed class Switchboard(CallSettings? settings = null)
 
     public void Feed(ChannelEvent e)
     {
-        (CallRouter router, string? key) = Router.Route(e);
+        (CallRouter router, IReadOnlyList<RoutedEvent> routed) = Router.RouteAll(e);
         Router = router;
-        if (key is null)
+        foreach ((string key, ChannelEvent one) in routed)
         {
-            return;
+            (CallState next, IReadOnlyList<CallCommand> commands) = _reducer.Reduce(_calls.GetValueOrDefault(key) ?? CallState.Start(key), one);
+            Put(next);
+            Commands.AddRange(commands);
+            Router = next.IsOver ? Router.Forget(next.CallKey) : Router;
         }
-
-        (CallState next, IReadOnlyList<CallCommand> commands) = _reducer.Reduce(_calls.GetValueOrDefault(key) ?? CallState.Start(key), e);
-        Put(next);
-        Commands.AddRange(commands);
     }
 
     /// <summary>After a gap: every live call reconciled with FreeSWITCH's channels, the router trimmed to them.</summary>
