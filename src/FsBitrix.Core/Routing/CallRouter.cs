@@ -53,7 +53,9 @@ public sealed partial record CallRouter(ImmutableDictionary<string, string> Call
             return (this, null);
         }
 
-        if (hangupComplete)
+        // Only a leg's creation makes it part of a call: other events of a leg never seen created (pickup's placeholder
+        // channel, which has no CHANNEL_CREATE) reach the call, which ignores legs it does not have.
+        if (!(e.Kind is ChannelEventKind.Create or ChannelEventKind.ChannelData))
         {
             return (this, key);
         }

@@ -11,4 +11,11 @@ internal static class ScenarioFiles
         "s13_click_to_call_rep_no_answer.raw", "s15_attended_transfer.raw", "s16_socket_ring_all.raw",
         "s17_socket_abandon.raw",
     ];
+
+    /// <summary>The flows of real deployments (mod_callcenter, IVR, voicemail, pickup, follow-me, a second domain).</summary>
+    public static readonly string[] RealDeployments =
+    [
+        "s18_callcenter_ring_all.raw", "s19_callcenter_next_agent.raw", "s21_ivr_then_agent.raw", "s22_voicemail.raw",
+        "s23_pickup.raw", "s24_followme_mobile.raw", "s25_second_tenant.raw",
+    ];
 }

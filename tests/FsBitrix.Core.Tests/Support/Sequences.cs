@@ -21,6 +21,9 @@ internal static class Sequences
             OriginationUuid = R(e.OriginationUuid),
             BridgeAUniqueId = R(e.BridgeAUniqueId),
             BridgeBUniqueId = R(e.BridgeBUniqueId),
+            CcMemberSessionUuid = R(e.CcMemberSessionUuid),
+            OtherLoopbackLegUuid = R(e.OtherLoopbackLegUuid),
+            OtherLoopbackFromUuid = R(e.OtherLoopbackFromUuid),
             RecordFilePath = e.RecordFilePath is null ? null : uuids.Aggregate(e.RecordFilePath, (p, kv) => p.Replace(kv.Key, kv.Value, StringComparison.Ordinal)),
         };
     }
@@ -34,7 +37,12 @@ internal static class Sequences
             if (e.UniqueId == leg)
             {
                 ChannelEvent copy = e with { UniqueId = newLeg };
-                yield return copy.DestinationNumber is null ? copy : copy with { DestinationNumber = extension, CalleeIdNumber = extension };
+                copy = copy.DestinationNumber is null ? copy : copy with { DestinationNumber = extension, CalleeIdNumber = extension };
+                yield return copy with
+                {
+                    DialedUser = copy.DialedUser is null ? null : extension,
+                    PresenceId = copy.PresenceId?.Split('@') is { } p ? string.Join('@', [extension, .. p.Skip(1)]) : null,
+                };
             }
         }
     }
