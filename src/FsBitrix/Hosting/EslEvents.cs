@@ -20,4 +20,10 @@ internal static class EslEvents
         EslEventNames.RecordStop,
         EslEventNames.BackgroundJob,
     ];
+
+    /// <summary>
+    /// CUSTOM subclasses: mod_voicemail's, whose leave-message names the message a client left (the recording of a
+    /// missed call). The message's path also rides on the leg's CHANNEL_HANGUP_COMPLETE; this one says it first.
+    /// </summary>
+    public static readonly IReadOnlyList<string> CallTrackingCustom = ["vm::maintenance"];
 }

@@ -100,6 +100,7 @@ internal static class ServiceComposition
                     ? EslEventFormat.Json
                     : EslEventFormat.Plain,
                 Events = EslEvents.CallTracking,
+                CustomSubclasses = EslEvents.CallTrackingCustom,
             },
             sp.GetRequiredService<ILogger<EslInboundClient>>(),
             sp.GetRequiredService<TimeProvider>()));

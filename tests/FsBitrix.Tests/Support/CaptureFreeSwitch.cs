@@ -15,7 +15,11 @@ namespace FsBitrix.Tests.Support;
 /// </summary>
 internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
 {
-    private const string CapturedRecordings = "/opt/fswitch/rec/";
+    // Where the captures' FreeSWITCH wrote recordings and voicemail messages (s1–s17, then s18–s25).
+    private static readonly string[] CapturedRecordings =
+    [
+        "/opt/fswitch/rec/", "/usr/local/fs/rec/", "/usr/local/fs/run/storage/voicemail/default/lab.example/1001/",
+    ];
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<int, Client> _clients = new();
@@ -86,7 +90,7 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
             }
 
             inner = UuidPattern().Replace(inner, m => Fresh(uuids, m.Value));
-            inner = inner.Replace(CapturedRecordings, recordingsFolder, StringComparison.Ordinal);
+            inner = CapturedRecordings.Aggregate(inner, (text, folder) => text.Replace(folder, recordingsFolder, StringComparison.Ordinal));
             byte[] body = Encoding.UTF8.GetBytes(inner);
             frames.Add([.. Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\nContent-Type: {frame.ContentTypeText}\n\n"), .. body]);
         }

@@ -159,7 +159,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Replays a capture's events with fresh UUIDs, writing a small WAV where it recorded one.</summary>
+    /// <summary>Replays a capture's events with fresh UUIDs, writing a small WAV where it recorded one (or a voicemail message).</summary>
     public async Task PlayAsync(string capture) => await FreeSwitch.SendAsync((await PrepareAsync(capture)).Frames);
 
     /// <summary>A capture's events with fresh UUIDs (and WAV files for its recordings), not sent yet.</summary>
@@ -170,6 +170,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
         foreach ((string _, string fresh) in uuids)
         {
             await File.WriteAllBytesAsync(Path.Combine(FreeSwitch.RecordingsFolder, fresh + ".wav"), Wav.Silence(TimeSpan.FromMilliseconds(200)));
+            await File.WriteAllBytesAsync(Path.Combine(FreeSwitch.RecordingsFolder, "msg_" + fresh + ".wav"), Wav.Silence(TimeSpan.FromMilliseconds(200)));
         }
 
         return new Replay(frames, uuids);
