@@ -56,6 +56,12 @@ internal static class ConfigurationProblems
             problems.Add("FsBitrix:Bitrix:DefaultUserId must be a Bitrix24 user id (1 is usually the portal admin)");
         }
 
+        // The caller waits in silence (or ringback) while the CRM is asked: seconds, not more.
+        if (options.OwnerLookup.Patience <= TimeSpan.Zero || options.OwnerLookup.Patience > TimeSpan.FromSeconds(10))
+        {
+            problems.Add($"FsBitrix:OwnerLookup:Patience is {options.OwnerLookup.Patience}: use a wait between 00:00:00.5 and 00:00:10 (default 00:00:01.5)");
+        }
+
         return problems;
     }
 

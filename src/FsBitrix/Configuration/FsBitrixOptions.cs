@@ -32,6 +32,12 @@ internal sealed class FsBitrixOptions
     /// <summary>Call queues by name (the dialplan's <c>fsbitrix_queue</c>), driven over the outbound socket.</summary>
     public Dictionary<string, FsBitrix.Queues.QueueSettings> Queues { get; set; } = [];
 
+    /// <summary>The client's owner for any dialplan (<c>fsbitrix_lookup=owner</c> on the socket).</summary>
+    public FsBitrix.OwnerLookup.OwnerLookupSettings OwnerLookup { get; set; } = new();
+
+    /// <summary>Clock of the owner lookup's wait; null: the service's. Not configuration: tests inject a fake.</summary>
+    internal TimeProvider? OwnerLookupTime { get; set; }
+
     /// <summary>Clock of queue timers; null: the service's. Not configuration (not public): tests inject a fake.</summary>
     internal TimeProvider? QueueTime { get; set; }
 

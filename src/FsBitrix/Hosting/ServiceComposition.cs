@@ -12,6 +12,7 @@ using FsBitrix.Esl.Inbound;
 using FsBitrix.Outbox;
 using FsBitrix.Queues;
 using FsBitrix.Recordings;
+using FsBitrix.SocketApp;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -75,7 +76,7 @@ internal static class ServiceComposition
 
         services.AddSingleton(new DeliveryOptions { DefaultUserId = options.Bitrix.DefaultUserId, CrmCreate = options.Bitrix.CrmCreate });
         services.AddSingleton(sp => new CallerCrmMatches(
-            options.Queues.Values.Any(q => q.ResponsibleFirstSeconds > 0), sp.GetRequiredService<TimeProvider>()));
+            options.Queues.Values.Any(q => q.ResponsibleFirstSeconds > 0) || options.OwnerLookup.Enabled, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<CommandDelivery>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
@@ -107,6 +108,7 @@ internal static class ServiceComposition
         services.AddHostedService<CallTrackingService>();
         services.AddClickToCall(options);
         services.AddQueues(options);
+        services.AddSocketApp(options);
         return services;
     }
 }

@@ -24,9 +24,9 @@ internal sealed partial class QueueCallHandler(
 {
     private static readonly TimeSpan CommandPatience = TimeSpan.FromSeconds(10);
 
-    public async Task RunAsync(EslOutboundSession session, CancellationToken cancellationToken)
+    /// <param name="channel">The channel's data, as <c>connect</c> returned it.</param>
+    public async Task RunAsync(EslOutboundSession session, EslEvent channel, CancellationToken cancellationToken)
     {
-        EslEvent channel = await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
         await session.LingerAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await session.MyEventsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         string callKey = session.UniqueId ?? throw new InvalidOperationException("connect gave no Unique-ID");

@@ -26,6 +26,7 @@ internal sealed class FakeSocketCall : IAsyncDisposable
     private readonly Channel<SocketCommand> _feed = Channel.CreateUnbounded<SocketCommand>();
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _answering = Task.CompletedTask;
+    private (string Name, string Value)? _channelVariable;
 
     private FakeSocketCall(string callerUuid) => CallerUuid = callerUuid;
 
@@ -38,9 +39,13 @@ internal sealed class FakeSocketCall : IAsyncDisposable
     public Task Exited => _exited.Task;
 
     /// <param name="callerUuid">The caller's channel, when the test played its events before the socket app started.</param>
-    public static async Task<FakeSocketCall> ConnectAsync(IPEndPoint service, string? callerUuid = null)
+    /// <param name="channelVariable">
+    /// The dialplan variable that says what the socket is for, in place of the capture's <c>fsbitrix_queue=sales</c>
+    /// (e.g. <c>("fsbitrix_lookup", "owner")</c>).
+    /// </param>
+    public static async Task<FakeSocketCall> ConnectAsync(IPEndPoint service, string? callerUuid = null, (string Name, string Value)? channelVariable = null)
     {
-        var call = new FakeSocketCall(callerUuid ?? Guid.NewGuid().ToString());
+        var call = new FakeSocketCall(callerUuid ?? Guid.NewGuid().ToString()) { _channelVariable = channelVariable };
         await call._tcp.ConnectAsync(service);
         call._answering = Task.Run(call.AnswerAllAsync);
         return call;
@@ -110,7 +115,9 @@ internal sealed class FakeSocketCall : IAsyncDisposable
         switch (word)
         {
             case "connect":
-                await SendAsync(s16[0]);
+                await SendAsync(_channelVariable is { } v
+                    ? (s16[0].Item1.Replace("variable_fsbitrix_queue: sales", $"variable_{v.Name}: {v.Value}", StringComparison.Ordinal), s16[0].Item2)
+                    : s16[0]);
                 break;
             case "linger":
                 await SendAsync(s16[1]);

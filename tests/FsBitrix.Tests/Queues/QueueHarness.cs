@@ -51,7 +51,7 @@ internal sealed class QueueHarness : IAsyncDisposable
 
     /// <summary>A caller handed to the service by the socket application.</summary>
     public Task<FakeSocketCall> CallAsync(string? callerUuid = null) =>
-        FakeSocketCall.ConnectAsync(Services.GetRequiredService<QueueService>().Endpoint ?? throw new InvalidOperationException("not listening"), callerUuid);
+        FakeSocketCall.ConnectAsync(Services.GetRequiredService<FsBitrix.SocketApp.SocketAppService>().Endpoint ?? throw new InvalidOperationException("not listening"), callerUuid);
 
     public Task PlayAsync(IEnumerable<byte[]> frames) => Service.FreeSwitch.SendAsync(frames);
 

@@ -1,0 +1,26 @@
+using FsBitrix.Configuration;
+using FsBitrix.OwnerLookup;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FsBitrix.SocketApp;
+
+/// <summary>The socket listener and the owner lookup; nothing listens unless a queue or the lookup is configured.</summary>
+internal static class SocketAppComposition
+{
+    public static IServiceCollection AddSocketApp(this IServiceCollection services, FsBitrixOptions options)
+    {
+        if (options.OwnerLookup.Enabled)
+        {
+            services.AddSingleton<OwnerLookupHandler>();
+        }
+
+        if (options.Queues.Count == 0 && !options.OwnerLookup.Enabled)
+        {
+            return services;
+        }
+
+        services.AddSingleton<SocketAppService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SocketAppService>());
+        return services;
+    }
+}

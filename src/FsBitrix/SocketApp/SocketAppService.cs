@@ -1,0 +1,73 @@
+using System.Net;
+using FsBitrix.Configuration;
+using FsBitrix.Esl.Events;
+using FsBitrix.Esl.Outbound;
+using FsBitrix.OwnerLookup;
+using FsBitrix.Queues;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FsBitrix.SocketApp;
+
+/// <summary>
+/// Where the dialplan's <c>socket</c> application connects (<c>Esl:OutboundListen</c>): one listener for every
+/// feature that takes calls from the dialplan. Each connection says what it wants in its channel variables:
+/// <c>fsbitrix_lookup=owner</c> (the client's owner, then back to the dialplan) or <c>fsbitrix_queue=name</c>.
+/// </summary>
+internal sealed partial class SocketAppService(
+    FsBitrixOptions options,
+    IEnumerable<QueueCallHandler> queues,
+    IEnumerable<OwnerLookupHandler> lookups,
+    ILoggerFactory loggers,
+    ILogger<SocketAppService> logger) : IHostedService, IAsyncDisposable
+{
+    private readonly QueueCallHandler? _queue = queues.FirstOrDefault();
+    private readonly OwnerLookupHandler? _lookup = lookups.FirstOrDefault();
+    private EslOutboundListener? _listener;
+
+    /// <summary>Where the listener is bound (the real port when 0 was configured); null before start.</summary>
+    public IPEndPoint? Endpoint => _listener?.LocalEndpoint;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _listener = new EslOutboundListener(IPEndPoint.Parse(options.Esl.OutboundListen), RunAsync,
+            logger: loggers.CreateLogger<EslOutboundListener>());
+        _listener.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_listener is { } listener)
+        {
+            _listener = null;
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync(EslOutboundSession session, CancellationToken cancellationToken)
+    {
+        EslEvent channel = await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        string? lookup = channel.GetVariable(OwnerLookupHandler.LookupVariable);
+        if (lookup is not null && _lookup is not null)
+        {
+            await _lookup.RunAsync(session, channel, cancellationToken).ConfigureAwait(false);
+        }
+        else if (lookup is null && _queue is not null)
+        {
+            await _queue.RunAsync(session, channel, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // Asked for something this service is not configured for: the dialplan goes on rather than dropping the caller.
+            LogNotConfigured(session.UniqueId ?? "?", lookup is null ? "a queue (FsBitrix:Queues is empty)" : "an owner lookup (FsBitrix:OwnerLookup:Enabled is false)");
+            await session.ResumeAsync(cancellationToken).ConfigureAwait(false);
+            await session.ExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallKey} came to the socket for {What}; the dialplan continues")]
+    private partial void LogNotConfigured(string callKey, string what);
+}
