@@ -20,7 +20,7 @@ public sealed class DialplanXmlTests
     }
 
     [Test]
-    public void Every_socket_handoff_names_the_queue_first_and_connects_async_full_to_the_default_outbound_listen()
+    public void Every_socket_handoff_says_what_it_is_for_first_and_connects_async_full_to_the_default_outbound_listen()
     {
         var sockets = new List<XmlElement>();
         foreach (string path in XmlFiles())
@@ -34,8 +34,10 @@ public sealed class DialplanXmlTests
             string[] words = socket.GetAttribute("data").Split(' ', StringSplitOptions.RemoveEmptyEntries);
             Assert.That(words[0].Split('|')[0], Is.EqualTo(OutboundListen));
             Assert.That(words[1..], Is.EquivalentTo(new[] { "async", "full" }));
+            // A queue (fsbitrix_queue=name) or the owner lookup (fsbitrix_lookup=owner): the socket serves both.
             Assert.That(PrecedingActions(socket).Any(a => a.GetAttribute("application") == "set"
-                && a.GetAttribute("data").StartsWith("fsbitrix_queue=", StringComparison.Ordinal)), Is.True);
+                && (a.GetAttribute("data").StartsWith("fsbitrix_queue=", StringComparison.Ordinal)
+                    || a.GetAttribute("data") == "fsbitrix_lookup=owner")), Is.True);
         }
     }
 
