@@ -52,6 +52,26 @@ public sealed class FlowTests
         yield return new("s8 outbound no answer", StandardFlows.OutboundNoAnswer("1001", Client), "s8_outbound_no_answer.raw",
             (c, at, _) => [new RegisterCall(c, c, CallType.Outbound, Client, null, "1001", at), new ShowCard(c, null, "1001"),
                 new FinishCall(c, null, "1001", 0, "480", "No answer (NO_ANSWER)")]);
+
+        // The real deployments' flows (mod_callcenter, IVR, voicemail, follow-me).
+        yield return new("s18 callcenter ring-all", StandardFlows.CallcenterRingAll(Customer, "74951234571", "1001", "1002"), "s18_callcenter_ring_all.raw",
+            (c, at, rec) => [new RegisterCall(c, c, CallType.Inbound, Customer, "74951234571", null, at), new ShowCard(c, null, "1001"),
+                new ShowCard(c, null, "1002"), new HideCard(c, null, "1001"), new FinishCall(c, null, "1002", 3, "200", ""),
+                new AttachRecording(c, null, rec)]);
+        yield return new("s19 callcenter top-down", StandardFlows.CallcenterTopDown(Customer, "74951234572", "1001", "1002"), "s19_callcenter_next_agent.raw",
+            (c, at, rec) => [new RegisterCall(c, c, CallType.Inbound, Customer, "74951234572", null, at), new ShowCard(c, null, "1001"),
+                new HideCard(c, null, "1001"), new ShowCard(c, null, "1002"), new FinishCall(c, null, "1002", 3, "200", ""),
+                new AttachRecording(c, null, rec)]);
+        yield return new("s21 IVR then agent", StandardFlows.IvrThenAgent(Customer, "74951234573", "1001"), "s21_ivr_then_agent.raw",
+            (c, at, rec) => [new RegisterCall(c, c, CallType.Inbound, Customer, "74951234573", null, at), new ShowCard(c, null, "1001"),
+                new FinishCall(c, null, "1001", 4, "200", ""), new AttachRecording(c, null, rec)]);
+        yield return new("s22 voicemail", StandardFlows.VoicemailOnNoAnswer(Customer, "74951234574", "1001"), "s22_voicemail.raw",
+            (c, at, message) => [new RegisterCall(c, c, CallType.Inbound, Customer, "74951234574", null, at), new ShowCard(c, null, "1001"),
+                new HideCard(c, null, "1001"), new FinishCall(c, null, "1001", 0, "304", "No answer: the client left a voicemail message"),
+                new AttachRecording(c, null, message)]);
+        yield return new("s24 follow-me", StandardFlows.FollowMe(Customer, "74951234576", "1001", "89161112233"), "s24_followme_mobile.raw",
+            (c, at, rec) => [new RegisterCall(c, c, CallType.Inbound, Customer, "74951234576", null, at), new ShowCard(c, null, "1001"),
+                new FinishCall(c, null, "1001", 3, "200", ""), new AttachRecording(c, null, rec)]);
     }
 
     [TestCaseSource(nameof(Cases))]
@@ -63,7 +83,9 @@ public sealed class FlowTests
         List<EslEvent> events = await h.PlayAsync(flow.Script, log);
 
         string call = Sequences.FirstLeg(events)!;
-        string recording = $"/var/lib/freeswitch/recordings/{call}.wav";
+        // The call's recording: record_session's file, or the voicemail message of a call that ended in voicemail.
+        string recording = events.LastOrDefault(e => e.EventName == EslEventNames.RecordStop)?["Record-File-Path"]
+            ?? $"/var/lib/freeswitch/recordings/{call}.wav";
         Assert.That(Switchboard.Run(events), Is.EqualTo(flow.Expected(call, Sequences.StartOf(events), recording)));
     }
 

@@ -9,6 +9,7 @@ internal sealed partial class CallRun
     private string _bridgeApp = string.Empty;
     private string _bridgeData = string.Empty;
     private string? _recording;
+    private Leg? _earlyMediaOnRing;
 
     private async Task PlayBridgeAsync(CancellationToken ct)
     {
@@ -21,17 +22,46 @@ internal sealed partial class CallRun
             Set(a, "fsbitrix_did", _script.To);
         }
 
+        if (_script.Domain is { } domain)
+        {
+            Set(a, "domain_name", domain);
+        }
+
         if (_script.Queue is { } queue)
         {
             Set(a, "fsbitrix_queue", queue);
         }
 
         Set(a, "hangup_after_bridge", "true");
-        Set(a, "continue_on_fail", "true");
-        EarlyMedia(a);
-        if (_script.Record)
+        if (_script.Callcenter is { } callcenter)
         {
+            await PlayCallcenterAsync(a, callcenter, ct).ConfigureAwait(false);
+            return;
+        }
+
+        Set(a, "continue_on_fail", "true");
+        if (_script.Greeting is { } greeting)
+        {
+            // An IVR answers first and plays its greeting; the phones ring only after it.
+            Execute(a, "answer", string.Empty, () => Answer(a));
+            if (_script.Record)
+            {
+                StartRecording(a);
+            }
+
+            Execute(a, "playback", "ivr/ivr-welcome.wav");
+            await WaitAsync(greeting, ct).ConfigureAwait(false);
+        }
+        else if (_script.Record)
+        {
+            // record_session needs media: the caller gets early media (183) at once.
+            EarlyMedia(a);
             StartRecording(a);
+        }
+        else
+        {
+            // Without a recording the caller's early media is the ringback, once a phone rings (s22).
+            _earlyMediaOnRing = a;
         }
 
         StartBridge(a, DialString(_script.Rings));
@@ -51,7 +81,11 @@ internal sealed partial class CallRun
                 return;
             }
 
-            if (group == _script.Rings[^1])
+            if (group == _script.Rings[^1] && _script.Voicemail is { } message)
+            {
+                await LeaveVoicemailAsync(a, r.Ended, message, ct).ConfigureAwait(false);
+            }
+            else if (group == _script.Rings[^1])
             {
                 FailCall(a, r.FailCause, r.Ended);
             }
@@ -65,10 +99,21 @@ internal sealed partial class CallRun
     /// <summary>A dialled leg: an agent's phone (inbound) or the client's number through the gateway (outbound).</summary>
     private Leg DialFrom(Leg a, Phone phone)
     {
+        if (phone.FollowMeOf is { } owner)
+        {
+            return DialFollowMe(a, phone.Number, owner);
+        }
+
         bool viaGateway = _script.Kind == FlowKind.Outbound;
         string callerNumber = viaGateway ? _options.OutboundCallerId : a.CallerIdNumber;
-        return OutboundLeg(a, Guid.NewGuid().ToString(), callerNumber, viaGateway ? "Outbound Call" : a.CallerIdName, phone.Number, []);
+        return OutboundLeg(a, Guid.NewGuid().ToString(), callerNumber, viaGateway ? "Outbound Call" : a.CallerIdName, phone.Number,
+            viaGateway ? [] : DirectoryUser(phone.Number));
     }
+
+    /// <summary>What the <c>user/</c> endpoint sets on a leg it dials, when the script names the tenant.</summary>
+    private IEnumerable<KeyValuePair<string, string>> DirectoryUser(string extension) => _script.Domain is { } domain
+        ? [new("dialed_user", extension), new("dialed_domain", domain), new("presence_id", $"{extension}@{domain}")]
+        : [];
 
     /// <summary>The answered leg is bridged to the caller's leg; the losers of a ring-all end after the bridge.</summary>
     private void Connect(Leg a, Leg b, List<Leg> losers)
@@ -85,6 +130,14 @@ internal sealed partial class CallRun
             SetCallState(a, "ACTIVE");
         }
 
+        // A loopback's caller is bridged only after the losers are gone (s24); a phone's before (s2).
+        if (_followMe.ContainsKey(b))
+        {
+            CompleteAll(losers);
+            Bridge(a, b);
+            return;
+        }
+
         Bridge(a, b);
         CompleteAll(losers);
     }
@@ -92,7 +145,12 @@ internal sealed partial class CallRun
     private void CallerGaveUp(Leg a, RingOutcome r, string cause)
     {
         Tick();
-        if (cause == "ORIGINATOR_CANCEL")
+        if (cause == "ORIGINATOR_CANCEL" && a.Answered is not null)
+        {
+            // Answered by an IVR or a queue, the caller leaves with a BYE, not a CANCEL.
+            Hangup(a, "NORMAL_CLEARING", "recv_bye", "200");
+        }
+        else if (cause == "ORIGINATOR_CANCEL")
         {
             Hangup(a, cause, "recv_cancel", "487");
         }

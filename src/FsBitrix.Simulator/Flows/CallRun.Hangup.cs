@@ -30,6 +30,13 @@ internal sealed partial class CallRun
         Fire("CHANNEL_HANGUP", leg);
         SetState(leg, "CS_HANGUP");
         SetCallState(leg, "HANGUP");
+        if (_followMe.TryGetValue(leg, out FollowMeLegs? far))
+        {
+            // The loopback's B half and the mobile go with the A half (cancelled if still ringing).
+            Hangup(far.B, "NORMAL_CLEARING", "send_bye");
+            Hangup(far.Gateway, far.Gateway.Answered is null ? "ORIGINATOR_CANCEL" : "NORMAL_CLEARING",
+                far.Gateway.Answered is null ? "send_cancel" : "send_bye", null, far.Gateway.Answered is null ? "487" : null);
+        }
     }
 
     /// <summary>The CDR: every timing variable, and Hangup-Cause twice (before and inside the channel data).</summary>
@@ -38,6 +45,11 @@ internal sealed partial class CallRun
         SetCdrVariables(leg);
         SetState(leg, "CS_REPORTING");
         Fire("CHANNEL_HANGUP_COMPLETE", leg, [("Hangup-Cause", leg.HangupCause ?? "NORMAL_CLEARING")]);
+        if (_followMe.TryGetValue(leg, out FollowMeLegs? far))
+        {
+            Complete(far.B);
+            Complete(far.Gateway);
+        }
     }
 
     private void Destroy(Leg leg)
@@ -46,6 +58,11 @@ internal sealed partial class CallRun
         SetState(leg, "CS_DESTROY");
         leg.Control = null;
         _switch.RemoveLeg(leg);
+        if (_followMe.Remove(leg, out FollowMeLegs? far))
+        {
+            Destroy(far.B);
+            Destroy(far.Gateway);
+        }
     }
 
     private void CompleteAndDestroy(Leg leg)

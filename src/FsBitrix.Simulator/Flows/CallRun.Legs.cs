@@ -31,9 +31,9 @@ internal sealed partial class CallRun
 
     /// <summary>A leg the switch dials; <paramref name="originator"/> is the leg that dialled it (none for an originate).</summary>
     private Leg OutboundLeg(Leg? originator, string uuid, string callerNumber, string callerName, string destination,
-        IEnumerable<KeyValuePair<string, string>> extraVariables)
+        IEnumerable<KeyValuePair<string, string>> extraVariables, string? channelName = null)
     {
-        Leg leg = _switch.AddLeg(uuid, ChannelName(destination), inbound: false, Now);
+        Leg leg = _switch.AddLeg(uuid, channelName ?? ChannelName(destination), inbound: false, Now);
         leg.CallerIdNumber = leg.OrigCallerIdNumber = callerNumber;
         leg.CallerIdName = leg.OrigCallerIdName = callerName;
         leg.CalleeIdName = "Outbound Call";
@@ -67,10 +67,21 @@ internal sealed partial class CallRun
     /// <summary>180 Ringing from the dialled phone.</summary>
     private void Ringing(Leg leg)
     {
+        _followMe.TryGetValue(leg, out FollowMeLegs? far);
         leg.Progress = Now;
         Templates.ApplyVariables(leg, "ringing", Placeholders(leg, leg.CallerIdNumber, leg.DestinationNumber, leg.Other?.Uuid));
         Fire("CHANNEL_PROGRESS", leg);
         SetCallState(leg, "RINGING");
+        if (far is not null)
+        {
+            Ringing(far.B);
+        }
+
+        if (_earlyMediaOnRing is { } caller)
+        {
+            _earlyMediaOnRing = null;
+            EarlyMedia(caller);
+        }
     }
 
     /// <summary>183 with early media to the caller (ringback, and what record_session needs).</summary>
@@ -84,6 +95,21 @@ internal sealed partial class CallRun
     }
 
     private void Answer(Leg leg)
+    {
+        if (_followMe.TryGetValue(leg, out FollowMeLegs? far))
+        {
+            // The mobile answers; both loopback halves follow, and the B half bridges the mobile.
+            Answer(far.Gateway);
+            AnswerOne(leg);
+            AnswerOne(far.B);
+            Bridge(far.B, far.Gateway);
+            return;
+        }
+
+        AnswerOne(leg);
+    }
+
+    private void AnswerOne(Leg leg)
     {
         leg.Answered = Now;
         leg.AnswerState = "answered";

@@ -18,6 +18,15 @@ internal sealed partial class CallRun
         var ringing = dialled.Where(d => d.Phone.Action != PhoneAction.Busy).ToList();
         var ended = new List<Leg>();
         string failCause = "NO_ANSWER";
+        // A loopback's far leg (the mobile) reports its ringing first, then the phones and the loopback halves (s24).
+        foreach ((Phone _, Leg leg) in ringing)
+        {
+            if (_followMe.TryGetValue(leg, out FollowMeLegs? far))
+            {
+                Ringing(far.Gateway);
+            }
+        }
+
         foreach ((Phone _, Leg leg) in ringing)
         {
             Ringing(leg);

@@ -10,6 +10,12 @@ internal sealed partial class CallRun
     {
         BlindTransfer? scripted = _script.Transfer;
         TimeSpan until = _offset + (scripted?.After ?? _script.Talk);
+        if (_followMe.ContainsKey(b) && until - _offset > LoopbackBowOut)
+        {
+            await WaitAsync(LoopbackBowOut, ct).ConfigureAwait(false);
+            b = BowOut(a, b);
+        }
+
         while (true)
         {
             Intervention? iv = await WaitAsync(until - _offset, ct).ConfigureAwait(false);

@@ -40,7 +40,16 @@ public enum Side
 public sealed record Phone(string Number, PhoneAction Action = PhoneAction.Answers, TimeSpan? After = null)
 {
     public TimeSpan RingTime => After ?? TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Follow-me: <see cref="Number"/> is this extension's mobile, dialled as
+    /// <c>[dialed_extension=…,presence_id=…]loopback/&lt;mobile&gt;/followme</c> (two loopback halves, then the gateway leg).
+    /// </summary>
+    public string? FollowMeOf { get; init; }
 }
+
+/// <summary>A voicemail message left when nobody answered: 1 s beep, then <see cref="Length"/> of message.</summary>
+public sealed record Voicemail(string Mailbox, TimeSpan Length);
 
 /// <summary>
 /// Phones rung together (ring-all when more than one) for at most <see cref="Timeout"/> (null: the script's call
@@ -104,4 +113,23 @@ public sealed record CallScript
 
     /// <summary>The first leg's UUID (origination_uuid); a fresh one when null.</summary>
     public string? FirstLegUuid { get; init; }
+
+    /// <summary>
+    /// The tenant, set as <c>domain_name</c> on the caller's leg; phones are then directory users dialled as
+    /// <c>user/&lt;ext&gt;@domain</c>, whose legs carry <c>dialed_user</c>, <c>dialed_domain</c> and <c>presence_id</c>.
+    /// </summary>
+    public string? Domain { get; init; }
+
+    /// <summary>An IVR: the dialplan answers the caller and plays a greeting this long before any phone rings.</summary>
+    public TimeSpan? Greeting { get; init; }
+
+    /// <summary>
+    /// A <c>mod_callcenter</c> queue (<c>name@domain</c>): the caller is answered and waits with music while the queue
+    /// originates agent legs without the caller's session (ring groups: ring-all when several phones, top-down as
+    /// groups one after another); an answering agent is bridged with <c>uuid_bridge</c>.
+    /// </summary>
+    public string? Callcenter { get; init; }
+
+    /// <summary>Nobody answered: the dialplan answers and the caller leaves this message.</summary>
+    public Voicemail? Voicemail { get; init; }
 }

@@ -1,11 +1,14 @@
 namespace FsBitrix.Simulator.Flows;
 
 /// <summary>
-/// The call flows of the captures (s1-s8, s12, s13) as scripts, with the numbers given. Each call gets fresh
-/// UUIDs when played; timings follow the captures (ring 2 s, talk 3-4 s).
+/// The call flows of the captures (s1-s8, s12, s13, and the real deployments' s18, s19, s21, s22, s24) as scripts,
+/// with the numbers given. Each call gets fresh UUIDs when played; timings follow the captures (ring 2 s, talk 3-4 s).
 /// </summary>
 public static class StandardFlows
 {
+    /// <summary>The tenant of the real deployments' flows unless one is given (FusionPBX sets domain_name on every DID).</summary>
+    public const string Domain = "example.com";
+
     private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
 
     /// <summary>s1: customer → DID → one agent rings 2 s, answers, 4 s talk, the customer hangs up.</summary>
@@ -132,5 +135,83 @@ public static class StandardFlows
             new("bitrix_call_id", bitrixCallId),
             new("ignore_early_media", "true"),
         ],
+    };
+
+    /// <summary>
+    /// s18: the DID answers and hands the caller to a <c>mod_callcenter</c> ring-all queue; both agents ring, the second
+    /// answers after 2 s (the first loses the race); 3 s talk; the caller hangs up.
+    /// </summary>
+    public static CallScript CallcenterRingAll(string customer, string did, string loser, string winner, string queue = "sales", string domain = Domain) => new()
+    {
+        Name = "callcenter ring-all",
+        Kind = FlowKind.Inbound,
+        From = customer,
+        To = did,
+        Domain = domain,
+        Callcenter = $"{queue}@{domain}",
+        Rings = [RingGroup.Of(new Phone(loser, PhoneAction.NeverAnswers), new Phone(winner, PhoneAction.Answers, S(2)))],
+        Talk = S(3),
+        HangsUp = Side.Caller,
+    };
+
+    /// <summary>s19: a top-down <c>mod_callcenter</c> queue: the first agent rings 5 s unanswered, the next answers after 2 s; 3 s talk; the agent hangs up.</summary>
+    public static CallScript CallcenterTopDown(string customer, string did, string first, string second, string queue = "support", string domain = Domain) => new()
+    {
+        Name = "callcenter top-down",
+        Kind = FlowKind.Inbound,
+        From = customer,
+        To = did,
+        Domain = domain,
+        Callcenter = $"{queue}@{domain}",
+        Rings =
+        [
+            new RingGroup([new Phone(first, PhoneAction.NeverAnswers)], Timeout: S(5)),
+            RingGroup.Of(new Phone(second, PhoneAction.Answers, S(2))),
+        ],
+        Talk = S(3),
+        HangsUp = Side.Callee,
+    };
+
+    /// <summary>s21: the IVR answers and plays a 3 s greeting, then the agent rings and answers after 2 s; 4 s talk; the caller hangs up.</summary>
+    public static CallScript IvrThenAgent(string customer, string did, string agent, string domain = Domain) => new()
+    {
+        Name = "IVR then agent",
+        Kind = FlowKind.Inbound,
+        From = customer,
+        To = did,
+        Domain = domain,
+        Greeting = S(3),
+        Rings = [RingGroup.Of(new Phone(agent, PhoneAction.Answers, S(2)))],
+        Talk = S(4),
+        HangsUp = Side.Caller,
+    };
+
+    /// <summary>s22: the agent rings 5 s unanswered; the caller leaves a 4 s voicemail message in the agent's box.</summary>
+    public static CallScript VoicemailOnNoAnswer(string customer, string did, string agent, string domain = Domain) => new()
+    {
+        Name = "voicemail",
+        Kind = FlowKind.Inbound,
+        From = customer,
+        To = did,
+        Domain = domain,
+        Record = false,
+        Rings = [new RingGroup([new Phone(agent, PhoneAction.NeverAnswers)], Timeout: S(5))],
+        Voicemail = new Voicemail(agent, S(4)),
+    };
+
+    /// <summary>
+    /// s24: the agent's desk phone and, through a loopback, the agent's mobile ring together; the mobile answers after
+    /// 2 s (the desk phone loses the race); 3 s talk; the caller hangs up.
+    /// </summary>
+    public static CallScript FollowMe(string customer, string did, string agent, string mobile, string domain = Domain) => new()
+    {
+        Name = "follow-me",
+        Kind = FlowKind.Inbound,
+        From = customer,
+        To = did,
+        Domain = domain,
+        Rings = [RingGroup.Of(new Phone(agent, PhoneAction.NeverAnswers), new Phone(mobile, PhoneAction.Answers, S(2)) { FollowMeOf = agent })],
+        Talk = S(3),
+        HangsUp = Side.Caller,
     };
 }

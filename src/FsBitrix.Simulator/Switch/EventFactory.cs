@@ -16,10 +16,12 @@ internal static class EventFactory
         "CS_CONSUME_MEDIA", "CS_HIBERNATE", "CS_RESET", "CS_HANGUP", "CS_REPORTING", "CS_DESTROY",
     ];
 
-    public static SimEvent Envelope(SwitchIdentity id, string name, DateTimeOffset at, long sequence)
+    /// <param name="subclass">A CUSTOM event's <c>Event-Subclass</c>, which FreeSWITCH writes before its name.</param>
+    public static SimEvent Envelope(SwitchIdentity id, string name, DateTimeOffset at, long sequence, string? subclass = null)
     {
-        EventShape shape = Templates.Shape(name);
-        return new SimEvent()
+        EventShape shape = Templates.Shape(subclass is null ? name : $"{name} {subclass}");
+        SimEvent e = subclass is null ? new SimEvent() : new SimEvent().Add("Event-Subclass", subclass);
+        return e
             .Add("Event-Name", name)
             .Add("Core-UUID", id.CoreUuid)
             .Add("FreeSWITCH-Hostname", id.Hostname)
@@ -37,7 +39,7 @@ internal static class EventFactory
 
     public static SimEvent Channel(SimEvent e, Leg leg, IEnumerable<(string, string)> first, IEnumerable<(string, string)> last)
     {
-        EventBlocks blocks = Templates.Shape(e.Name).Blocks;
+        EventBlocks blocks = Templates.Shape(e["Event-Subclass"] is { } subclass ? $"{e.Name} {subclass}" : e.Name).Blocks;
         foreach ((string name, string value) in first)
         {
             e.Add(name, value);

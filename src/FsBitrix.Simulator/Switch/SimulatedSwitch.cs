@@ -60,6 +60,27 @@ public sealed class SimulatedSwitch
         }
     }
 
+    /// <summary>A CUSTOM event of a module (vm::maintenance, callcenter::info): its own headers, then the leg's data if any.</summary>
+    internal void FireCustom(string subclass, Leg? leg, DateTimeOffset at, IEnumerable<(string, string)> headers)
+    {
+        lock (_gate)
+        {
+            SimEvent e = EventFactory.Envelope(Identity, "CUSTOM", at, ++_sequence, subclass);
+            if (leg is not null)
+            {
+                Fired?.Invoke(EventFactory.Channel(e, leg, headers, []));
+                return;
+            }
+
+            foreach ((string h, string v) in headers)
+            {
+                e.Add(h, v);
+            }
+
+            Fired?.Invoke(e);
+        }
+    }
+
     /// <summary>An event without channel data (API, BACKGROUND_JOB).</summary>
     internal void FireGlobal(string name, DateTimeOffset at, IEnumerable<(string, string)> headers, string? body = null)
     {
