@@ -83,4 +83,45 @@ public sealed class RealismTests
         Assert.That(events.Count(e => e.EventName is "CHANNEL_BRIDGE" or "CHANNEL_UNBRIDGE" && e.UniqueId != customer.UniqueId), Is.Zero,
             "bridge events come on the customer's leg only");
     }
+
+    /// <summary>What the service reads of the real deployments' links (cc, loopback, directory user, pickup, voicemail).</summary>
+    private static readonly string[] ReadForRealDeployments =
+    [
+        .. ReadByTheService, "Event-Subclass", "variable_cc_member_session_uuid", "variable_loopback_leg",
+        "variable_other_loopback_leg_uuid", "variable_other_loopback_from_uuid", "variable_dialed_user", "variable_dialed_domain",
+        "variable_dialed_extension", "variable_presence_id", "Caller-Channel-Created-Time", "Other-Leg-Channel-Created-Time",
+        "Other-Leg-Orig-Caller-ID-Number", "variable_voicemail_file_path", "variable_voicemail_account", "VM-Action", "VM-File-Path",
+        "VM-User",
+    ];
+
+    private static IEnumerable<TestCaseData> RealDeploymentFlows()
+    {
+        yield return new TestCaseData(StandardFlows.CallcenterRingAll("+79161234567", "74951234571", "1001", "1002"), "s18_callcenter_ring_all.raw").SetArgDisplayNames("s18");
+        yield return new TestCaseData(StandardFlows.VoicemailOnNoAnswer("+79161234567", "74951234574", "1001"), "s22_voicemail.raw").SetArgDisplayNames("s22");
+        yield return new TestCaseData(StandardFlows.FollowMe("+79161234567", "74951234576", "1001", "89161112233"), "s24_followme_mobile.raw").SetArgDisplayNames("s24");
+    }
+
+    [TestCaseSource(nameof(RealDeploymentFlows))]
+    public async Task Real_deployment_flows_carry_every_link_their_real_counterparts_carry(CallScript script, string capture)
+    {
+        await using Harness h = await Harness.StartAsync();
+        (_, EventLog log) = await h.ConnectAsync();
+        // Legs created at the same instant come in either order: the headers are compared per event kind, all legs together.
+        Dictionary<string, HashSet<string>> real = HeadersByKind(Fixtures.Events(capture));
+
+        Dictionary<string, HashSet<string>> simulated = HeadersByKind(await h.PlayAsync(script, log));
+
+        Assert.Multiple(() =>
+        {
+            foreach (string kind in new[] { "CHANNEL_CREATE", "CHANNEL_BRIDGE", "CHANNEL_HANGUP_COMPLETE", "CUSTOM" }.Where(real.ContainsKey))
+            {
+                Assert.That(simulated.GetValueOrDefault(kind) ?? [], Is.SupersetOf(real[kind].Intersect(ReadForRealDeployments)), kind);
+            }
+        });
+    }
+
+    private static Dictionary<string, HashSet<string>> HeadersByKind(IEnumerable<EslEvent> events) => events
+        .Where(e => e.UniqueId is not null)
+        .GroupBy(e => e.EventName!)
+        .ToDictionary(g => g.Key, g => g.SelectMany(e => e.Headers.Select(h => h.Key)).ToHashSet());
 }

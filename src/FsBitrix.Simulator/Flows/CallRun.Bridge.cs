@@ -106,6 +106,15 @@ internal sealed partial class CallRun
 
         bool viaGateway = _script.Kind == FlowKind.Outbound;
         string callerNumber = viaGateway ? _options.OutboundCallerId : a.CallerIdNumber;
+        if (!viaGateway && _script.Domain is { } domain)
+        {
+            // The user/ endpoint marks the calling leg with the last directory user it dialled (s22, s25).
+            a.Variables["dialed_user"] = phone.Number;
+            a.Variables["dialed_domain"] = domain;
+            a.CalleeIdName ??= phone.Number;
+            a.CalleeIdNumber ??= phone.Number;
+        }
+
         return OutboundLeg(a, Guid.NewGuid().ToString(), callerNumber, viaGateway ? "Outbound Call" : a.CallerIdName, phone.Number,
             viaGateway ? [] : DirectoryUser(phone.Number));
     }

@@ -66,6 +66,7 @@ internal sealed partial class CallRun
                 a.Variables["cc_agent"] = AgentName(agents[agent]);
                 a.Variables["cc_agent_uuid"] = agent.Uuid;
                 SetCallState(a, "ACTIVE");
+                a.CalleeIdName = a.CalleeIdNumber = agent.DestinationNumber;
                 Bridge(a, agent);
                 await WaitAsync(_script.Talk, ct).ConfigureAwait(false);
                 EndQueueCall(a, agent, queue, app, member, AgentName(agents[agent]));

@@ -28,6 +28,7 @@ internal sealed partial class CallRun
         Leg b = _switch.AddLeg(bUuid, $"loopback/{mobile}-b", inbound: true, Now);
         b.CallerIdName = b.CallerIdNumber = b.OrigCallerIdName = b.OrigCallerIdNumber = caller.CallerIdNumber;
         b.DestinationNumber = mobile;
+        b.CalleeIdName = b.CalleeIdNumber = "followme";
         b.Context = "followme";
         b.Source = "mod_loopback";
         foreach (KeyValuePair<string, string> v in (KeyValuePair<string, string>[])[.. employee, new("loopback_leg", "B"),

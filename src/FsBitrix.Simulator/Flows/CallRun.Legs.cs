@@ -102,6 +102,7 @@ internal sealed partial class CallRun
             Answer(far.Gateway);
             AnswerOne(leg);
             AnswerOne(far.B);
+            far.B.CalleeIdName = far.B.CalleeIdNumber = far.Gateway.DestinationNumber;
             Bridge(far.B, far.Gateway);
             return;
         }
