@@ -131,6 +131,22 @@ public sealed class PortalPageTests
         await Expect(audio).ToHaveAttributeAsync("data-probe", "same");
     }
 
+    [Test]
+    public async Task A_missed_call_with_a_record_shows_it_as_the_voicemail_the_client_left()
+    {
+        string missed = await rest.RegisterInboundAsync(userId: 2, IvanPetrov);
+        await rest.FinishAsync(missed, userId: 2, duration: 0, statusCode: "304");
+        await rest.AttachRecordAsync(missed, "msg_0001.wav", Wav.Tone());
+        string answered = await rest.RegisterInboundAsync(userId: 3, "+74950002222");
+        await rest.FinishAsync(answered, userId: 3, duration: 5, statusCode: "200");
+        await rest.AttachRecordAsync(answered, "call.wav", Wav.Tone());
+
+        await Expect(page.Recording(missed)).ToBeVisibleAsync();
+        await Expect(page.LogRow(missed).GetByTestId("voicemail")).ToHaveTextAsync("voicemail");
+        await Expect(page.Recording(answered)).ToBeVisibleAsync();
+        await Expect(page.LogRow(answered).GetByTestId("voicemail")).ToHaveCountAsync(0);
+    }
+
     [TestCase("304", 0, "Missed")]
     [TestCase("486", 0, "Busy")]
     [TestCase("480", 0, "No answer")]

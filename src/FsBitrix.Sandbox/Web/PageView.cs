@@ -53,7 +53,7 @@ internal sealed record PageView(
         var log = finished.Reverse().Take(LogLimit).Select(c => new LogEntryView(
             c.CallId, c.Type, CallLabels.Direction(c.Type), c.PhoneNumber, Entity(c.CrmEntityType, c.CrmEntityId), c.CrmEntityType, Agent(c.UserId),
             c.Duration, c.StatusCode, CallLabels.Status(c.StatusCode), CallLabels.Tone(c.StatusCode), c.CallStartDate, c.FinishedAt,
-            c.Recording is { } r ? new RecordingView(AudioEndpoint.PathOf(r.FileId), r.FileName, r.Content.Length) : null)).ToList();
+            c.Recording is { } r ? new RecordingView(AudioEndpoint.PathOf(r.FileId), r.FileName, r.Content.Length, c.StatusCode == "304") : null)).ToList();
 
         // Seeded records first by type, then leads the calls created, newest last.
         string[] order = ["CONTACT", "COMPANY", "LEAD"];
@@ -83,6 +83,7 @@ internal sealed record LogEntryView(
     string CallId, int Type, string Direction, string Phone, string? Entity, string EntityType, string Agent, int Duration,
     string Status, string StatusLabel, string Tone, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, RecordingView? Recording);
 
-internal sealed record RecordingView(string Url, string FileName, int Size);
+/// <param name="Voicemail">A missed call's record is the message the client left (Bitrix24 shows it as voicemail).</param>
+internal sealed record RecordingView(string Url, string FileName, int Size, bool Voicemail);
 
 internal sealed record CrmView(string Type, long Id, string Name, IReadOnlyList<string> Phones, string Responsible, bool CreatedByCall);

@@ -3,7 +3,8 @@ using FsBitrix.Simulator.Flows;
 namespace FsBitrix.Simulator.Demo;
 
 /// <summary>
-/// Keeps the simulated switch busy until cancelled: a mix of the standard flows between random customers,
+/// Keeps the simulated switch busy until cancelled: a mix of the standard flows (plain DIDs, ring groups, transfers,
+/// outbound calls, and the real deployments' callcenter queue, voicemail, follow-me and IVR) between random customers,
 /// DIDs and extensions, with varied ring and talk times and pauses, a few calls overlapping.
 /// </summary>
 public sealed class DemoDriver(FreeSwitchSimulator simulator, DemoOptions? options = null)
@@ -49,7 +50,7 @@ public sealed class DemoDriver(FreeSwitchSimulator simulator, DemoOptions? optio
             string did = Pick(_options.Dids);
             string agent = Pick(_options.Extensions);
             string colleague = Pick(_options.Extensions.Where(x => x != agent).DefaultIfEmpty(agent).ToList());
-            CallScript script = _random.Next(10) switch
+            CallScript script = _random.Next(14) switch
             {
                 0 or 1 => StandardFlows.InboundAnswered(customer, did, agent),
                 2 => StandardFlows.RingAll(customer, did, agent, colleague),
@@ -58,7 +59,13 @@ public sealed class DemoDriver(FreeSwitchSimulator simulator, DemoOptions? optio
                 5 => StandardFlows.Busy(customer, did, agent),
                 6 => StandardFlows.BlindTransfer(customer, did, agent, colleague),
                 7 or 8 => StandardFlows.Outbound(agent, Pick(_options.OutboundNumbers)),
-                _ => StandardFlows.OutboundNoAnswer(agent, Pick(_options.OutboundNumbers)),
+                9 => StandardFlows.OutboundNoAnswer(agent, Pick(_options.OutboundNumbers)),
+
+                // What real deployments run: a mod_callcenter queue, voicemail, a follow-me to a mobile, an IVR.
+                10 => StandardFlows.CallcenterRingAll(customer, did, agent, colleague),
+                11 => StandardFlows.VoicemailOnNoAnswer(customer, did, agent),
+                12 => StandardFlows.FollowMe(customer, did, agent, Pick(_options.OutboundNumbers)),
+                _ => StandardFlows.IvrThenAgent(customer, did, agent),
             };
             return script with
             {

@@ -102,7 +102,8 @@ function renderLive(call) {
 
 function renderLog(call) {
   const audio = call.recording
-    ? el('audio', { controls: true, preload: 'metadata', src: call.recording.url, title: call.recording.fileName, dataset: { testid: 'recording' } })
+    ? [call.recording.voicemail ? el('span', { class: 'badge', dataset: { testid: 'voicemail' }, title: 'The message the client left' }, 'voicemail') : null,
+      el('audio', { controls: true, preload: 'metadata', src: call.recording.url, title: call.recording.fileName, dataset: { testid: 'recording' } })]
     : el('span', { class: 'muted' }, 'none');
   return el('tr', { dataset: { testid: 'log-row', callId: call.callId }, title: call.callId },
     el('td', { title: fullDate(call.finishedAt) }, clock(call.finishedAt)),
