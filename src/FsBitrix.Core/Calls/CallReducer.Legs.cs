@@ -10,6 +10,11 @@ public sealed partial class CallReducer
     private CallState AddLeg(CallState state, ChannelEvent e)
     {
         string uuid = e.UniqueId!;
+        if (IsOtherCompanys(state, e))
+        {
+            return state.WithLeg(new LegState(uuid, LegRole.Other, null));
+        }
+
         string? employee = EmployeeOf(e);
         if (e.LoopbackLeg is not null)
         {

@@ -60,7 +60,7 @@ public sealed partial class CallReducer
         }
 
         var commands = new List<CallCommand>();
-        state = AfterLegsEnded(state, ended, commands);
+        state = ReleaseHeld(AfterLegsEnded(state, ended, commands), commands);
         return (state, state.Silent ? [] : commands);
     }
 

@@ -28,6 +28,7 @@ public sealed partial class CallReducer(CallSettings settings)
         }
 
         var commands = new List<CallCommand>();
+        state = NoteDomain(state, e);
         CallState next = e.Kind switch
         {
             ChannelEventKind.Create or ChannelEventKind.ChannelData => OnCreate(state, e, commands),
@@ -42,6 +43,7 @@ public sealed partial class CallReducer(CallSettings settings)
             _ => state,
         };
 
+        next = ReleaseHeld(next, commands, e);
         next = e.Timestamp > (next.LastEventAt ?? DateTimeOffset.MinValue) ? next with { LastEventAt = e.Timestamp } : next;
         return (next, next.Silent ? [] : commands);
     }
@@ -88,9 +90,7 @@ public sealed partial class CallReducer(CallSettings settings)
                 PhoneNumber = caller,
                 LineNumber = dialled,
             };
-            commands.Add(new RegisterCall(state.CallKey, uuid, CallType.Inbound, caller, dialled,
-                _settings.DefaultUserPhoneInner, e.Timestamp));
-            return state;
+            return HoldOrStart(state, commands);
         }
 
         bool internalCall = !PhoneNumbers.IsExternal(dialled, _settings);
@@ -104,9 +104,18 @@ public sealed partial class CallReducer(CallSettings settings)
         };
 
         // The caller sees the card at once: they are looking at the client they are dialling.
-        commands.Add(new RegisterCall(state.CallKey, uuid, CallType.Outbound, dialled ?? string.Empty, null, caller,
-            e.Timestamp));
-        commands.Add(new ShowCard(state.CallKey, null, caller));
+        return state.Silent ? state : HoldOrStart(state, commands);
+    }
+
+    // With several companies on the switch the register waits for the call's domain (CallReducer.Tenant).
+    private CallState HoldOrStart(CallState state, List<CallCommand> commands)
+    {
+        if (_settings.HoldUntilDomain && state.Domain is null)
+        {
+            return state with { FirstCommandsHeld = true };
+        }
+
+        commands.AddRange(FirstCommands(state));
         return state;
     }
 

@@ -22,5 +22,13 @@ public sealed record CallSettings
     /// </summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromHours(4);
 
+    /// <summary>
+    /// Several companies share the switch (tenants): a call's first commands (register, the caller's card) wait until
+    /// the call says its FreeSWITCH domain — the caller's <c>domain_name</c> or a rung employee's domain — or until
+    /// another command is due, so that they go to the right company's portal. A DID sets <c>domain_name</c> just
+    /// after the caller's leg is created, so the wait is milliseconds.
+    /// </summary>
+    public bool HoldUntilDomain { get; init; }
+
     public static CallSettings Default { get; } = new();
 }

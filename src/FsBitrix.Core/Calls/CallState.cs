@@ -55,6 +55,15 @@ public sealed record CallState(string CallKey)
 
     public bool Finished { get; init; }
 
+    /// <summary>
+    /// The FreeSWITCH domain (tenant) the call belongs to, lower case: learnt from its events until its first commands
+    /// are sent, never changed after (every command of a call goes to one company's portal). Null: unknown.
+    /// </summary>
+    public string? Domain { get; init; }
+
+    /// <summary>The call's first commands wait for its domain (<see cref="CallSettings.HoldUntilDomain"/>).</summary>
+    public bool FirstCommandsHeld { get; init; }
+
     /// <summary>All legs have hung up: the call's event group can complete.</summary>
     public bool IsOver => !Legs.IsEmpty && Legs.TrueForAll(l => l.Ended);
 

@@ -106,4 +106,10 @@ public sealed record ChannelEvent(ChannelEventKind Kind, string? UniqueId, DateT
 
     /// <summary>The mailbox the message was left in (<c>VM-User</c>, <c>variable_voicemail_account</c>).</summary>
     public string? VoicemailAccount { get; init; }
+
+    /// <summary>
+    /// <c>variable_domain_name</c>: the FreeSWITCH domain (the tenant) the dialplan or the directory put on this leg.
+    /// A DID sets it after the leg's creation, so it first shows on the leg's next events.
+    /// </summary>
+    public string? DomainName { get; init; }
 }

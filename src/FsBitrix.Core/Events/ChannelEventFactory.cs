@@ -69,6 +69,7 @@ public static class ChannelEventFactory
         {
             Originator = e.GetVariable("originator"),
             OtherLegUniqueId = e.OtherLegUniqueId,
+            DomainName = e.GetVariable("domain_name"),
         };
 
     private static ChannelEvent WithProfile(ChannelEvent c, EslEvent e) => c with
