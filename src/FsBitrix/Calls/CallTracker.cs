@@ -36,14 +36,16 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
     private IDisposable? _subscription;
     private volatile bool _disposing;
 
-    public CallTracker(CallReducer reducer, OutboxStore store, Action appended, TimeProvider time, ILogger<CallTracker> logger)
+    /// <param name="tenantOf">The company whose portal a call's commands go to; null: one portal.</param>
+    public CallTracker(CallReducer reducer, OutboxStore store, Action appended, TimeProvider time, ILogger<CallTracker> logger,
+        Func<CallState, string>? tenantOf = null)
     {
         _reducer = reducer;
         _time = time;
         _store = store;
         _appended = appended;
         _logger = logger;
-        _writer = new StepWriter(store, Written, logger);
+        _writer = new StepWriter(store, Written, logger, tenantOf);
     }
 
     /// <summary>Calls currently followed (open groups and restored calls not yet resumed).</summary>

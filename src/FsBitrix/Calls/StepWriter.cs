@@ -25,8 +25,12 @@ internal sealed partial class StepWriter : IAsyncDisposable
     private readonly Task _loop;
 
     /// <param name="written">Called on the writer's thread with each committed batch, in order.</param>
-    public StepWriter(OutboxStore store, Action<IReadOnlyList<CallStep>> written, ILogger logger)
+    /// <param name="tenantOf">The company whose portal a call's commands go to (several companies on one switch).</param>
+    private readonly Func<CallState, string> _tenantOf;
+
+    public StepWriter(OutboxStore store, Action<IReadOnlyList<CallStep>> written, ILogger logger, Func<CallState, string>? tenantOf = null)
     {
+        _tenantOf = tenantOf ?? (_ => OutboxStore.DefaultTenant);
         _store = store;
         _written = written;
         _logger = logger;
@@ -108,7 +112,7 @@ internal sealed partial class StepWriter : IAsyncDisposable
     }
 
     // Only a call's last state in the batch is stored, so only that one is serialised.
-    private static List<OutboxWrite> ToWrites(List<CallStep> batch)
+    private List<OutboxWrite> ToWrites(List<CallStep> batch)
     {
         var lastOfCall = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < batch.Count; i++)
@@ -132,7 +136,8 @@ internal sealed partial class StepWriter : IAsyncDisposable
             string? state = last && !step.State.IsOver ? CallStateJson.Serialize(step.State) : null;
             if (last || step.Commands.Count > 0)
             {
-                writes.Add(new OutboxWrite(step.CallKey, step.Commands, state, step.State.IsOver));
+                writes.Add(new OutboxWrite(step.CallKey, step.Commands, state, step.State.IsOver,
+                    step.Commands.Count > 0 ? _tenantOf(step.State) : OutboxStore.DefaultTenant));
             }
         }
 

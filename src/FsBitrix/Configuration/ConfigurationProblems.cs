@@ -56,6 +56,8 @@ internal static class ConfigurationProblems
             problems.Add("FsBitrix:Bitrix:DefaultUserId must be a Bitrix24 user id (1 is usually the portal admin)");
         }
 
+        problems.AddRange(FsBitrix.Tenants.TenantProblems.Find(options));
+
         // The caller waits in silence (or ringback) while the CRM is asked: seconds, not more.
         if (options.OwnerLookup.Patience <= TimeSpan.Zero || options.OwnerLookup.Patience > TimeSpan.FromSeconds(10))
         {

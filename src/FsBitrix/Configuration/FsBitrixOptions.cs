@@ -32,6 +32,12 @@ internal sealed class FsBitrixOptions
     /// <summary>Call queues by name (the dialplan's <c>fsbitrix_queue</c>), driven over the outbound socket.</summary>
     public Dictionary<string, FsBitrix.Queues.QueueSettings> Queues { get; set; } = [];
 
+    /// <summary>
+    /// Several companies on one FreeSWITCH, one domain and one Bitrix24 portal each. The top-level <c>Bitrix</c> and
+    /// <c>Users</c> stay the default company (calls whose domain no entry names).
+    /// </summary>
+    public List<FsBitrix.Tenants.TenantSettings> Tenants { get; set; } = [];
+
     /// <summary>The client's owner for any dialplan (<c>fsbitrix_lookup=owner</c> on the socket).</summary>
     public FsBitrix.OwnerLookup.OwnerLookupSettings OwnerLookup { get; set; } = new();
 

@@ -3,6 +3,7 @@ using FsBitrix.Calls;
 using FsBitrix.Configuration;
 using FsBitrix.Esl.Inbound;
 using FsBitrix.Outbox;
+using FsBitrix.Tenants;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,7 +20,7 @@ internal static class HealthEndpoint
 {
     public static void MapHealth(this IEndpointRouteBuilder app) =>
         app.MapGet("/healthz", async (EslInboundClient esl, OutboxStore outbox, OutboxDispatcher dispatcher, CallTracker tracker,
-            FsBitrixOptions options, IServiceProvider services, CancellationToken cancellationToken) =>
+            FsBitrixOptions options, TenantPortals portals, IServiceProvider services, CancellationToken cancellationToken) =>
         {
             EslConnectionState state = esl.State;
             AppAuthState? appAuth = services.GetService<OAuthAuth>()?.State;
@@ -53,9 +54,29 @@ internal static class HealthEndpoint
                     },
                 },
                 calls = new { active = tracker.ActiveCalls },
+
+                // Each company's portal on its own (several companies on one switch): empty with one portal.
+                tenants = await TenantsAsync(portals, outbox, cancellationToken).ConfigureAwait(false),
             };
             return Results.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
+
+    private static async Task<List<object>> TenantsAsync(TenantPortals portals, OutboxStore outbox, CancellationToken cancellationToken)
+    {
+        var tenants = new List<object>();
+        foreach (TenantPortal portal in portals.All.Skip(1))
+        {
+            tenants.Add(new
+            {
+                domain = portal.Key,
+                pending = await outbox.PendingCountAsync(portal.Key, cancellationToken).ConfigureAwait(false),
+                delivered = portal.Dispatcher.Delivered,
+                lastSuccess = portal.Dispatcher.LastSuccess,
+            });
+        }
+
+        return tenants;
+    }
 
     /// <summary>
     /// The install works without the app's keys (they appear only once its form is saved), so calls go out for the

@@ -13,6 +13,7 @@ using FsBitrix.Outbox;
 using FsBitrix.Queues;
 using FsBitrix.Recordings;
 using FsBitrix.SocketApp;
+using FsBitrix.Tenants;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -83,13 +84,20 @@ internal static class ServiceComposition
         services.AddHostedService(sp => new OutboxHousekeeping(sp.GetRequiredService<OutboxStore>(), options.Storage.KeepDeliveredFor,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OutboxHousekeeping>>()));
 
-        services.AddSingleton(new CallReducer(options.Calls.ToCallSettings()));
-        services.AddSingleton(sp => new CallTracker(
-            sp.GetRequiredService<CallReducer>(),
-            sp.GetRequiredService<OutboxStore>(),
-            sp.GetRequiredService<OutboxDispatcher>().Appended,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<CallTracker>>()));
+        // With several companies a call's first commands wait for its domain, which names the portal they go to.
+        services.AddSingleton(new CallReducer(options.Calls.ToCallSettings() with { HoldUntilDomain = options.Tenants.Count > 0 }));
+        services.AddTenants(options);
+        services.AddSingleton(sp =>
+        {
+            TenantPortals portals = sp.GetRequiredService<TenantPortals>();
+            return new CallTracker(
+                sp.GetRequiredService<CallReducer>(),
+                sp.GetRequiredService<OutboxStore>(),
+                portals.All.Count == 1 ? portals.Default.Dispatcher.Appended : portals.Appended,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<CallTracker>>(),
+                portals.All.Count == 1 ? null : portals.TenantOf);
+        });
 
         services.AddSingleton(sp => new EslInboundClient(
             new EslInboundOptions

@@ -19,7 +19,8 @@ internal sealed partial class OutboxDispatcher(
     DeliveryOptions options,
     IDeliveryGate gate,
     TimeProvider time,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+    ILogger<OutboxDispatcher> logger,
+    string tenant = OutboxStore.DefaultTenant) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _wake = new(0);
@@ -30,6 +31,12 @@ internal sealed partial class OutboxDispatcher(
     private CancellationToken _stopping = new(canceled: true);
     private long _delivered;
     private int _releaseRequested;
+
+    /// <summary>The company whose commands this dispatcher delivers (each portal has its own slots, order and gate).</summary>
+    public string Tenant => tenant;
+
+    // " (b.example)" after a call key in the logs of an extra company's dispatcher; nothing for the default's.
+    private readonly string _portal = tenant.Length == 0 ? string.Empty : $" ({tenant})";
 
     /// <summary>When Bitrix24 last answered a command successfully (health).</summary>
     public DateTimeOffset? LastSuccess { get; private set; }
@@ -115,7 +122,7 @@ internal sealed partial class OutboxDispatcher(
 
         try
         {
-            await store.ReleaseWaitingAsync(stoppingToken).ConfigureAwait(false);
+            await store.ReleaseWaitingAsync(tenant, stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -168,7 +175,7 @@ internal sealed partial class OutboxDispatcher(
             slots = Math.Max(0, options.Parallelism - _running.Count);
         }
 
-        DueHeads due = await store.DueHeadsAsync(slots, busy, stoppingToken).ConfigureAwait(false);
+        DueHeads due = await store.DueHeadsAsync(slots, busy, tenant, stoppingToken).ConfigureAwait(false);
         foreach (OutboxEntry head in due.Entries)
         {
             lock (_gate)
@@ -244,7 +251,7 @@ internal sealed partial class OutboxDispatcher(
 
                     LastSuccess = time.GetUtcNow();
                     Interlocked.Increment(ref _delivered);
-                    LogDelivered(entry.CallKey, entry.Command.GetType().Name, done.Outcome);
+                    LogDelivered(entry.CallKey, _portal, entry.Command.GetType().Name, done.Outcome);
                     break;
                 case DeliveryResult.Refused refused:
                     foreach (long id in entry.AllIds)
@@ -252,12 +259,12 @@ internal sealed partial class OutboxDispatcher(
                         await store.MarkDoneAsync(id, "refused: " + refused.Error, CancellationToken.None).ConfigureAwait(false);
                     }
 
-                    LogRefused(entry.CallKey, entry.Command.GetType().Name, refused.Error);
+                    LogRefused(entry.CallKey, _portal, entry.Command.GetType().Name, refused.Error);
                     break;
                 case DeliveryResult.Retry retry:
                     await store.MarkRetryAsync(entry.Id, retry.Error, time.GetUtcNow() + retry.After, retry.MayHaveExecuted,
                         CancellationToken.None, countAttempt: retry.CountsAsAttempt).ConfigureAwait(false);
-                    LogRetry(entry.CallKey, entry.Command.GetType().Name, entry.Attempts + 1, retry.After.TotalSeconds, retry.Error);
+                    LogRetry(entry.CallKey, _portal, entry.Command.GetType().Name, entry.Attempts + 1, retry.After.TotalSeconds, retry.Error);
                     break;
             }
 
@@ -271,7 +278,7 @@ internal sealed partial class OutboxDispatcher(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            LogUnexpected(ex, entry.CallKey, entry.Command.GetType().Name);
+            LogUnexpected(ex, entry.CallKey, _portal, entry.Command.GetType().Name);
             await store.MarkRetryAsync(entry.Id, ex.Message, time.GetUtcNow() + options.MaxRetry, ambiguous: true,
                 CancellationToken.None).ConfigureAwait(false);
         }
@@ -293,15 +300,15 @@ internal sealed partial class OutboxDispatcher(
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bitrix24 {Command} for call {CallKey}: {Outcome}")]
-    private partial void LogDelivered(string callKey, string command, string outcome);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bitrix24 {Command} for call {CallKey}{Portal}: {Outcome}")]
+    private partial void LogDelivered(string callKey, string portal, string command, string outcome);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Bitrix24 refused {Command} for call {CallKey} and it will not be retried: {Error}")]
-    private partial void LogRefused(string callKey, string command, string error);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bitrix24 refused {Command} for call {CallKey}{Portal} and it will not be retried: {Error}")]
+    private partial void LogRefused(string callKey, string portal, string command, string error);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Bitrix24 {Command} for call {CallKey} failed (attempt {Attempt}), retrying in {Seconds:0.#} s: {Error}")]
-    private partial void LogRetry(string callKey, string command, int attempt, double seconds, string error);
+        Message = "Bitrix24 {Command} for call {CallKey}{Portal} failed (attempt {Attempt}), retrying in {Seconds:0.#} s: {Error}")]
+    private partial void LogRetry(string callKey, string portal, string command, int attempt, double seconds, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Releasing the commands that waited for Bitrix24 authorization failed; they go out at their own time")]
     private partial void LogReleaseFailed(Exception exception);
@@ -309,6 +316,6 @@ internal sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Error, Message = "Starting the committed commands failed; the outbox loop delivers them")]
     private partial void LogPassFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure delivering {Command} for call {CallKey}; kept for retry")]
-    private partial void LogUnexpected(Exception exception, string callKey, string command);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure delivering {Command} for call {CallKey}{Portal}; kept for retry")]
+    private partial void LogUnexpected(Exception exception, string callKey, string portal, string command);
 }

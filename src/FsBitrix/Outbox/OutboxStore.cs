@@ -74,11 +74,26 @@ internal sealed class OutboxStore : IAsyncDisposable
         {
             schema.CommandText = Schema;
             await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await AddTenantColumnAsync(db, cancellationToken).ConfigureAwait(false);
         }
 
         WalCheckpointer checkpointer = await WalCheckpointer.StartAsync(connectionString, checkpoints ?? new WalCheckpointOptions(), time,
             logger ?? NullLogger.Instance, cancellationToken).ConfigureAwait(false);
         return new OutboxStore(db, time, checkpointer);
+    }
+
+    // Databases written before several companies were served have no tenant column: their commands are the default
+    // company's, which the column's default says.
+    private static async Task AddTenantColumnAsync(SqliteConnection db, CancellationToken cancellationToken)
+    {
+        using SqliteCommand columns = db.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'tenant'";
+        if ((long)(await columns.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L) == 0)
+        {
+            using SqliteCommand alter = db.CreateCommand();
+            alter.CommandText = "ALTER TABLE outbox ADD COLUMN tenant TEXT NOT NULL DEFAULT ''";
+            await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private const string Schema = """
@@ -160,9 +175,10 @@ internal sealed class OutboxStore : IAsyncDisposable
             long now = Now();
             var refused = new List<CallCommand>();
             SqliteCommand insert = Command("""
-                INSERT INTO outbox (call_key, kind, payload, created_at, not_before) VALUES ($key, $kind, $payload, $now, $nb)
+                INSERT INTO outbox (call_key, kind, payload, created_at, not_before, tenant) VALUES ($key, $kind, $payload, $now, $nb, $tenant)
                 """, tx);
             SqliteParameter key = insert.Parameters.Add("$key", SqliteType.Text);
+            SqliteParameter tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
             SqliteParameter kind = insert.Parameters.Add("$kind", SqliteType.Text);
             SqliteParameter payload = insert.Parameters.Add("$payload", SqliteType.Text);
             SqliteParameter notBefore = insert.Parameters.Add("$nb", SqliteType.Integer);
@@ -179,6 +195,7 @@ internal sealed class OutboxStore : IAsyncDisposable
 
                     (string commandKind, string commandPayload) = CommandCodec.Encode(command);
                     key.Value = command.CallKey;
+                    tenant.Value = write.Tenant;
                     kind.Value = commandKind;
                     payload.Value = commandPayload;
                     notBefore.Value = command is ShowCard or HideCard ? now + (long)CardCoalescing.TotalMilliseconds : 0;
@@ -268,17 +285,21 @@ internal sealed class OutboxStore : IAsyncDisposable
     /// due, also when the first of the other calls' heads becomes due, read at the same instant: a head that falls due
     /// between two reads would otherwise be seen by neither.
     /// </summary>
-    public async Task<DueHeads> DueHeadsAsync(int max, IReadOnlySet<string> busy, CancellationToken cancellationToken = default)
+    public Task<DueHeads> DueHeadsAsync(int max, IReadOnlySet<string> busy, CancellationToken cancellationToken = default) =>
+        DueHeadsAsync(max, busy, DefaultTenant, cancellationToken);
+
+    /// <summary>As <see cref="DueHeadsAsync(int, IReadOnlySet{string}, CancellationToken)"/>, for one company's portal.</summary>
+    public async Task<DueHeads> DueHeadsAsync(int max, IReadOnlySet<string> busy, string tenant, CancellationToken cancellationToken = default)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             long now = Now();
-            List<OutboxEntry> heads = max > 0 ? HeadsDueBy(now, max, busy) : [];
+            List<OutboxEntry> heads = max > 0 ? HeadsDueBy(now, max, busy, tenant) : [];
             // With heads to start the dispatcher looks again at once: the next due time is read only when it will wait.
             return heads.Count > 0
                 ? new DueHeads(heads.Select(h => h.Command is ShowCard or HideCard ? h with { Followers = CardsAfter(h) } : h).ToList(), null)
-                : new DueHeads([], NextHeadDueAfter(now, busy));
+                : new DueHeads([], NextHeadDueAfter(now, busy, tenant));
         }
         finally
         {
@@ -286,10 +307,11 @@ internal sealed class OutboxStore : IAsyncDisposable
         }
     }
 
-    private List<OutboxEntry> HeadsDueBy(long now, int max, IReadOnlySet<string> busy)
+    private List<OutboxEntry> HeadsDueBy(long now, int max, IReadOnlySet<string> busy, string tenant)
     {
         SqliteCommand query = Command(HeadsDueBySql);
         query.Parameters.AddWithValue("$now", now);
+        query.Parameters.AddWithValue("$tenant", tenant);
         query.Parameters.AddWithValue("$max", max + busy.Count);
         var heads = new List<OutboxEntry>();
         using SqliteDataReader reader = query.ExecuteReader();
@@ -308,10 +330,11 @@ internal sealed class OutboxStore : IAsyncDisposable
 
     // Only heads count: a command behind its call's head goes when the head is done, and that delivery's end wakes the
     // dispatcher. So do busy calls' heads: their due time says nothing while their call is being delivered.
-    private DateTimeOffset? NextHeadDueAfter(long now, IReadOnlySet<string> busy)
+    private DateTimeOffset? NextHeadDueAfter(long now, IReadOnlySet<string> busy, string tenant)
     {
         SqliteCommand query = Command(NextHeadDueSql);
         query.Parameters.AddWithValue("$now", now);
+        query.Parameters.AddWithValue("$tenant", tenant);
         query.Parameters.AddWithValue("$max", busy.Count + 1);
         using SqliteDataReader reader = query.ExecuteReader();
         while (reader.Read())
@@ -331,7 +354,7 @@ internal sealed class OutboxStore : IAsyncDisposable
         SELECT o.id, o.call_key, o.kind, o.payload, o.attempts, o.last_error, o.ambiguous
         FROM outbox o
         JOIN ({PendingHeads}) h ON h.id = o.id
-        WHERE o.not_before <= $now
+        WHERE o.not_before <= $now AND o.tenant = $tenant
         ORDER BY o.id
         LIMIT $max
         """;
@@ -340,7 +363,7 @@ internal sealed class OutboxStore : IAsyncDisposable
         SELECT o.call_key, o.not_before
         FROM outbox o
         JOIN ({PendingHeads}) h ON h.id = o.id
-        WHERE o.not_before > $now
+        WHERE o.not_before > $now AND o.tenant = $tenant
         ORDER BY o.not_before
         LIMIT $max
         """;
@@ -386,7 +409,20 @@ internal sealed class OutboxStore : IAsyncDisposable
 
     /// <summary>Every waiting command is due now (authorization works again: their waits were for it).</summary>
     public Task ReleaseWaitingAsync(CancellationToken cancellationToken = default) =>
-        UpdateAsync("UPDATE outbox SET not_before = $now WHERE done_at IS NULL AND not_before > $now", cancellationToken);
+        ReleaseWaitingAsync(DefaultTenant, cancellationToken);
+
+    /// <summary>Every waiting command of one company is due now (its portal's authorization works again).</summary>
+    public Task ReleaseWaitingAsync(string tenant, CancellationToken cancellationToken = default) =>
+        UpdateAsync("UPDATE outbox SET not_before = $now WHERE done_at IS NULL AND not_before > $now AND tenant = $tenant", cancellationToken,
+            ("$tenant", tenant));
+
+    /// <summary>Commands of one company's portal not delivered yet (health).</summary>
+    public async Task<long> PendingCountAsync(string tenant, CancellationToken cancellationToken = default) =>
+        (long)(await ScalarAsync("SELECT COUNT(*) FROM outbox WHERE done_at IS NULL AND tenant = $tenant", cancellationToken,
+            ("$tenant", tenant)).ConfigureAwait(false) ?? 0L);
+
+    /// <summary>The default company's key in the tenant column: a service with one portal writes only this.</summary>
+    public const string DefaultTenant = "";
 
     /// <summary>Attempts counted so far of the commands still waiting (health, tests).</summary>
     public async Task<long> PendingAttemptsAsync(CancellationToken cancellationToken = default) =>

@@ -130,11 +130,16 @@ internal sealed class ServiceHarness : IAsyncDisposable
     public async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         CallTracker tracker = Service!.Services.GetRequiredService<CallTracker>();
-        OutboxDispatcher dispatcher = Service.Services.GetRequiredService<OutboxDispatcher>();
+        // Every company's dispatcher (one with a single portal).
+        OutboxDispatcher[] dispatchers = [.. Service.Services.GetRequiredService<FsBitrix.Tenants.TenantPortals>().All.Select(p => p.Dispatcher)];
         using var changed = new SemaphoreSlim(0);
         void Delivered(OutboxEntry entry, DeliveryResult result) => changed.Release();
         using IDisposable steps = tracker.Steps.Subscribe(_ => changed.Release());
-        dispatcher.CommandDelivered += Delivered;
+        foreach (OutboxDispatcher dispatcher in dispatchers)
+        {
+            dispatcher.CommandDelivered += Delivered;
+        }
+
         try
         {
             using var patience = new CancellationTokenSource(Patience);
@@ -145,7 +150,10 @@ internal sealed class ServiceHarness : IAsyncDisposable
         }
         finally
         {
-            dispatcher.CommandDelivered -= Delivered;
+            foreach (OutboxDispatcher dispatcher in dispatchers)
+            {
+                dispatcher.CommandDelivered -= Delivered;
+            }
         }
     }
 

@@ -1,0 +1,27 @@
+using FsBitrix.Configuration;
+using FsBitrix.Hosting;
+using FsBitrix.Outbox;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace FsBitrix.Tenants;
+
+/// <summary>Every company's portal; the extra companies' dispatchers and user directories run as hosted services.</summary>
+internal static class TenantComposition
+{
+    public static IServiceCollection AddTenants(this IServiceCollection services, FsBitrixOptions options)
+    {
+        services.AddSingleton(sp => new TenantPortals(options, sp));
+        foreach (TenantSettings tenant in options.Tenants)
+        {
+            string key = tenant.Key;
+
+            // Added as IHostedService directly: AddHostedService keeps one registration per implementation type.
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<TenantPortals>().Get(key).Dispatcher);
+            services.AddSingleton<IHostedService>(sp =>
+                new UserDirectoryService(sp.GetRequiredService<TenantPortals>().Get(key).Directory, new OpenDeliveryGate()));
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,21 @@
+using FsBitrix.Bitrix24;
+using FsBitrix.Bitrix24.Users;
+using FsBitrix.Outbox;
+
+namespace FsBitrix.Tenants;
+
+/// <summary>
+/// One company's portal and what talks to it: its client (own rate budget, retries, auth), its user directory, and
+/// its outbox dispatcher, which delivers only that company's commands with its own slots, so a portal that is down
+/// or slow never holds another company's calls. The default company's parts are the service's singletons.
+/// </summary>
+internal sealed record TenantPortal(
+    string Key,
+    string? ApplicationToken,
+    IBitrix24Client Client,
+    Bitrix24UserDirectory Directory,
+    OutboxDispatcher Dispatcher)
+{
+    /// <summary>How logs and health name it: the domain, or "default".</summary>
+    public string Name => Key.Length == 0 ? "default" : Key;
+}

@@ -1,0 +1,85 @@
+using FsBitrix.Bitrix24;
+using FsBitrix.Bitrix24.RateLimiting;
+using FsBitrix.Bitrix24.Users;
+using FsBitrix.Configuration;
+using FsBitrix.Core.Calls;
+using FsBitrix.Hosting;
+using FsBitrix.Outbox;
+using FsBitrix.Recordings;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FsBitrix.Tenants;
+
+/// <summary>
+/// Every company's portal, the default first. Which portal a call's commands go to is decided once, from the call's
+/// FreeSWITCH domain (<see cref="CallState.Domain"/>): a listed domain's portal, else the default.
+/// </summary>
+internal sealed class TenantPortals
+{
+    private readonly Dictionary<string, TenantPortal> _byKey = new(StringComparer.Ordinal);
+
+    public TenantPortals(FsBitrixOptions options, IServiceProvider services)
+    {
+        Default = new TenantPortal(OutboxStore.DefaultTenant, options.Bitrix.ApplicationToken, services.GetRequiredService<IBitrix24Client>(),
+            services.GetRequiredService<Bitrix24UserDirectory>(), services.GetRequiredService<OutboxDispatcher>());
+        All = [Default, .. options.Tenants.Select(t => Build(t, services))];
+        foreach (TenantPortal portal in All)
+        {
+            _byKey[portal.Key] = portal;
+        }
+    }
+
+    public TenantPortal Default { get; }
+
+    /// <summary>The default portal, then the companies of <c>FsBitrix:Tenants</c> in their order.</summary>
+    public IReadOnlyList<TenantPortal> All { get; }
+
+    /// <summary>The outbox key of a call's company: its domain when a portal is configured for it, else the default's.</summary>
+    public string TenantOf(CallState state) =>
+        state.Domain is { } domain && _byKey.ContainsKey(domain) ? domain : OutboxStore.DefaultTenant;
+
+    public TenantPortal Get(string key) => _byKey[key];
+
+    /// <summary>New commands were committed: every company's dispatcher looks (each reads only its own).</summary>
+    public void Appended()
+    {
+        foreach (TenantPortal portal in All)
+        {
+            portal.Dispatcher.Appended();
+        }
+    }
+
+    private static TenantPortal Build(TenantSettings tenant, IServiceProvider services)
+    {
+        TimeProvider time = services.GetRequiredService<TimeProvider>();
+        ILoggerFactory loggers = services.GetRequiredService<ILoggerFactory>();
+        var client = new Bitrix24Client(
+            new Bitrix24ClientOptions
+            {
+                WebhookUrl = tenant.WebhookUrl ?? string.Empty,
+                RateLimit = tenant.RateLimitPerSecond <= 0
+                    ? LeakyBucketOptions.Unlimited
+                    : new LeakyBucketOptions { DrainPerSecond = tenant.RateLimitPerSecond, Burst = tenant.RateLimitBurst },
+            },
+            loggers.CreateLogger<Bitrix24Client>(), time);
+        var directoryOptions = new UserDirectoryOptions();
+        foreach ((string extension, int userId) in tenant.Users)
+        {
+            directoryOptions.StaticMap[extension] = userId;
+        }
+
+        var directory = new Bitrix24UserDirectory(client, directoryOptions, loggers.CreateLogger<Bitrix24UserDirectory>(), time);
+        DeliveryOptions deliveryOptions = services.GetRequiredService<DeliveryOptions>() with
+        {
+            DefaultUserId = tenant.DefaultUserId,
+            CrmCreate = tenant.CrmCreate,
+        };
+        OutboxStore store = services.GetRequiredService<OutboxStore>();
+        var delivery = new CommandDelivery(client, store, new UserDirectoryResolver(directory), services.GetRequiredService<IRecordingSource>(),
+            services.GetRequiredService<CallerCrmMatches>(), deliveryOptions, time);
+        var dispatcher = new OutboxDispatcher(store, delivery, deliveryOptions, new OpenDeliveryGate(), time,
+            loggers.CreateLogger<OutboxDispatcher>(), tenant.Key);
+        return new TenantPortal(tenant.Key, tenant.ApplicationToken, client, directory, dispatcher);
+    }
+}

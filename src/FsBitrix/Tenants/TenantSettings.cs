@@ -1,0 +1,37 @@
+namespace FsBitrix.Tenants;
+
+/// <summary>
+/// One company of a shared FreeSWITCH (<c>FsBitrix:Tenants:N</c>): the FreeSWITCH domain its calls carry and the
+/// Bitrix24 portal they go to. Environment form: <c>FsBitrix__Tenants__0__Domain</c>, <c>FsBitrix__Tenants__0__WebhookUrl</c>,
+/// <c>FsBitrix__Tenants__0__Users__1001</c>. Calls of no listed domain go to the default portal (<c>FsBitrix:Bitrix</c>).
+/// </summary>
+internal sealed class TenantSettings
+{
+    /// <summary>The FreeSWITCH domain (FusionPBX's domain name): <c>domain_name</c> of its calls, <c>user/1001@domain</c>.</summary>
+    public string Domain { get; set; } = string.Empty;
+
+    /// <summary>Only <c>webhook</c> so far: a local application per company needs an install store per portal.</summary>
+    public string Auth { get; set; } = Configuration.BitrixSettings.WebhookAuth;
+
+    /// <summary>The company's incoming webhook (never logged).</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>The token the company's outgoing webhook events carry.</summary>
+    public string? ApplicationToken { get; set; }
+
+    /// <summary>The company's own extension → Bitrix24 user map; extensions not listed are read with user.get from its portal.</summary>
+    public Dictionary<string, int> Users { get; set; } = [];
+
+    /// <summary>Owner of the company's inbound calls before an employee is known.</summary>
+    public int DefaultUserId { get; set; } = 1;
+
+    public bool CrmCreate { get; set; } = true;
+
+    /// <summary>Requests per second the company's portal drains (Bitrix24 limits each portal on its own); 0 = no limit.</summary>
+    public double RateLimitPerSecond { get; set; } = 2;
+
+    public int RateLimitBurst { get; set; } = 50;
+
+    /// <summary>The key the outbox files the company's commands under: the domain, in lower case.</summary>
+    public string Key => Domain.Trim().ToLowerInvariant();
+}
