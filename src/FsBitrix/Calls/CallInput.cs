@@ -32,8 +32,8 @@ internal abstract record CallInput
     /// The originate's job is over. When it failed and none of its legs was ever seen, no channel event will ever
     /// finish the Bitrix24 call, so <see cref="FinishIfNoLeg"/> is sent instead (keyed by the first leg).
     /// </summary>
-    public sealed record OriginateCompleted(IReadOnlyList<string> OriginationUuids, FsBitrix.Core.Calls.FinishCall? FinishIfNoLeg)
-        : CallInput;
+    public sealed record OriginateCompleted(IReadOnlyList<string> OriginationUuids, FsBitrix.Core.Calls.FinishCall? FinishIfNoLeg,
+        string? Domain = null) : CallInput;
 }
 
 /// <summary>What one call's fold receives.</summary>
@@ -49,5 +49,5 @@ internal abstract record CallAction
     public sealed record Adopt(FsBitrix.Core.Calls.CallState State) : CallAction;
 
     /// <summary>A click-to-call whose originate failed before any channel existed: only the finish is left to send.</summary>
-    public sealed record FinishUnseen(FsBitrix.Core.Calls.FinishCall Finish) : CallAction;
+    public sealed record FinishUnseen(FsBitrix.Core.Calls.FinishCall Finish, string? Domain = null) : CallAction;
 }

@@ -140,8 +140,9 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
     /// Call when the originate's BACKGROUND_JOB came back. Every event FreeSWITCH sent before the job result has been
     /// routed by then (one connection, one dispatcher), so "no leg seen" is certain, and so is the single finish.
     /// </summary>
-    public void OriginateCompleted(IReadOnlyList<string> originationUuids, FinishCall? finishIfNoLeg) =>
-        _markers.OnNext(new CallInput.OriginateCompleted(originationUuids, finishIfNoLeg));
+    /// <param name="domain">The company whose portal that finish goes to (several companies on one switch); null: the default.</param>
+    public void OriginateCompleted(IReadOnlyList<string> originationUuids, FinishCall? finishIfNoLeg, string? domain = null) =>
+        _markers.OnNext(new CallInput.OriginateCompleted(originationUuids, finishIfNoLeg, domain));
 
     /// <summary>
     /// Follows a call whose legs may exist in FreeSWITCH although their creation was never seen (the service stopped
@@ -233,7 +234,7 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
 
                 return seen || done.FinishIfNoLeg is null
                     ? []
-                    : [(done.OriginationUuids[0], new CallAction.FinishUnseen(done.FinishIfNoLeg))];
+                    : [(done.OriginationUuids[0], new CallAction.FinishUnseen(done.FinishIfNoLeg, done.Domain))];
             case CallInput.Adopted adopted:
                 if (KnownCalls().Contains(adopted.State.CallKey))
                 {
@@ -303,7 +304,7 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
             CallAction.Apply apply => _reducer.Reduce(previous.State, apply.Event),
             CallAction.Reconcile r => _reducer.Reconcile(previous.State, r.LiveChannels, r.Now, r.SeenUntil),
             CallAction.Expire x => _reducer.Expire(previous.State, x.Now),
-            CallAction.FinishUnseen f => (Unseen(previous.State, f.Finish), [f.Finish]),
+            CallAction.FinishUnseen f => (Unseen(previous.State, f.Finish) with { Domain = f.Domain }, [f.Finish]),
             CallAction.Adopt a => (previous.State.Kind == CallKind.Unknown ? a.State : previous.State, []),
             _ => (previous.State, []),
         };

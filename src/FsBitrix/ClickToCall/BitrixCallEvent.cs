@@ -33,10 +33,17 @@ internal sealed record BitrixCallEvent(string Event, string PhoneNumber)
     public long? Timestamp { get; init; }
 
     /// <summary>
+    /// The company whose portal sent the event (its FreeSWITCH domain, <c>FsBitrix:Tenants</c>), known from the token it
+    /// carried; empty for the default portal.
+    /// </summary>
+    public string Tenant { get; init; } = string.Empty;
+
+    /// <summary>
     /// What makes a delivery the same event: the CALL_ID of a click; for a callback (no CALL_ID) the number and
     /// the portal's send time.
     /// </summary>
-    public string DeliveryKey => CallId ?? $"callback:{PhoneNumberInternational ?? PhoneNumber}:{Timestamp}";
+    public string DeliveryKey => (Tenant.Length == 0 ? string.Empty : Tenant + "|")
+        + (CallId ?? $"callback:{PhoneNumberInternational ?? PhoneNumber}:{Timestamp}");
 
     public static bool TryRead(IReadOnlyDictionary<string, string> f, out BitrixCallEvent? e, out string error)
     {

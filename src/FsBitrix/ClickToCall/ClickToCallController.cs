@@ -7,6 +7,7 @@ using FsBitrix.Configuration;
 using FsBitrix.Core.Calls;
 using FsBitrix.Esl.Connection;
 using FsBitrix.Esl.Inbound;
+using FsBitrix.Tenants;
 using Microsoft.Extensions.Logging;
 using BitrixCallType = FsBitrix.Bitrix24.Telephony.CallType;
 
@@ -22,8 +23,7 @@ internal sealed partial class ClickToCallController(
     EslInboundClient esl,
     CallTracker tracker,
     HandledEvents handled,
-    Bitrix24UserDirectory directory,
-    IBitrix24Client bitrix,
+    TenantPortals portals,
     FsBitrixOptions options,
     TimeProvider time,
     ILogger<ClickToCallController> logger)
@@ -49,6 +49,16 @@ internal sealed partial class ClickToCallController(
 
         BitrixCallEvent e = attempt.Event;
         string leg = attempt.Leg;
+
+        // The company whose portal sent the event: its users, its portal, its domain's phones.
+        if (portals.Find(e.Tenant) is not { } portal)
+        {
+            LogNotPlaced(e.Event, e.CallId ?? "(callback)", $"the company '{e.Tenant}' is no longer in FsBitrix:Tenants");
+            await handled.MarkDoneAsync(attempt, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        Bitrix24UserDirectory directory = portal.Directory;
         if (directory.SnapshotTakenAt is null)
         {
             // Just started: the user list is being read; extensions and users of this event need it.
@@ -57,14 +67,14 @@ internal sealed partial class ClickToCallController(
 
         string? number = DialValues.ClientNumber(e.PhoneNumberInternational ?? e.PhoneNumber);
         CrmEntityMatch? crm = number is not null && (_settings.ShowCrmName || e.IsCallback)
-            ? await CrmLookupAsync(number, cancellationToken).ConfigureAwait(false)
+            ? await CrmLookupAsync(portal, number, cancellationToken).ConfigureAwait(false)
             : null;
         IReadOnlyList<string> extensions = e.IsCallback
-            ? CallbackExtensions(crm)
-            : await RepExtensionAsync(e.UserId!.Value, cancellationToken).ConfigureAwait(false) is { } own ? [own] : [];
+            ? CallbackExtensions(portal, crm)
+            : await RepExtensionAsync(directory, e.UserId!.Value, cancellationToken).ConfigureAwait(false) is { } own ? [own] : [];
         string? extension = extensions.Count > 0 ? extensions[0] : null;
         string? callId = attempt.CallId
-            ?? (e.IsCallback ? await RegisterCallbackAsync(e, leg, number, extension, cancellationToken).ConfigureAwait(false) : null);
+            ?? (e.IsCallback ? await RegisterCallbackAsync(portal, e, leg, number, extension, cancellationToken).ConfigureAwait(false) : null);
         if (callId is not null && attempt.CallId is null)
         {
             // A registered callback is a Bitrix24 call from now on: a restart must finish it.
@@ -79,7 +89,7 @@ internal sealed partial class ClickToCallController(
                 ? e.IsCallback ? OriginateOutcome.NoCallbackExtension : OriginateOutcome.NoExtension(e.UserId!.Value)
                 : bad is not null ? OriginateOutcome.BadExtension(bad) : OriginateOutcome.BadNumber(e.PhoneNumber);
             LogNotPlaced(e.Event, callId ?? "(no CALL_ID)", why.FailedReason);
-            FinishWithoutLeg(leg, callId, DialValues.IsExtension(extension) ? extension : null, e.UserId, why);
+            FinishWithoutLeg(leg, callId, DialValues.IsExtension(extension) ? extension : null, e.UserId, why, portal.Domain);
             await tracker.FlushAsync().ConfigureAwait(false);
             await handled.MarkDoneAsync(attempt, CancellationToken.None).ConfigureAwait(false);
             return;
@@ -90,7 +100,7 @@ internal sealed partial class ClickToCallController(
             callId is not null && DialValues.IsCallId(callId) ? callId : null, CallerIdForClient(e.LineNumber));
         attempt = attempt with { Legs = plan.LegUuids, Extensions = extensions, CallId = callId };
         await handled.MarkOriginatingAsync(attempt, cancellationToken).ConfigureAwait(false);
-        await OriginateAsync(plan, callId, e.UserId, cancellationToken).ConfigureAwait(false);
+        await OriginateAsync(plan, callId, e.UserId, portal.Domain, cancellationToken).ConfigureAwait(false);
 
         // The finish (if the originate failed) must be in the outbox before the attempt stops being recovered.
         await tracker.FlushAsync().ConfigureAwait(false);
@@ -98,9 +108,9 @@ internal sealed partial class ClickToCallController(
     }
 
     /// <param name="userId">The rep who clicked (null for a callback): the finish of a failed attempt is theirs.</param>
-    private async Task OriginateAsync(OriginatePlan plan, string? callId, int? userId, CancellationToken cancellationToken)
+    private async Task OriginateAsync(OriginatePlan plan, string? callId, int? userId, string? domain, CancellationToken cancellationToken)
     {
-        string command = plan.Command(options.Dial, _settings);
+        string command = plan.Command(options.Dial, _settings, domain);
         tracker.ExpectOriginate(plan.LegUuids);
         OriginateOutcome? failure;
         try
@@ -124,19 +134,19 @@ internal sealed partial class ClickToCallController(
 
         tracker.OriginateCompleted(plan.LegUuids, failure is { } f && callId is not null
             ? new FinishCall(plan.LegUuid, callId, plan.Extension, 0, f.StatusCode, f.FailedReason, userId)
-            : null);
+            : null, domain);
     }
 
     /// <summary>
     /// The tracker sends the finish through the outbox: it survives a Bitrix24 outage and a restart. It is the
     /// clicking rep's (<paramref name="userId"/>) even when they have no extension, not the default user's.
     /// </summary>
-    private void FinishWithoutLeg(string leg, string? callId, string? extension, int? userId, OriginateOutcome why)
+    private void FinishWithoutLeg(string leg, string? callId, string? extension, int? userId, OriginateOutcome why, string? domain)
     {
         if (callId is not null)
         {
             tracker.ExpectOriginate(leg);
-            tracker.OriginateCompleted([leg], new FinishCall(leg, callId, extension, 0, why.StatusCode, why.FailedReason, userId));
+            tracker.OriginateCompleted([leg], new FinishCall(leg, callId, extension, 0, why.StatusCode, why.FailedReason, userId), domain);
         }
     }
 
@@ -145,20 +155,20 @@ internal sealed partial class ClickToCallController(
     /// rung. Register is safe to retry (same EXTERNAL_CALL_ID); if it still fails, the client is called back anyway,
     /// untracked, rather than left waiting.
     /// </summary>
-    private async Task<string?> RegisterCallbackAsync(BitrixCallEvent e, string leg, string? number, string? extension,
+    private async Task<string?> RegisterCallbackAsync(TenantPortal portal, BitrixCallEvent e, string leg, string? number, string? extension,
         CancellationToken cancellationToken)
     {
-        int userId = extension is not null && directory.TryGetUserId(extension, out int id) ? id : options.Bitrix.DefaultUserId;
+        int userId = extension is not null && portal.Directory.TryGetUserId(extension, out int id) ? id : portal.DefaultUserId;
         try
         {
-            RegisteredCall call = await bitrix.RegisterCallAsync(new RegisterCallRequest
+            RegisteredCall call = await portal.Client.RegisterCallAsync(new RegisterCallRequest
             {
                 ExternalCallId = leg,
                 UserId = userId,
                 PhoneNumber = number ?? e.PhoneNumber,
                 Type = BitrixCallType.Callback,
                 CallStartDate = time.GetUtcNow(),
-                CrmCreate = options.Bitrix.CrmCreate,
+                CrmCreate = portal.CrmCreate,
                 CrmEntityType = e.CrmEntityId is null ? null : e.CrmEntityType,
                 CrmEntityId = e.CrmEntityId,
                 Show = false,
@@ -177,7 +187,7 @@ internal sealed partial class ClickToCallController(
     /// The rep's extension. A miss re-reads the user list when it is not known yet (the service just started) or
     /// is a minute old (the admin may have just given the rep a phone), so the click does not fail needlessly.
     /// </summary>
-    private async Task<string?> RepExtensionAsync(int userId, CancellationToken cancellationToken)
+    private async Task<string?> RepExtensionAsync(Bitrix24UserDirectory directory, int userId, CancellationToken cancellationToken)
     {
         if (directory.TryGetExtension(userId, out string ext))
         {
@@ -194,14 +204,15 @@ internal sealed partial class ClickToCallController(
     }
 
     /// <summary>The configured ring-all group when there is one (all rung at once), else the one callback extension.</summary>
-    private List<string> CallbackExtensions(CrmEntityMatch? crm)
+    private List<string> CallbackExtensions(TenantPortal portal, CrmEntityMatch? crm)
     {
         List<string> group = [.. _settings.CallbackExtensions.Select(x => x.Trim()).Where(x => x.Length > 0).Distinct(StringComparer.Ordinal)];
-        return group.Count > 0 ? group : CallbackExtension(crm) is { } one ? [one] : [];
+        return group.Count > 0 ? group : CallbackExtension(portal, crm) is { } one ? [one] : [];
     }
 
-    private string? CallbackExtension(CrmEntityMatch? crm)
+    private string? CallbackExtension(TenantPortal portal, CrmEntityMatch? crm)
     {
+        Bitrix24UserDirectory directory = portal.Directory;
         if (!string.IsNullOrWhiteSpace(_settings.CallbackExtension))
         {
             return _settings.CallbackExtension.Trim();
@@ -213,7 +224,7 @@ internal sealed partial class ClickToCallController(
         }
 
         return (crm?.AssignedById is { } id && directory.TryGetExtension(id, out string ext))
-            || directory.TryGetExtension(options.Bitrix.DefaultUserId, out ext)
+            || directory.TryGetExtension(portal.DefaultUserId, out ext)
             ? ext
             : null;
     }
@@ -222,13 +233,13 @@ internal sealed partial class ClickToCallController(
     private string? CallerIdForClient(string? lineNumber) =>
         DialValues.ClientNumber(lineNumber) is { Length: >= 5 } line ? line : DialValues.ClientNumber(_settings.CallerIdNumber);
 
-    private async Task<CrmEntityMatch?> CrmLookupAsync(string number, CancellationToken cancellationToken)
+    private async Task<CrmEntityMatch?> CrmLookupAsync(TenantPortal portal, string number, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_settings.CrmLookupTimeout);
         try
         {
-            IReadOnlyList<CrmEntityMatch> found = await bitrix.SearchCrmEntitiesAsync(number, timeout.Token).ConfigureAwait(false);
+            IReadOnlyList<CrmEntityMatch> found = await portal.Client.SearchCrmEntitiesAsync(number, timeout.Token).ConfigureAwait(false);
             return found.Count > 0 ? found[0] : null;
         }
         catch (Exception ex) when (ex is Bitrix24Exception || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))

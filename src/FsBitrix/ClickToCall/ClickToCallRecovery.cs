@@ -86,7 +86,7 @@ internal sealed partial class ClickToCallRecovery(
         if (attempt.CallId is { } callId)
         {
             tracker.ExpectOriginate(attempt.Leg);
-            tracker.OriginateCompleted([attempt.Leg], FinishFor(attempt, callId, why));
+            tracker.OriginateCompleted([attempt.Leg], FinishFor(attempt, callId, why), DomainOf(attempt));
         }
     }
 
@@ -143,8 +143,12 @@ internal sealed partial class ClickToCallRecovery(
             StartedAt = attempt.AcceptedAt,
             LastEventAt = time.GetUtcNow(),
             Legs = [.. legs],
+            Domain = DomainOf(attempt),
         };
     }
+
+    // The company whose portal sent the click: its finish goes back there.
+    private static string? DomainOf(ClickAttempt attempt) => attempt.Event.Tenant.Length == 0 ? null : attempt.Event.Tenant;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Event} {Key} was accepted just before the service stopped; placing it now")]
     private partial void LogPlacing(string @event, string key);

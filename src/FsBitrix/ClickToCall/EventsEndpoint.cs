@@ -17,6 +17,10 @@ internal sealed partial class EventsEndpoint(
     FsBitrixOptions options,
     ILogger<EventsEndpoint> logger)
 {
+    // Each company of FsBitrix:Tenants posts with its own outgoing webhook's token: the token says whose event it is.
+    private readonly (string Tenant, EventGuard Guard)[] _tenants =
+        [.. options.Tenants.Select(t => (t.Key, new EventGuard(new BitrixSettings { ApplicationToken = t.ApplicationToken })))];
+
     public async Task<IResult> HandleAsync(HttpContext http)
     {
         string from = http.Connection.RemoteIpAddress?.ToString() ?? "?";
@@ -33,7 +37,18 @@ internal sealed partial class EventsEndpoint(
             return Results.Text(malformed, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (guard.Refusal(fields) is { } untrusted)
+        string? untrusted = guard.Refusal(fields);
+        string tenant = string.Empty;
+        foreach ((string key, EventGuard tenantGuard) in untrusted is null ? [] : _tenants)
+        {
+            if (tenantGuard.TokenConfigured && tenantGuard.Refusal(fields) is null)
+            {
+                (tenant, untrusted) = (key, null);
+                break;
+            }
+        }
+
+        if (untrusted is not null)
         {
             LogRefused(from, untrusted);
             return Results.Text("the event is not trusted", statusCode: StatusCodes.Status401Unauthorized);
@@ -44,6 +59,8 @@ internal sealed partial class EventsEndpoint(
             LogRefused(from, invalid);
             return Results.Text(invalid, statusCode: StatusCodes.Status400BadRequest);
         }
+
+        e = e! with { Tenant = tenant };
 
         // Recorded before the 200: Bitrix24 never sends it again, so from here on the attempt must survive a restart.
         return await intake.AcceptAsync(e!, "posted", http.RequestAborted).ConfigureAwait(false)

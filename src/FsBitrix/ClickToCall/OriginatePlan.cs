@@ -33,9 +33,18 @@ internal sealed record OriginatePlan(
     public IReadOnlyList<string> LegUuids => [.. Legs.Select(l => l.Uuid)];
 
     /// <summary>The <c>originate</c> arguments, as sent after <c>bgapi</c>.</summary>
-    public string Command(DialSettings dial, ClickToCallSettings settings)
+    /// <param name="domain">
+    /// The company's FreeSWITCH domain (several companies on one switch): its <c>user/1001@domain</c> is rung, not
+    /// another company's 1001, and the rep's leg carries <c>domain_name</c>, which sends the call's finish to its portal.
+    /// </param>
+    public string Command(DialSettings dial, ClickToCallSettings settings, string? domain = null)
     {
         var rep = new List<string>();
+        if (domain is not null)
+        {
+            rep.Add("domain_name=" + domain);
+        }
+
         if (Legs.Count == 1)
         {
             rep.Add("origination_uuid=" + LegUuid);
@@ -61,8 +70,8 @@ internal sealed record OriginatePlan(
 
         // Ring-all: a comma between endpoints rings them together; per-leg [] variables give each leg its own UUID.
         string repEndpoints = Legs.Count == 1
-            ? Endpoint(dial, Extension)
-            : string.Join(',', Legs.Select(l => $"[origination_uuid={l.Uuid}]{Endpoint(dial, l.Extension)}"));
+            ? Endpoint(dial, Extension, domain)
+            : string.Join(',', Legs.Select(l => $"[origination_uuid={l.Uuid}]{Endpoint(dial, l.Extension, domain)}"));
         string clientEndpoint = dial.External.Replace("{number}", ClientNumber, StringComparison.Ordinal);
         string command = $"originate {{{string.Join(',', rep)}}}{repEndpoints} &bridge({{{string.Join(',', client)}}}{clientEndpoint})";
 
@@ -72,8 +81,19 @@ internal sealed record OriginatePlan(
             : throw new InvalidOperationException("FsBitrix:Dial templates must not contain line breaks");
     }
 
-    private static string Endpoint(DialSettings dial, string extension) =>
-        dial.Extension.Replace("{extension}", extension, StringComparison.Ordinal);
+    // A template naming {domain} gets the company's; a plain user/{extension} gets @domain added.
+    private static string Endpoint(DialSettings dial, string extension, string? domain)
+    {
+        string endpoint = dial.Extension.Replace("{extension}", extension, StringComparison.Ordinal);
+        if (domain is null)
+        {
+            return endpoint.Replace("@{domain}", string.Empty, StringComparison.Ordinal);
+        }
+
+        return dial.Extension.Contains("{domain}", StringComparison.Ordinal)
+            ? endpoint.Replace("{domain}", domain, StringComparison.Ordinal)
+            : endpoint.StartsWith("user/", StringComparison.Ordinal) && !endpoint.Contains('@', StringComparison.Ordinal) ? $"{endpoint}@{domain}" : endpoint;
+    }
 }
 
 /// <summary>One phone an originate rings first, and the UUID its leg will have.</summary>

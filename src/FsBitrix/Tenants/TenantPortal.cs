@@ -14,8 +14,13 @@ internal sealed record TenantPortal(
     string? ApplicationToken,
     IBitrix24Client Client,
     Bitrix24UserDirectory Directory,
-    OutboxDispatcher Dispatcher)
+    OutboxDispatcher Dispatcher,
+    int DefaultUserId,
+    bool CrmCreate)
 {
+    /// <summary>The FreeSWITCH domain its calls are dialled in; null for the default company (the switch's default domain).</summary>
+    public string? Domain => Key.Length == 0 ? null : Key;
+
     /// <summary>How logs and health name it: the domain, or "default".</summary>
     public string Name => Key.Length == 0 ? "default" : Key;
 }

@@ -22,7 +22,8 @@ internal sealed class TenantPortals
     public TenantPortals(FsBitrixOptions options, IServiceProvider services)
     {
         Default = new TenantPortal(OutboxStore.DefaultTenant, options.Bitrix.ApplicationToken, services.GetRequiredService<IBitrix24Client>(),
-            services.GetRequiredService<Bitrix24UserDirectory>(), services.GetRequiredService<OutboxDispatcher>());
+            services.GetRequiredService<Bitrix24UserDirectory>(), services.GetRequiredService<OutboxDispatcher>(),
+            options.Bitrix.DefaultUserId, options.Bitrix.CrmCreate);
         All = [Default, .. options.Tenants.Select(t => Build(t, services))];
         foreach (TenantPortal portal in All)
         {
@@ -40,6 +41,9 @@ internal sealed class TenantPortals
         state.Domain is { } domain && _byKey.ContainsKey(domain) ? domain : OutboxStore.DefaultTenant;
 
     public TenantPortal Get(string key) => _byKey[key];
+
+    /// <summary>The company's portal, or null when the key names no configured company (it was removed since).</summary>
+    public TenantPortal? Find(string key) => _byKey.GetValueOrDefault(key);
 
     /// <summary>New commands were committed: every company's dispatcher looks (each reads only its own).</summary>
     public void Appended()
@@ -80,6 +84,6 @@ internal sealed class TenantPortals
             services.GetRequiredService<CallerCrmMatches>(), deliveryOptions, time);
         var dispatcher = new OutboxDispatcher(store, delivery, deliveryOptions, new OpenDeliveryGate(), time,
             loggers.CreateLogger<OutboxDispatcher>(), tenant.Key);
-        return new TenantPortal(tenant.Key, tenant.ApplicationToken, client, directory, dispatcher);
+        return new TenantPortal(tenant.Key, tenant.ApplicationToken, client, directory, dispatcher, tenant.DefaultUserId, tenant.CrmCreate);
     }
 }

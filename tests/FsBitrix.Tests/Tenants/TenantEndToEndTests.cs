@@ -1,6 +1,8 @@
 using FsBitrix.Sandbox;
+using FsBitrix.Sandbox.Events;
 using FsBitrix.Sandbox.State;
 using FsBitrix.Tests.Support;
+using Click = FsBitrix.Sandbox.Events.ClickToCall;
 
 namespace FsBitrix.Tests.Tenants;
 
@@ -79,6 +81,53 @@ public class TenantEndToEndTests
         await c.B.WaitForAsync(s => s.FinishedCalls.Count == 1, ServiceHarness.Patience);
         Assert.That(c.B.State.FinishedCalls.Single().UserId, Is.EqualTo(BsUser1001));
         Assert.That(c.B.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1), "finished once");
+    }
+
+    [Test]
+    public async Task A_click_in_a_second_companys_portal_rings_that_companys_phone_and_finishes_there()
+    {
+        await using Companies c = await Companies.StartAsync();
+
+        // Anna (user 2 of b.example's portal, extension 1001 there) clicks a client's number.
+        SentEvent sent = await c.B.Events.StartClickToCallAsync(new Click(2, "+79161234567"), c.Service.EventsUrl);
+        BgapiCommand originate = await c.Service.FreeSwitch.NextBgapiAsync(ServiceHarness.Patience);
+
+        Assert.That(sent.HandlerStatus, Is.EqualTo(200), "b.example's application token is b.example's event");
+        Assert.That(originate.Variable("domain_name"), Is.EqualTo("b.example"));
+        Assert.That(originate.Command, Does.Contain("}user/1001@b.example &bridge("), "b.example's 1001, not the default domain's");
+
+        // FreeSWITCH puts the originate's domain_name on the rep's leg, which sends the finish to b.example's portal.
+        await c.Service.FreeSwitch.SendAsync(ClickToCallScript.Frames("s12_click_to_call.raw", originate, c.Service.FreeSwitch.RecordingsFolder,
+            body => body.Replace("\nUnique-ID: ", "\nvariable_domain_name: b.example\nUnique-ID: ", StringComparison.Ordinal)));
+        SandboxFinishedCall call = await c.B.WaitForFinishAsync(sent.CallId!, ServiceHarness.Patience);
+        await c.Service.SettledAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(call.StatusCode, Is.EqualTo("200"));
+            Assert.That(c.B.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
+            Assert.That(c.Service.Portal.State.RequestCount("telephony.externalcall.finish"), Is.Zero, "nothing in the default portal");
+        });
+    }
+
+    [Test]
+    public async Task A_portals_token_never_starts_a_call_for_another_and_an_unknown_one_is_refused()
+    {
+        await using Companies c = await Companies.StartAsync();
+        await using SandboxPortal stranger = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None, Domain = "x.bitrix24.test" });
+
+        SentEvent refused = await stranger.Events.StartClickToCallAsync(new Click(2, "+79161234567"), c.Service.EventsUrl);
+        SentEvent fromDefault = await c.Service.Portal.Events.StartClickToCallAsync(new Click(2, "+79161234567"), c.Service.EventsUrl);
+        BgapiCommand originate = await c.Service.FreeSwitch.NextBgapiAsync(ServiceHarness.Patience);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.HandlerStatus, Is.EqualTo(401), "a third portal's token is nobody's");
+            Assert.That(fromDefault.HandlerStatus, Is.EqualTo(200));
+            Assert.That(originate.BitrixCallId, Is.EqualTo(fromDefault.CallId), "the one originate is the default portal's click");
+            Assert.That(originate.Variable("domain_name"), Is.Null);
+            Assert.That(originate.Command, Does.Contain("}user/1001 &bridge("));
+        });
     }
 
     // The users a portal was asked to show the card to (USER_ID of each show, one id or a list).
