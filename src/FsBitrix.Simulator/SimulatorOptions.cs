@@ -18,6 +18,12 @@ public sealed record SimulatorOptions
 
     public string Hostname { get; init; } = "fs-sim";
 
+    /// <summary>
+    /// The XML directory's users as <c>extension@domain</c>, listed by <c>api list_users</c>; empty: the command is
+    /// unknown, as on a switch whose users live elsewhere.
+    /// </summary>
+    public IReadOnlyList<string> DirectoryUsers { get; init; } = [];
+
     /// <summary>Where recordings are written (a small WAV per recorded call); null reports paths but writes nothing.</summary>
     public string? RecordingsPath { get; init; }
 

@@ -193,11 +193,30 @@ public class CheckTests
         Assert.That(output, Does.Contain("FAIL  FsBitrix:Recordings:Mode is 'ftp'"));
     }
 
+    [Test]
+    public async Task Each_company_is_checked_against_its_own_portal_with_its_own_extensions()
+    {
+        await using SandboxPortal b = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None, Domain = "b.bitrix24.test" });
+
+        (int exit, string output) = await CheckAsync(o =>
+        {
+            o.Tenants.Add(new FsBitrix.Tenants.TenantSettings { Domain = "b.example", WebhookUrl = b.WebhookUrl.ToString() });
+        }, directory: ["1001@lab.example", "1002@lab.example", "1001@b.example", "1007@b.example"]);
+
+        Assert.That(exit, Is.Zero, output);
+        string[] sections = output.Split("Bitrix24 portal of b.example");
+        Assert.That(sections, Has.Length.EqualTo(2), output);
+        Assert.That(output, Does.Contain("4 extension(s) in the directory: 1001@b.example, 1007@b.example, 1001@lab.example, 1002@lab.example"));
+        Assert.That(sections[0], Does.Contain("(the default portal: calls of other domains)").And.Not.Contain("extension 1007"));
+        Assert.That(sections[1], Does.Contain("ok    user.get: 4 active employee(s)"));
+        Assert.That(sections[1], Does.Contain("warn  extension 1007 has no Bitrix24 user"));
+    }
+
     private static async Task<(int Exit, string Output)> CheckAsync(Action<FsBitrixOptions> change, Func<SandboxPortal, FsBitrixOptions, Task>? arrange = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null, IReadOnlyList<string>? directory = null)
     {
         await using SandboxPortal portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None });
-        await using var simulator = new FreeSwitchSimulator(new SimulatorOptions { Port = 0 });
+        await using var simulator = new FreeSwitchSimulator(new SimulatorOptions { Port = 0, DirectoryUsers = directory ?? [] });
         await simulator.StartAsync();
         var options = new FsBitrixOptions();
         options.Esl.Port = simulator.Port;

@@ -19,13 +19,13 @@ public sealed partial class CallReducer
     }
 
     /// <summary>The domain of the employee a leg rings: the directory user the <c>user/</c> endpoint dialled, or the presence id's.</summary>
-    private static string? DomainOf(ChannelEvent e) =>
+    public static string? DomainOf(ChannelEvent e) =>
         e.DialedDomain is { Length: > 0 } dialled ? dialled
         : e.PresenceId?.IndexOf('@', StringComparison.Ordinal) is int at and > 0 ? e.PresenceId[(at + 1)..]
         : null;
 
     /// <summary>An employee of another company rung on this call (a misrouted bridge): never shown this company's client.</summary>
-    private static bool IsOtherCompanys(CallState state, ChannelEvent e) =>
+    public static bool IsOtherCompanys(CallState state, ChannelEvent e) =>
         state.Domain is { } own && DomainOf(e) is { } theirs && !string.Equals(own, theirs, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>

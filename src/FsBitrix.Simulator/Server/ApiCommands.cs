@@ -31,6 +31,7 @@ internal sealed partial class ApiCommands(FreeSwitchSimulator simulator, Simulat
             "uuid_kill" => Kill(args),
             "uuid_transfer" => Transfer(args),
             "originate" => BlockingOriginate(),
+            "list_users" when options.DirectoryUsers.Count > 0 => ListUsers(),
             _ => $"-ERR {command} Command not found!\n",
         };
     }
@@ -53,6 +54,20 @@ internal sealed partial class ApiCommands(FreeSwitchSimulator simulator, Simulat
         }
 
         Switch.FireGlobal("BACKGROUND_JOB", Switch.Clock.Now, headers, output);
+    }
+
+    // mod_commands' list_users: a header, a row per user (userid|context|domain|…), a blank line and +OK.
+    private string ListUsers()
+    {
+        var text = new System.Text.StringBuilder("userid|context|domain|group|contact|callgroup|effective_caller_id_name|effective_caller_id_number\n");
+        foreach (string user in options.DirectoryUsers)
+        {
+            string[] parts = user.Split('@', 2);
+            string domain = parts.Length > 1 ? parts[1] : "default";
+            text.Append(CultureInfo.InvariantCulture, $"{parts[0]}|default|{domain}|default|error/user_not_registered||Extension {parts[0]}|{parts[0]}\n");
+        }
+
+        return text.Append("\n+OK\n").ToString();
     }
 
     private string Show(string args) => args.Trim().ToLowerInvariant() switch

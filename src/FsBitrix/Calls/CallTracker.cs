@@ -301,7 +301,7 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
     {
         (CallState state, IReadOnlyList<CallCommand> commands) = action switch
         {
-            CallAction.Apply apply => _reducer.Reduce(previous.State, apply.Event),
+            CallAction.Apply apply => Reduce(previous.State, apply.Event),
             CallAction.Reconcile r => _reducer.Reconcile(previous.State, r.LiveChannels, r.Now, r.SeenUntil),
             CallAction.Expire x => _reducer.Expire(previous.State, x.Now),
             CallAction.FinishUnseen f => (Unseen(previous.State, f.Finish) with { Domain = f.Domain }, [f.Finish]),
@@ -309,6 +309,17 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
             _ => (previous.State, []),
         };
         return new CallStep(previous.CallKey, state, commands, !Equals(state, previous.State));
+    }
+
+    private (CallState, IReadOnlyList<CallCommand>) Reduce(CallState state, ChannelEvent e)
+    {
+        if (e.Kind == ChannelEventKind.Create && CallReducer.IsOtherCompanys(state, e))
+        {
+            // Two companies' phones bridged together by the dialplan: the leg is followed, never shown the client.
+            LogOtherCompany(e.UniqueId, CallReducer.DomainOf(e), state.CallKey, state.Domain);
+        }
+
+        return _reducer.Reduce(state, e);
     }
 
     // The legs that never existed are recorded as ended (every one of an adopted ring-all too), so the call is over:
@@ -345,6 +356,10 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The call pipeline stopped; no further calls are tracked")]
     private partial void LogPipelineFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Leg {Leg} rings an employee of {LegDomain} on call {CallKey} of {CallDomain}: one call never mixes companies, no card is shown")]
+    private partial void LogOtherCompany(string? leg, string? legDomain, string callKey, string? callDomain);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Leg {Leg} serves a call this service does not follow ({Linked}): ignored")]
     private partial void LogLegOfUnknownCall(string? leg, string? linked);

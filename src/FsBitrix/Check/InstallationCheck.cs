@@ -34,26 +34,40 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
             report.Ok($"settings complete (recordings: {options.Recordings.Mode}, storage: {options.Storage.Path})");
         }
 
-        IReadOnlyList<string> extensions = await CheckFreeSwitchAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<(string Extension, string Domain)> directory = await CheckFreeSwitchAsync(cancellationToken).ConfigureAwait(false);
+
+        // Each company's extensions are checked against its own portal; the default portal has the rest.
+        HashSet<string> tenantDomains = [.. options.Tenants.Select(t => t.Key)];
+        List<string> Extensions(Func<string, bool> ofDomain) =>
+            [.. directory.Where(d => ofDomain(d.Domain.ToLowerInvariant())).Select(d => d.Extension).Distinct().Order(StringComparer.Ordinal)];
+        List<string> defaults = Extensions(domain => !tenantDomains.Contains(domain));
         if (problems.Count == 0 && options.Bitrix.IsAppMode)
         {
             using Bitrix24Client? app = await new AppModeCheck(options, report, time ?? TimeProvider.System).RunAsync(cancellationToken).ConfigureAwait(false);
             if (app is not null)
             {
-                await CheckBitrixAsync(app, extensions, cancellationToken).ConfigureAwait(false);
+                await CheckBitrixAsync(app, defaults, options.Users.Keys, cancellationToken).ConfigureAwait(false);
             }
         }
         else if (!string.IsNullOrWhiteSpace(options.Bitrix.WebhookUrl) && problems.Count == 0)
         {
             using var client = new Bitrix24Client(new Bitrix24ClientOptions { WebhookUrl = options.Bitrix.WebhookUrl! });
-            report.Section($"Bitrix24 auth: webhook {client.Webhook}");
-            await CheckBitrixAsync(client, extensions, cancellationToken).ConfigureAwait(false);
+            report.Section($"Bitrix24 auth: webhook {client.Webhook}" + (tenantDomains.Count > 0 ? " (the default portal: calls of other domains)" : string.Empty));
+            await CheckBitrixAsync(client, defaults, options.Users.Keys, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (Tenants.TenantSettings tenant in problems.Count == 0 ? options.Tenants : [])
+        {
+            using var client = new Bitrix24Client(new Bitrix24ClientOptions { WebhookUrl = tenant.WebhookUrl! });
+            report.Section($"Bitrix24 portal of {tenant.Key}: webhook {client.Webhook}");
+            await CheckBitrixAsync(client, Extensions(domain => domain == tenant.Key), tenant.Users.Keys, cancellationToken).ConfigureAwait(false);
         }
 
         return report.Failures == 0 ? 0 : 1;
     }
 
-    private async Task<IReadOnlyList<string>> CheckFreeSwitchAsync(CancellationToken cancellationToken)
+    /// <returns>The directory's extensions with their domains (<c>list_users</c>: user|context|domain|…).</returns>
+    private async Task<IReadOnlyList<(string Extension, string Domain)>> CheckFreeSwitchAsync(CancellationToken cancellationToken)
     {
         report.Section($"FreeSWITCH event socket {options.Esl.Host}:{options.Esl.Port}");
         await using var esl = new EslInboundClient(new EslInboundOptions
@@ -95,15 +109,19 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
             return [];
         }
 
-        List<string> extensions = users.Text.Split('\n').Skip(1)
-            .Select(line => line.Split('|')[0].Trim())
-            .Where(ext => ext.Length > 0 && ext.All(char.IsAsciiDigit) && ext.Length < options.Calls.ExternalNumberMinLength)
-            .Distinct().Order(StringComparer.Ordinal).ToList();
-        report.Ok($"{extensions.Count} extension(s) in the directory: {string.Join(", ", extensions)}");
+        List<(string Extension, string Domain)> extensions = users.Text.Split('\n').Skip(1)
+            .Select(line => line.Split('|'))
+            .Select(f => (Extension: f[0].Trim(), Domain: f.Length > 2 ? f[2].Trim() : string.Empty))
+            .Where(d => d.Extension.Length > 0 && d.Extension.All(char.IsAsciiDigit) && d.Extension.Length < options.Calls.ExternalNumberMinLength)
+            .Distinct().OrderBy(d => d.Domain, StringComparer.Ordinal).ThenBy(d => d.Extension, StringComparer.Ordinal).ToList();
+        bool oneDomain = extensions.Select(d => d.Domain).Distinct().Count() <= 1;
+        report.Ok($"{extensions.Count} extension(s) in the directory: "
+            + string.Join(", ", extensions.Select(d => oneDomain ? d.Extension : $"{d.Extension}@{d.Domain}")));
         return extensions;
     }
 
-    private async Task CheckBitrixAsync(Bitrix24Client client, IReadOnlyList<string> extensions, CancellationToken cancellationToken)
+    private async Task CheckBitrixAsync(Bitrix24Client client, IReadOnlyList<string> extensions, IEnumerable<string> staticUsers,
+        CancellationToken cancellationToken)
     {
         IReadOnlyList<Bitrix24User> users;
         try
@@ -123,7 +141,7 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
             .ConfigureAwait(false);
 
         var mapped = users.Where(u => !string.IsNullOrEmpty(u.UfPhoneInner)).Select(u => u.UfPhoneInner!)
-            .Concat(options.Users.Keys).ToHashSet(StringComparer.Ordinal);
+            .Concat(staticUsers).ToHashSet(StringComparer.Ordinal);
         foreach (string extension in extensions.Where(e => !mapped.Contains(e)))
         {
             report.Warn($"extension {extension} has no Bitrix24 user: its calls get no card",
