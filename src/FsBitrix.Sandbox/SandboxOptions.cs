@@ -47,6 +47,12 @@ public sealed class SandboxOptions
     /// <summary>The local application's <c>client_secret</c> ("application key").</summary>
     public string ClientSecret { get; set; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
+    /// <summary>
+    /// Portals shown side by side at <c>/companies</c>, this one first (the demo's two companies on one FreeSWITCH);
+    /// empty: no such page.
+    /// </summary>
+    public IReadOnlyList<Uri> SideBySide { get; set; } = [];
+
     /// <summary>How long an OAuth access token lives; Bitrix24's is one hour, tests shorten it.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 }

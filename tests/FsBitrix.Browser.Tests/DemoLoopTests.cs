@@ -40,4 +40,27 @@ public class DemoLoopTests
         Assert.That(await page.WasNotReloadedAsync(), Is.True, "every update came live, without a reload");
         await page.ScreenshotAsync("demo-loop.png");
     }
+
+    [Test]
+    public async Task The_second_companys_call_shows_only_in_its_portal_and_both_portals_stand_side_by_side()
+    {
+        await using DemoEnvironment demo = await DemoEnvironment.StartAsync([], "http://127.0.0.1:0", 0, "http://127.0.0.1:0");
+        await using IBrowserContext context = await Chromium.NewContextAsync();
+        IPage side = await context.NewPageAsync();
+        await side.GotoAsync(new Uri(demo.Portal.BaseUrl, "companies").AbsoluteUri);
+        await Expect(side.GetByTestId("company")).ToHaveCountAsync(2);
+        SandboxPage second = await SandboxPage.OpenAsync(context, demo.SecondPortal.BaseUrl);
+
+        // b.example's 1001 (Irina, user 2 of the second company's portal) answers a call to b.example's DID.
+        CallScript script = StandardFlows.InboundAnswered("+79031112233", "74951234577", "1001") with { Domain = DemoEnvironment.SecondDomain };
+        await demo.Simulator.PlayAsync(script).WaitAsync(TimeSpan.FromSeconds(30));
+
+        await Expect(second.LogRows).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await Expect(second.LogRows.First).ToContainTextAsync("Irina Orlova");
+        await Expect(second.LogRows.First).ToContainTextAsync("Elena Volkova");
+        Assert.That(demo.Portal.State.FinishedCalls, Is.Empty, "nothing in the default company's portal");
+        Assert.That(demo.Portal.State.LiveCalls, Is.Empty);
+        await Expect(side.Locator("iframe").Nth(1).ContentFrame.GetByTestId("log-row")).ToHaveCountAsync(1);
+        await side.ScreenshotAsync(new() { Path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "demo-companies.png") });
+    }
 }

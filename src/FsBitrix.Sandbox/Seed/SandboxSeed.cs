@@ -21,11 +21,16 @@ public sealed record SandboxSeed
     public IReadOnlyList<SeedCrmRecord> Leads { get; init; } = [];
 
     /// <summary>The shipped seed: users with extensions 1001–1003 (and a dismissed 1004), the customer +79161234567.</summary>
-    public static SandboxSeed Default()
+    public static SandboxSeed Default() => Embedded("default-seed.json");
+
+    /// <summary>Another company's portal (the demo's second tenant): other people, extensions 1001 and 1002 again.</summary>
+    public static SandboxSeed SecondCompany() => Embedded("second-company-seed.json");
+
+    private static SandboxSeed Embedded(string name)
     {
-        using Stream stream = typeof(SandboxSeed).Assembly.GetManifestResourceStream("FsBitrix.Sandbox.default-seed.json")
-            ?? throw new InvalidOperationException("The default sandbox seed is missing from the assembly.");
-        return Parse(stream, "embedded default-seed.json");
+        using Stream stream = typeof(SandboxSeed).Assembly.GetManifestResourceStream("FsBitrix.Sandbox." + name)
+            ?? throw new InvalidOperationException($"The sandbox seed {name} is missing from the assembly.");
+        return Parse(stream, "embedded " + name);
     }
 
     public static SandboxSeed FromFile(string path)

@@ -8,7 +8,9 @@ namespace FsBitrix.Sandbox.Web;
 /// </summary>
 internal static class PageAssets
 {
-    private const string Policy = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+    // Framed only by another sandbox page on this machine (the demo's companies side by side, /companies).
+    private const string Policy =
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'self' http://127.0.0.1:*";
 
     private static readonly Dictionary<string, (byte[] Content, string Type)> Files = new(StringComparer.Ordinal)
     {

@@ -22,5 +22,6 @@ internal static class WebEndpoints
         app.MapGet("/sandbox/events/stream", http => EventStream.ServeAsync(http, state, options, stopping));
         app.MapGet("/sandbox/records/{fileId:long}/audio", http => AudioEndpoint.ServeAsync(http, state));
         app.MapPost("/sandbox/click-to-call", http => ClickToCallEndpoint.HandleAsync(http, options, events));
+        app.MapGet("/companies", http => SideBySidePage.ServeAsync(http, options));
     }
 }

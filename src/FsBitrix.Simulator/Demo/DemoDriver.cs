@@ -47,6 +47,11 @@ public sealed class DemoDriver(FreeSwitchSimulator simulator, DemoOptions? optio
         lock (_gate)
         {
             string customer = Pick(_options.Customers);
+            if (_options.SecondDomain is { } domain && _random.Next(4) == 0)
+            {
+                return SecondCompanys(domain, customer);
+            }
+
             string did = Pick(_options.Dids);
             string agent = Pick(_options.Extensions);
             string colleague = Pick(_options.Extensions.Where(x => x != agent).DefaultIfEmpty(agent).ToList());
@@ -73,6 +78,21 @@ public sealed class DemoDriver(FreeSwitchSimulator simulator, DemoOptions? optio
                 Rings = [.. script.Rings.Select(g => g with { Phones = [.. g.Phones.Select(p => p with { After = p.RingTime + Seconds(0, 4) })] })],
             };
         }
+    }
+
+    // The other company's calls: its DID rings its own extensions, dialled as directory users of its domain.
+    private CallScript SecondCompanys(string domain, string customer)
+    {
+        string did = Pick(_options.SecondDids);
+        string agent = Pick(_options.SecondExtensions);
+        string colleague = Pick(_options.SecondExtensions.Where(x => x != agent).DefaultIfEmpty(agent).ToList());
+        CallScript script = _random.Next(3) switch
+        {
+            0 => StandardFlows.RingAll(customer, did, agent, colleague),
+            1 => StandardFlows.Missed(customer, did, agent),
+            _ => StandardFlows.InboundAnswered(customer, did, agent),
+        };
+        return script with { Name = script.Name + " (" + domain + ")", Domain = domain, Talk = script.Talk + Seconds(0, 20) };
     }
 
     private TimeSpan Pause()

@@ -20,6 +20,16 @@ public sealed record DemoOptions
     /// <summary>Calls up at the same time, at most.</summary>
     public int MaxConcurrentCalls { get; init; } = 2;
 
+    /// <summary>
+    /// A second company on the same switch (its FreeSWITCH domain, as FusionPBX names domains): a quarter of the calls
+    /// are its, to its own DIDs and its own extensions 1001 and 1002; null: one company.
+    /// </summary>
+    public string? SecondDomain { get; init; }
+
+    public IReadOnlyList<string> SecondDids { get; init; } = ["74951234577"];
+
+    public IReadOnlyList<string> SecondExtensions { get; init; } = ["1001", "1002"];
+
     /// <summary>Fixed seed for a repeatable sequence; null for a different one each run.</summary>
     public int? Seed { get; init; }
 }

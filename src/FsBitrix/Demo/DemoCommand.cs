@@ -13,13 +13,15 @@ internal static class DemoCommand
     public const int SimulatorPort = 18021;
     public const string ServiceUrl = "http://127.0.0.1:8085";
     public const string PortalUrl = "http://127.0.0.1:8086";
+    public const string SecondPortalUrl = "http://127.0.0.1:8087";
 
     public static async Task<int> RunAsync(string[] args)
     {
-        await using DemoEnvironment demo = await DemoEnvironment.StartAsync(args, PortalUrl, SimulatorPort, ServiceUrl).ConfigureAwait(false);
+        await using DemoEnvironment demo = await DemoEnvironment.StartAsync(args, PortalUrl, SimulatorPort, ServiceUrl,
+            secondPortalUrl: SecondPortalUrl).ConfigureAwait(false);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
             demo.Service.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
-        Task calls = new DemoDriver(demo.Simulator).RunAsync(stopping.Token);
+        Task calls = new DemoDriver(demo.Simulator, new DemoOptions { SecondDomain = DemoEnvironment.SecondDomain }).RunAsync(stopping.Token);
         PrintBanner(demo);
 
         await demo.Service.WaitForShutdownAsync().ConfigureAwait(false);
@@ -37,6 +39,8 @@ internal static class DemoCommand
         Console.WriteLine("  FsBitrix demo is running: simulated FreeSWITCH calls go through the real service into a Bitrix24 sandbox.");
         Console.WriteLine();
         Console.WriteLine($"    Bitrix24 sandbox portal (open in a browser): {demo.Portal.BaseUrl}");
+        Console.WriteLine($"    Second company's portal ({DemoEnvironment.SecondDomain}):      {demo.SecondPortal.BaseUrl}");
+        Console.WriteLine($"    Both companies side by side:                 {new Uri(demo.Portal.BaseUrl, "companies")}");
         Console.WriteLine($"    FsBitrix health:                             {ServiceUrl}/healthz");
         Console.WriteLine($"    FreeSWITCH simulator event socket:           127.0.0.1:{SimulatorPort} (password ClueCon)");
         Console.WriteLine($"    Data (database, recordings):                 {demo.Folder}");

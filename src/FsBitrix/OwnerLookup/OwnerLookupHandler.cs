@@ -6,6 +6,7 @@ using FsBitrix.Esl.Events;
 using FsBitrix.Esl.Outbound;
 using FsBitrix.Esl.Protocol;
 using FsBitrix.Outbox;
+using FsBitrix.Tenants;
 using Microsoft.Extensions.Logging;
 
 namespace FsBitrix.OwnerLookup;
@@ -19,7 +20,7 @@ namespace FsBitrix.OwnerLookup;
 internal sealed partial class OwnerLookupHandler(
     FsBitrixOptions options,
     CallerCrmMatches crmMatches,
-    Bitrix24UserDirectory directory,
+    TenantPortals portals,
     TimeProvider time,
     ILogger<OwnerLookupHandler> logger)
 {
@@ -34,7 +35,10 @@ internal sealed partial class OwnerLookupHandler(
     {
         string callKey = session.UniqueId ?? throw new InvalidOperationException("connect gave no Unique-ID");
         string? caller = channel[EslHeaders.CallerCallerIdNumber];
-        (string Extension, int UserId)? owner = await FindAsync(callKey, caller, cancellationToken).ConfigureAwait(false);
+
+        // The CRM searched is the company's whose DID it is (domain_name), and so is the owner's extension.
+        TenantPortal portal = portals.Find(channel.GetVariable("domain_name")?.ToLowerInvariant() ?? string.Empty) ?? portals.Default;
+        (string Extension, int UserId)? owner = await FindAsync(callKey, caller, portal.Directory, cancellationToken).ConfigureAwait(false);
         if (owner is { } found)
         {
             // uuid_setvar answers at once; a `set` execution would need this channel's events to know it ran.
@@ -47,7 +51,8 @@ internal sealed partial class OwnerLookupHandler(
         await session.ExitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(string Extension, int UserId)?> FindAsync(string callKey, string? caller, CancellationToken cancellationToken)
+    private async Task<(string Extension, int UserId)?> FindAsync(string callKey, string? caller, Bitrix24UserDirectory directory,
+        CancellationToken cancellationToken)
     {
         // A colleague or a hidden number is registered without a CRM search: nothing to wait for.
         if (string.IsNullOrWhiteSpace(caller) || !PhoneNumbers.IsExternal(caller, _calls))
