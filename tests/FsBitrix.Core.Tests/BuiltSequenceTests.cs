@@ -108,8 +108,10 @@ public sealed class BuiltSequenceTests
     public void Click_to_call_whose_client_is_busy_finishes_the_portals_call_id_busy()
     {
         const string pstn = "34d455a6-67cf-47fc-b06e-74592229ba38";
+        // A busy client's leg is never answered: no CHANNEL_ANSWER, and no answer state or time on its other events.
         IEnumerable<ChannelEvent> events = Sequences.Replace(
-            Events("s12_click_to_call.raw").Where(e => !(e.UniqueId == pstn && e.Kind == ChannelEventKind.Answer)),
+            Events("s12_click_to_call.raw").Where(e => !(e.UniqueId == pstn && e.Kind == ChannelEventKind.Answer))
+                .Select(e => e.UniqueId == pstn ? e with { AnsweredAt = null } : e),
             e => e.UniqueId == pstn && e.Kind == ChannelEventKind.HangupComplete,
             e => e with { HangupCause = HangupCause.USER_BUSY, SipTermStatus = "486", Billsec = 0 });
 

@@ -62,8 +62,10 @@ public sealed class RingAllClickToCallTests
     [Test]
     public void A_rep_answering_when_the_client_does_not_is_no_talk()
     {
+        // A busy client's leg is never answered: no CHANNEL_ANSWER, and no answer state or time on its other events.
         IEnumerable<ChannelEvent> clientBusy = Sequences.Replace(
-            Captures.Events(S12).Where(e => !(e.UniqueId == Client && e.Kind == ChannelEventKind.Answer)),
+            Captures.Events(S12).Where(e => !(e.UniqueId == Client && e.Kind == ChannelEventKind.Answer))
+                .Select(e => e.UniqueId == Client ? e with { AnsweredAt = null } : e),
             e => e.UniqueId == Client && e.Kind == ChannelEventKind.HangupComplete,
             e => e with { HangupCause = HangupCause.USER_BUSY, SipTermStatus = "486", Billsec = 0 });
 

@@ -23,6 +23,9 @@ public sealed partial class CallReducer
         {
             Ended = true,
             EndedAt = e.Timestamp,
+
+            // The CDR's answer time is exact; a leg marked answered by a later event's answer state only had that time.
+            AnsweredAt = e.AnsweredAt ?? leg.AnsweredAt,
             Billsec = e.Billsec ?? (int)((e.Billmsec ?? 0) / 1000),
             HangupCause = e.HangupCause ?? leg.HangupCause,
             SipTermStatus = e.SipTermStatus,

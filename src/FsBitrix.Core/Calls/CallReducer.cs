@@ -28,7 +28,7 @@ public sealed partial class CallReducer(CallSettings settings)
         }
 
         var commands = new List<CallCommand>();
-        state = NoteDomain(state, e);
+        state = NoteAnswered(NoteDomain(state, e), e);
         CallState next = e.Kind switch
         {
             ChannelEventKind.Create or ChannelEventKind.ChannelData => OnCreate(state, e, commands),

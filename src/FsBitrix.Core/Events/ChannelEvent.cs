@@ -108,6 +108,13 @@ public sealed record ChannelEvent(ChannelEventKind Kind, string? UniqueId, DateT
     public string? VoicemailAccount { get; init; }
 
     /// <summary>
+    /// The leg's answer as this event tells it, whatever its kind: <c>Answer-State: answered</c> (at this event's time),
+    /// or at CHANNEL_HANGUP_COMPLETE <c>variable_answer_uepoch</c>. A service that was down when CHANNEL_ANSWER came
+    /// still learns that the leg was answered, and when.
+    /// </summary>
+    public DateTimeOffset? AnsweredAt { get; init; }
+
+    /// <summary>
     /// <c>variable_domain_name</c>: the FreeSWITCH domain (the tenant) the dialplan or the directory put on this leg.
     /// A DID sets it after the leg's creation, so it first shows on the leg's next events.
     /// </summary>

@@ -70,6 +70,7 @@ public static class ChannelEventFactory
             Originator = e.GetVariable("originator"),
             OtherLegUniqueId = e.OtherLegUniqueId,
             DomainName = e.GetVariable("domain_name"),
+            AnsweredAt = e[EslHeaders.AnswerState] == "answered" ? e.Timestamp : null,
         };
 
     private static ChannelEvent WithProfile(ChannelEvent c, EslEvent e) => c with
@@ -96,6 +97,7 @@ public static class ChannelEventFactory
 
     private static ChannelEvent WithCdr(ChannelEvent c, EslEvent e) => c with
     {
+        AnsweredAt = Microseconds(e.GetVariable("answer_uepoch")) ?? c.AnsweredAt,
         HangupCause = e.HangupCause,
         Billsec = (int?)ParseLong(e.GetVariable("billsec")),
         Billmsec = ParseLong(e.GetVariable("billmsec")),

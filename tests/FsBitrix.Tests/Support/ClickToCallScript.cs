@@ -47,6 +47,8 @@ internal static partial class ClickToCallScript
             return body;
         }
 
+        // Never answered: no answer time either (a real unanswered leg reports 0).
+        body = AnswerTime().Replace(body, "variable_answer_$1epoch: 0\n");
         string failed = body.Replace("Hangup-Cause: NORMAL_CLEARING", "Hangup-Cause: " + cause, StringComparison.Ordinal)
             .Replace("variable_hangup_cause: NORMAL_CLEARING", "variable_hangup_cause: " + cause, StringComparison.Ordinal)
             .Replace("variable_billmsec: 3000\n", "variable_billmsec: 0\n", StringComparison.Ordinal);
@@ -83,4 +85,7 @@ internal static partial class ClickToCallScript
 
     [GeneratedRegex("\nEvent-Name: BACKGROUND_JOB\n(?:[^\n]+\n)*?Job-UUID: ([0-9a-f-]{36})\n")]
     private static partial Regex BackgroundJobUuid();
+
+    [GeneratedRegex(@"variable_answer_(u?)epoch: \d+\n")]
+    private static partial Regex AnswerTime();
 }
