@@ -1,5 +1,9 @@
+using System.Net;
+using System.Text.Json;
+using FsBitrix.Outbox;
 using FsBitrix.Sandbox.State;
 using FsBitrix.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FsBitrix.Tests;
 
@@ -73,5 +77,42 @@ public class FaultTests
         Assert.That(call.UserId, Is.EqualTo(2));
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
         Assert.That(h.Portal.State.LiveCalls, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_full_disk_degrades_healthz_with_the_reason_and_everything_goes_out_once_it_writes_again()
+    {
+        await using ServiceHarness h = await ServiceHarness.StartAsync();
+        OutboxStore store = h.Service!.Services.GetRequiredService<OutboxStore>();
+        using var attempts = new SemaphoreSlim(0);
+        store.BeforeAppend = _ =>
+        {
+            attempts.Release();
+            throw new IOException("No space left on device");
+        };
+        using var http = new HttpClient { BaseAddress = h.EventsUrl };
+
+        await h.PlayAsync("s1_inbound_answered.raw");
+        // A second attempt means the first failure was recorded.
+        Assert.That(await attempts.WaitAsync(ServiceHarness.Patience) && await attempts.WaitAsync(ServiceHarness.Patience), Is.True);
+        using HttpResponseMessage full = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+        using JsonDocument fullBody = JsonDocument.Parse(await full.Content.ReadAsStringAsync());
+
+        store.BeforeAppend = null;
+        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1 && s.FinishedCalls[0].Recording is not null, ServiceHarness.Patience);
+        using HttpResponseMessage recovered = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+        using JsonDocument recoveredBody = JsonDocument.Parse(await recovered.Content.ReadAsStringAsync());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(full.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(fullBody.RootElement.GetProperty("status").GetString(), Is.EqualTo("degraded"));
+            Assert.That(fullBody.RootElement.GetProperty("outbox").GetProperty("writeProblem").GetProperty("error").GetString(),
+                Does.Contain("No space left on device"));
+            Assert.That(recovered.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(recoveredBody.RootElement.GetProperty("outbox").GetProperty("writeProblem").ValueKind, Is.EqualTo(JsonValueKind.Null));
+            Assert.That(h.Portal.State.FinishedCalls.Single().StatusCode, Is.EqualTo("200"), "nothing was lost");
+            Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
+        });
     }
 }

@@ -45,7 +45,7 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
         _store = store;
         _appended = appended;
         _logger = logger;
-        _writer = new StepWriter(store, Written, logger, tenantOf);
+        _writer = new StepWriter(store, Written, logger, tenantOf, time);
     }
 
     /// <summary>Calls currently followed (open groups and restored calls not yet resumed).</summary>
@@ -59,6 +59,9 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
             }
         }
     }
+
+    /// <summary>Why call steps cannot be written to the outbox now (a full disk), null while they can (health).</summary>
+    public WriteProblem? OutboxWriteProblem => _writer.Problem;
 
     /// <summary>Steps after the outbox has them; for tests, the demo and metrics.</summary>
     public IObservable<CallStep> Steps => _steps.AsObservable();

@@ -24,18 +24,26 @@ internal sealed partial class StepWriter : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
 
+    private readonly Func<CallState, string> _tenantOf;
+    private readonly TimeProvider _time;
+    private volatile WriteProblem? _problem;
+
     /// <param name="written">Called on the writer's thread with each committed batch, in order.</param>
     /// <param name="tenantOf">The company whose portal a call's commands go to (several companies on one switch).</param>
-    private readonly Func<CallState, string> _tenantOf;
-
-    public StepWriter(OutboxStore store, Action<IReadOnlyList<CallStep>> written, ILogger logger, Func<CallState, string>? tenantOf = null)
+    /// <param name="time">When writes started failing (health), and how often that is logged.</param>
+    public StepWriter(OutboxStore store, Action<IReadOnlyList<CallStep>> written, ILogger logger, Func<CallState, string>? tenantOf = null,
+        TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _tenantOf = tenantOf ?? (_ => OutboxStore.DefaultTenant);
         _store = store;
         _written = written;
         _logger = logger;
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>Why the outbox cannot be written now (a full or failing disk), and since when; null while writes work.</summary>
+    public WriteProblem? Problem => _problem;
 
     public void Enqueue(CallStep step)
     {
@@ -101,15 +109,32 @@ internal sealed partial class StepWriter : IAsyncDisposable
                     LogAlreadyFinished(command.BitrixCallId!, command.GetType().Name, command.CallKey);
                 }
 
+                if (_problem is { } solved)
+                {
+                    _problem = null;
+                    LogPersistRecovered(_time.GetUtcNow() - solved.Since);
+                }
+
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogPersistFailed(ex, writes.Count, attempt);
+                // Nothing is lost (the steps wait here, the calls go on being followed); said once a minute, not per retry.
+                DateTimeOffset now = _time.GetUtcNow();
+                WriteProblem? was = _problem;
+                bool say = was is null || now - was.LoggedAt >= LogEvery;
+                _problem = new WriteProblem(ex.Message, was?.Since ?? now, say ? now : was!.LoggedAt);
+                if (say)
+                {
+                    LogPersistFailed(ex, writes.Count, attempt);
+                }
+
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt)), _stopping.Token).ConfigureAwait(false);
             }
         }
     }
+
+    private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
 
     // Only a call's last state in the batch is stored, so only that one is serialised.
     private List<OutboxWrite> ToWrites(List<CallStep> batch)
@@ -163,12 +188,15 @@ internal sealed partial class StepWriter : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot write {Count} call step(s) to the outbox (attempt {Attempt}); retrying")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot write {Count} call step(s) to the outbox (attempt {Attempt}); retrying, and saying so once a minute")]
     private partial void LogPersistFailed(Exception exception, int count, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Bitrix24 call {CallId} was already finished; {Command} from call {CallKey} (a leg seen late) is not sent")]
     private partial void LogAlreadyFinished(string callId, string command, string callKey);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The outbox can be written again (it failed for {Duration}); nothing was lost")]
+    private partial void LogPersistRecovered(TimeSpan duration);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Stopping with {Count} call step(s) not written to the outbox (the disk kept failing)")]
     private partial void LogAbandoned(int count);

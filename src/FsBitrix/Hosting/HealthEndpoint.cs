@@ -25,7 +25,8 @@ internal static class HealthEndpoint
             EslConnectionState state = esl.State;
             AppAuthState? appAuth = services.GetService<OAuthAuth>()?.State;
             string? appProblem = appAuth is null ? null : appAuth.Problem ?? MissingKeys(options.Bitrix);
-            bool healthy = state.IsConnected && (appAuth is null || (appAuth.CanCall && appProblem is null));
+            WriteProblem? writeProblem = tracker.OutboxWriteProblem;
+            bool healthy = state.IsConnected && (appAuth is null || (appAuth.CanCall && appProblem is null)) && writeProblem is null;
             long pending = await outbox.PendingCountAsync(cancellationToken).ConfigureAwait(false);
             var body = new
             {
@@ -40,7 +41,14 @@ internal static class HealthEndpoint
                     eventsDelivered = esl.Statistics.EventsDelivered,
                     eventsDelayedByBackpressure = esl.Statistics.EventsDelayedByBackpressure,
                 },
-                outbox = new { pending, delivered = dispatcher.Delivered },
+                outbox = new
+                {
+                    pending,
+                    delivered = dispatcher.Delivered,
+
+                    // A full or failing disk: calls are still followed, their steps wait in memory until it writes again.
+                    writeProblem = writeProblem is null ? null : new { error = writeProblem.Error, since = writeProblem.Since },
+                },
                 bitrix24 = new
                 {
                     lastSuccess = dispatcher.LastSuccess,
