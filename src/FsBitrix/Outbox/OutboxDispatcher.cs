@@ -1,3 +1,4 @@
+using FsBitrix.Core.Calls;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -30,6 +31,7 @@ internal sealed partial class OutboxDispatcher(
     private readonly Lock _gate = new();
     private CancellationToken _stopping = new(canceled: true);
     private long _delivered;
+    private long _failingSinceTicks;
     private int _releaseRequested;
 
     /// <summary>The company whose commands this dispatcher delivers (each portal has its own slots, order and gate).</summary>
@@ -240,6 +242,19 @@ internal sealed partial class OutboxDispatcher(
     {
         try
         {
+            if (await CardMomentPassedAsync(entry).ConfigureAwait(false))
+            {
+                const string skipped = "not sent: the call was over before its card could be shown";
+                foreach (long id in entry.AllIds)
+                {
+                    await store.MarkDoneAsync(id, skipped, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                LogDelivered(entry.CallKey, _portal, entry.Command.GetType().Name, skipped);
+                CommandDelivered?.Invoke(entry, new DeliveryResult.Done(skipped));
+                return;
+            }
+
             DeliveryResult result = await delivery.DeliverAsync(entry, stoppingToken).ConfigureAwait(false);
             switch (result)
             {
@@ -252,6 +267,7 @@ internal sealed partial class OutboxDispatcher(
                     LastSuccess = time.GetUtcNow();
                     Interlocked.Increment(ref _delivered);
                     LogDelivered(entry.CallKey, _portal, entry.Command.GetType().Name, done.Outcome);
+                    ReleaseAfterOutage();
                     break;
                 case DeliveryResult.Refused refused:
                     foreach (long id in entry.AllIds)
@@ -262,6 +278,7 @@ internal sealed partial class OutboxDispatcher(
                     LogRefused(entry.CallKey, _portal, entry.Command.GetType().Name, refused.Error);
                     break;
                 case DeliveryResult.Retry retry:
+                    Interlocked.CompareExchange(ref _failingSinceTicks, time.GetUtcNow().UtcTicks, 0);
                     await store.MarkRetryAsync(entry.Id, retry.Error, time.GetUtcNow() + retry.After, retry.MayHaveExecuted,
                         CancellationToken.None, countAttempt: retry.CountsAsAttempt).ConfigureAwait(false);
                     LogRetry(entry.CallKey, _portal, entry.Command.GetType().Name, entry.Attempts + 1, retry.After.TotalSeconds, retry.Error);
@@ -292,6 +309,25 @@ internal sealed partial class OutboxDispatcher(
             _wake.Release();
         }
     }
+
+    /// <summary>
+    /// The portal answers again after failing for a while (an outage, a rate limit): every waiting command is due now,
+    /// so calls go out oldest first, not in the order their growing retry delays happen to end.
+    /// </summary>
+    private void ReleaseAfterOutage()
+    {
+        long since = Interlocked.Exchange(ref _failingSinceTicks, 0);
+        if (since != 0 && time.GetUtcNow().UtcTicks - since >= options.FirstRetry.Ticks)
+        {
+            ReleaseWaiting();
+        }
+    }
+
+    // A card that waited out a failure and whose call has ended since: showing (or hiding) it now would only
+    // spend the portal's budget on a card nobody can answer. Cards never delayed go as usual.
+    private async Task<bool> CardMomentPassedAsync(OutboxEntry entry) =>
+        entry.Command is ShowCard or HideCard && entry.Attempts > 0
+        && await store.FinishPendingAsync(entry.CallKey, CancellationToken.None).ConfigureAwait(false);
 
     public override void Dispose()
     {

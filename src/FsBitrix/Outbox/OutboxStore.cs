@@ -416,6 +416,12 @@ internal sealed class OutboxStore : IAsyncDisposable
         UpdateAsync("UPDATE outbox SET not_before = $now WHERE done_at IS NULL AND not_before > $now AND tenant = $tenant", cancellationToken,
             ("$tenant", tenant));
 
+    /// <summary>Whether the call's finish is waiting in the outbox: the call is over, its cards have nothing to show.</summary>
+    public async Task<bool> FinishPendingAsync(string callKey, CancellationToken cancellationToken = default) =>
+        (long)(await ScalarAsync(
+            $"SELECT EXISTS (SELECT 1 FROM outbox WHERE call_key = $key AND kind = '{nameof(FinishCall)}' AND done_at IS NULL)",
+            cancellationToken, ("$key", callKey)).ConfigureAwait(false) ?? 0L) != 0;
+
     /// <summary>Commands of one company's portal not delivered yet (health).</summary>
     public async Task<long> PendingCountAsync(string tenant, CancellationToken cancellationToken = default) =>
         (long)(await ScalarAsync("SELECT COUNT(*) FROM outbox WHERE done_at IS NULL AND tenant = $tenant", cancellationToken,

@@ -212,6 +212,105 @@ public class OutboxDispatcherTests
             throw new NotSupportedException();
     }
 
+    [Test]
+    public async Task When_the_portal_answers_again_every_waiting_call_goes_at_once_not_when_its_retry_delay_ends()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        TimeSpan checkpointInterval = TimeSpan.FromDays(1);
+        var clock = new WatchedClock(DateTimeOffset.UtcNow, ignore: checkpointInterval);
+        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock, CancellationToken.None,
+            checkpoints: new WalCheckpointOptions { Interval = checkpointInterval });
+        var client = new PortalDown();
+        var options = new DeliveryOptions { FirstRetry = TimeSpan.FromSeconds(2) };
+        var delivery = new CommandDelivery(client, store, new NoUsers(), new NoRecordings(), new CallerCrmMatches(false, clock), options, clock);
+        using var dispatcher = new OutboxDispatcher(store, delivery, options, new OpenDeliveryGate(), clock, NullLogger<OutboxDispatcher>.Instance);
+
+        // Call a fails at 0 s and again at 2 s (next try at 6 s); call b, come at 2 s, fails (next try at 4 s).
+        await store.AppendAsync("a", [Register("a")], null, callOver: false);
+        await dispatcher.StartAsync(CancellationToken.None);
+        Assert.That(await client.NextAsync(), Is.EqualTo("a"));
+        await clock.ParkedAsync(TimeSpan.FromSeconds(2));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.That(await client.NextAsync(), Is.EqualTo("a"));
+        await store.AppendAsync("b", [Register("b")], null, callOver: false);
+        dispatcher.Appended();
+        Assert.That(await client.NextAsync(), Is.EqualTo("b"));
+
+        // The portal is back at 4 s: b's retry succeeds, and a goes at once instead of at 6 s.
+        client.Up = true;
+        await clock.ParkedAsync(TimeSpan.FromSeconds(2));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        string[] after = [await client.NextAsync(), await client.NextAsync()];
+        await dispatcher.StopAsync(CancellationToken.None);
+
+        Assert.That(after, Is.EqualTo(new[] { "b", "a" }));
+    }
+
+    [Test]
+    public async Task A_card_that_waited_out_an_outage_is_not_shown_once_its_call_is_over()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        TimeSpan checkpointInterval = TimeSpan.FromDays(1);
+        var clock = new WatchedClock(DateTimeOffset.UtcNow, ignore: checkpointInterval);
+        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock, CancellationToken.None,
+            checkpoints: new WalCheckpointOptions { Interval = checkpointInterval });
+        var client = new PortalDown();
+        var options = new DeliveryOptions { FirstRetry = TimeSpan.FromSeconds(2) };
+        var delivery = new CommandDelivery(client, store, new EveryoneIsUserSeven(), new NoRecordings(), new CallerCrmMatches(false, clock),
+            options, clock);
+        using var dispatcher = new OutboxDispatcher(store, delivery, options, new OpenDeliveryGate(), clock, NullLogger<OutboxDispatcher>.Instance);
+        await store.AppendAsync("a", [new ShowCard("a", "externalCall.a", "1001")], null, callOver: false);
+        await dispatcher.StartAsync(CancellationToken.None);
+        await clock.ParkedAsync(store.CardCoalescing);
+        clock.Advance(store.CardCoalescing);
+        Assert.That(await client.NextAsync(), Is.EqualTo("show externalCall.a"), "the portal is down");
+
+        // The client hangs up while the portal is still down: the finish queues behind the card.
+        await store.AppendAsync("a", [new FinishCall("a", "externalCall.a", "1001", 0, "304", "Caller hung up")], null, callOver: true);
+        client.Up = true;
+        await clock.ParkedAsync(TimeSpan.FromSeconds(2));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        string next = await client.NextAsync();
+        await dispatcher.StopAsync(CancellationToken.None);
+
+        Assert.That(next, Is.EqualTo("finish externalCall.a"), "the card of a call already over is not shown late");
+    }
+
+    /// <summary>Every register fails as an outage (503) until <see cref="Up"/>; each attempt is told to the test.</summary>
+    private sealed class PortalDown : ClientForTheTest
+    {
+        private readonly Channel<string> _attempts = Channel.CreateUnbounded<string>();
+
+        public volatile bool Up;
+
+        public Task<string> NextAsync() => _attempts.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+
+        public override Task<RegisteredCall> RegisterCallAsync(RegisterCallRequest request, CancellationToken cancellationToken = default)
+        {
+            _attempts.Writer.TryWrite(request.ExternalCallId);
+            return Up
+                ? Task.FromResult(new RegisteredCall { CallId = "externalCall." + request.ExternalCallId })
+                : Task.FromException<RegisteredCall>(Outage("telephony.externalcall.register"));
+        }
+
+        public override Task<bool> ShowCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default)
+        {
+            _attempts.Writer.TryWrite("show " + callId);
+            return Up ? Task.FromResult(true) : Task.FromException<bool>(Outage("telephony.externalcall.show"));
+        }
+
+        public override Task<FinishResult> FinishCallAsync(FinishCallRequest request, CancellationToken cancellationToken = default)
+        {
+            _attempts.Writer.TryWrite("finish " + request.CallId);
+            return Up ? Task.FromResult(new FinishResult(FinishOutcome.Finished, null)) : Task.FromException<FinishResult>(Outage("telephony.externalcall.finish"));
+        }
+
+        private static Bitrix24.Errors.Bitrix24Exception Outage(string method) =>
+            new(method, Bitrix24.Errors.Bitrix24ErrorKind.Transient, 503, string.Empty, "Service Unavailable", mayHaveExecuted: false);
+    }
+
     /// <summary>Each register waits until the test answers it.</summary>
     private sealed class HeldRegisters : ClientForTheTest
     {
@@ -307,6 +406,14 @@ public class OutboxDispatcherTests
     private sealed class WatchedClock(DateTimeOffset start, TimeSpan ignore) : FakeTimeProvider(start)
     {
         public Channel<TimeSpan> Timers { get; } = Channel.CreateUnbounded<TimeSpan>();
+
+        /// <summary>Completes once a timer of at most <paramref name="due"/> is started: the loop waits for a retry falling due.</summary>
+        public async Task ParkedAsync(TimeSpan due)
+        {
+            while (await Timers.Reader.ReadAsync().AsTask().WaitAsync(Patience) > due)
+            {
+            }
+        }
 
         public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
         {
