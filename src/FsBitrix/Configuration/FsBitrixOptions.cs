@@ -38,6 +38,9 @@ internal sealed class FsBitrixOptions
     /// </summary>
     public List<FsBitrix.Tenants.TenantSettings> Tenants { get; set; } = [];
 
+    /// <summary>FreeSWITCH's CDRs (mod_xml_cdr): calls not seen live reach Bitrix24 from them.</summary>
+    public FsBitrix.Cdr.CdrSettings Cdr { get; set; } = new();
+
     /// <summary>The client's owner for any dialplan (<c>fsbitrix_lookup=owner</c> on the socket).</summary>
     public FsBitrix.OwnerLookup.OwnerLookupSettings OwnerLookup { get; set; } = new();
 

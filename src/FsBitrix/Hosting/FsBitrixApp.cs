@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using FsBitrix.Cdr;
 using Serilog;
 
 namespace FsBitrix.Hosting;
@@ -52,6 +53,7 @@ internal static class FsBitrixApp
         app.MapClickToCall(options);
         app.MapAppMode(options);
         app.MapRecordings();
+        app.MapCdr(options);
         return app;
     }
 }

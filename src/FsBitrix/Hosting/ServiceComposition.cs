@@ -1,4 +1,5 @@
 using FsBitrix.AppMode;
+using FsBitrix.Cdr;
 using FsBitrix.Bitrix24;
 using FsBitrix.Bitrix24.Auth;
 using FsBitrix.Bitrix24.RateLimiting;
@@ -117,6 +118,7 @@ internal static class ServiceComposition
         services.AddClickToCall(options);
         services.AddQueues(options);
         services.AddSocketApp(options);
+        services.AddCdr(options);
         return services;
     }
 }

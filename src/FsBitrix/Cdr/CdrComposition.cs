@@ -1,0 +1,27 @@
+using FsBitrix.Configuration;
+using FsBitrix.Outbox;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FsBitrix.Cdr;
+
+/// <summary>The CDR import; nothing runs unless <c>Cdr:Folder</c>, <c>Cdr:ErrFolder</c> or <c>Cdr:Token</c> is set.</summary>
+internal static class CdrComposition
+{
+    public static IServiceCollection AddCdr(this IServiceCollection services, FsBitrixOptions options)
+    {
+        if (!options.Cdr.Enabled)
+        {
+            return services;
+        }
+
+        // After the outbox, which creates the database file with its permissions.
+        services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<OutboxStore>();
+            return CdrInbox.Open(options.Storage.Path);
+        });
+        services.AddSingleton<CdrImporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<CdrImporter>());
+        return services;
+    }
+}

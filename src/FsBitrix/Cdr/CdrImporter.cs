@@ -1,0 +1,208 @@
+using FsBitrix.Configuration;
+using FsBitrix.Core.Calls;
+using FsBitrix.Core.Cdr;
+using FsBitrix.Core.Events;
+using FsBitrix.Core.Routing;
+using FsBitrix.Outbox;
+using FsBitrix.Tenants;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FsBitrix.Cdr;
+
+/// <summary>
+/// Calls nobody was listening to (FsBitrix stopped, upgraded, crash-looping, or the socket down for the whole call)
+/// reach Bitrix24 from FreeSWITCH's CDRs: legs come in (read from mod_xml_cdr's folders, or posted), wait for the rest
+/// of their call, and a complete call that was not seen live goes through the same router and reducer as live events.
+/// Its register, finish and recordings enter the outbox under the call's first leg, as a live call's would; cards do
+/// not (the call is over). A call seen live (its first leg is a call of the outbox) is never imported.
+/// </summary>
+internal sealed partial class CdrImporter(
+    FsBitrixOptions options,
+    CdrInbox inbox,
+    OutboxStore store,
+    CallReducer reducer,
+    TenantPortals portals,
+    TimeProvider time,
+    ILogger<CdrImporter> logger) : BackgroundService
+{
+    private readonly CdrSettings _settings = options.Cdr;
+    private readonly HashSet<string> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<ChannelEvent>> _parsed = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _wake = new(0);
+
+    /// <summary>Raised after each look at the folders and the waiting legs (tests await it).</summary>
+    public event Action? Looked;
+
+    /// <summary>
+    /// Takes one leg's CDR. False when it is not a CDR (the reason is logged); a CDR beyond the horizon, or received
+    /// before, is accepted and ignored.
+    /// </summary>
+    public bool Receive(string xml, string via)
+    {
+        IReadOnlyList<ChannelEvent> leg;
+        try
+        {
+            leg = CdrLegEvents.Read(xml);
+        }
+        catch (CdrFormatException ex)
+        {
+            LogMalformed(via, ex.Message);
+            return false;
+        }
+
+        DateTimeOffset now = time.GetUtcNow();
+        if (leg[^1].Timestamp is { } ended && now - ended > _settings.Horizon)
+        {
+            LogTooOld(leg[0].UniqueId!, via);
+            return true;
+        }
+
+        if (inbox.Add(leg[0].UniqueId!, xml, now))
+        {
+            _wake.Release();
+        }
+
+        return true;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                Scan(_settings.Folder, encoded: false);
+                Scan(_settings.ErrFolder, encoded: true);
+                await ImportReadyAsync(stoppingToken).ConfigureAwait(false);
+                Looked?.Invoke();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                LogScanFailed(ex.Message);
+            }
+
+            // A received leg wakes the loop; the folders are looked at every ScanInterval anyway.
+            await _wake.WaitAsync(_settings.ScanInterval, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    // mod_xml_cdr never deletes its files: each is read once per run, and a leg already received is ignored.
+    private void Scan(string? folder, bool encoded)
+    {
+        if (folder is null || !Directory.Exists(folder))
+        {
+            return;
+        }
+
+        DateTime oldest = (time.GetUtcNow() - _settings.Horizon).UtcDateTime;
+        foreach (FileInfo file in new DirectoryInfo(folder).EnumerateFiles("*.cdr.xml"))
+        {
+            if (file.LastWriteTimeUtc < oldest || !_files.Add(file.FullName))
+            {
+                continue;
+            }
+
+            string text = File.ReadAllText(file.FullName);
+            Receive(encoded ? Uri.UnescapeDataString(text) : text, file.Name);
+        }
+    }
+
+    private async Task ImportReadyAsync(CancellationToken cancellationToken)
+    {
+        var legs = new List<CdrCalls.Leg>();
+        foreach ((string uuid, string xml, DateTimeOffset receivedAt) in inbox.Waiting())
+        {
+            if (!_parsed.TryGetValue(uuid, out IReadOnlyList<ChannelEvent>? events))
+            {
+                _parsed[uuid] = events = CdrLegEvents.Read(xml);
+            }
+
+            legs.Add(new CdrCalls.Leg(uuid, events, receivedAt));
+        }
+
+        DateTimeOffset now = time.GetUtcNow();
+        foreach (CdrCalls.Call call in CdrCalls.Ready(legs, now, _settings.GroupWait, _settings.MaxWait))
+        {
+            string[] uuids = [.. call.Legs.Select(l => l.Uuid)];
+            if (await SeenLiveAsync(call, cancellationToken).ConfigureAwait(false))
+            {
+                inbox.Done(uuids, "seen live", now);
+            }
+            else
+            {
+                await ImportAsync(call, cancellationToken).ConfigureAwait(false);
+                inbox.Done(uuids, "imported", now);
+            }
+
+            foreach (string uuid in uuids)
+            {
+                _parsed.Remove(uuid);
+            }
+        }
+    }
+
+    private async Task<bool> SeenLiveAsync(CdrCalls.Call call, CancellationToken cancellationToken)
+    {
+        foreach (string uuid in call.Uuids)
+        {
+            if (await store.KnowsCallAsync(uuid, cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The same rules as live events: route, reduce; what Bitrix24 keeps of a call that is over goes to the outbox.
+    private async Task ImportAsync(CdrCalls.Call call, CancellationToken cancellationToken)
+    {
+        CallRouter router = CallRouter.Empty;
+        var states = new Dictionary<string, CallState>(StringComparer.Ordinal);
+        var commands = new Dictionary<string, List<CallCommand>>(StringComparer.Ordinal);
+        foreach (ChannelEvent e in CdrLegEvents.Merge(call.Legs.Select(l => l.Events)))
+        {
+            (router, IReadOnlyList<RoutedEvent> routed) = router.RouteAll(e);
+            foreach ((string key, ChannelEvent one) in routed)
+            {
+                (CallState next, IReadOnlyList<CallCommand> produced) = reducer.Reduce(states.GetValueOrDefault(key) ?? CallState.Start(key), one);
+                states[key] = next;
+                (commands.TryGetValue(key, out List<CallCommand>? list) ? list : commands[key] = []).AddRange(
+                    produced.Where(c => c is not (ShowCard or HideCard)));
+            }
+        }
+
+        var writes = commands.Where(c => c.Value.Count > 0)
+            .Select(c => new OutboxWrite(c.Key, c.Value, null, CallOver: true, portals.TenantOf(states[c.Key]))).ToList();
+        if (writes.Count == 0)
+        {
+            return;
+        }
+
+        await store.AppendAsync(writes, cancellationToken).ConfigureAwait(false);
+        portals.Appended();
+        foreach (OutboxWrite write in writes)
+        {
+            LogImported(write.CallKey, write.Commands.Count);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallKey} was not seen live: sent from FreeSWITCH's CDRs ({Count} command(s))")]
+    private partial void LogImported(string callKey, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "CDR from {Via} skipped: {Reason}")]
+    private partial void LogMalformed(string via, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "CDR of leg {Leg} from {Via} is older than FsBitrix:Cdr:Horizon; not imported")]
+    private partial void LogTooOld(string leg, string via);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the CDRs failed ({Reason}); trying again")]
+    private partial void LogScanFailed(string reason);
+}

@@ -1,0 +1,106 @@
+using Microsoft.Data.Sqlite;
+
+namespace FsBitrix.Cdr;
+
+/// <summary>
+/// The CDRs received (posted, or read from the folders), one row per leg, kept until their call is imported or found
+/// seen live: a post is answered 200 only once its row is written, and a restart resumes the legs still waiting.
+/// </summary>
+internal sealed class CdrInbox : IDisposable
+{
+    private readonly SqliteConnection _db;
+    private readonly Lock _gate = new();
+
+    private CdrInbox(SqliteConnection db) => _db = db;
+
+    public static CdrInbox Open(string path)
+    {
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        db.Open();
+        using SqliteCommand schema = db.CreateCommand();
+        schema.CommandText = """
+            PRAGMA busy_timeout = 5000;
+            CREATE TABLE IF NOT EXISTS cdr_legs (
+                uuid TEXT PRIMARY KEY,
+                xml TEXT NOT NULL,
+                received_at INTEGER NOT NULL,
+                done_at INTEGER,
+                outcome TEXT);
+            CREATE INDEX IF NOT EXISTS cdr_legs_waiting ON cdr_legs (received_at) WHERE done_at IS NULL;
+            """;
+        schema.ExecuteNonQuery();
+        return new CdrInbox(db);
+    }
+
+    /// <returns>False when the leg was received before (a file read again, a post repeated).</returns>
+    public bool Add(string uuid, string xml, DateTimeOffset now) => Execute(
+        "INSERT OR IGNORE INTO cdr_legs (uuid, xml, received_at) VALUES ($uuid, $xml, $now)",
+        ("$uuid", uuid), ("$xml", xml), ("$now", now.ToUnixTimeMilliseconds())) > 0;
+
+    public bool Knows(string uuid)
+    {
+        lock (_gate)
+        {
+            using SqliteCommand query = _db.CreateCommand();
+            query.CommandText = "SELECT 1 FROM cdr_legs WHERE uuid = $uuid";
+            query.Parameters.AddWithValue("$uuid", uuid);
+            return query.ExecuteScalar() is not null;
+        }
+    }
+
+    /// <summary>What became of a leg: "imported", "seen live"; null while it waits or when it never came.</summary>
+    public string? Outcome(string uuid)
+    {
+        lock (_gate)
+        {
+            using SqliteCommand query = _db.CreateCommand();
+            query.CommandText = "SELECT outcome FROM cdr_legs WHERE uuid = $uuid";
+            query.Parameters.AddWithValue("$uuid", uuid);
+            return query.ExecuteScalar() as string;
+        }
+    }
+
+    /// <summary>The legs not dealt with yet: uuid, the CDR, when it came.</summary>
+    public List<(string Uuid, string Xml, DateTimeOffset ReceivedAt)> Waiting()
+    {
+        lock (_gate)
+        {
+            using SqliteCommand query = _db.CreateCommand();
+            query.CommandText = "SELECT uuid, xml, received_at FROM cdr_legs WHERE done_at IS NULL ORDER BY received_at";
+            using SqliteDataReader reader = query.ExecuteReader();
+            var legs = new List<(string, string, DateTimeOffset)>();
+            while (reader.Read())
+            {
+                legs.Add((reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+            }
+
+            return legs;
+        }
+    }
+
+    public void Done(IEnumerable<string> uuids, string outcome, DateTimeOffset now)
+    {
+        foreach (string uuid in uuids)
+        {
+            Execute("UPDATE cdr_legs SET done_at = $now, outcome = $outcome WHERE uuid = $uuid",
+                ("$uuid", uuid), ("$outcome", outcome), ("$now", now.ToUnixTimeMilliseconds()));
+        }
+    }
+
+    public void Dispose() => _db.Dispose();
+
+    private int Execute(string sql, params (string Name, object Value)[] parameters)
+    {
+        lock (_gate)
+        {
+            using SqliteCommand command = _db.CreateCommand();
+            command.CommandText = sql;
+            foreach ((string name, object value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
+            return command.ExecuteNonQuery();
+        }
+    }
+}
