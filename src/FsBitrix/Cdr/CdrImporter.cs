@@ -77,8 +77,11 @@ internal sealed partial class CdrImporter(
                 await ImportReadyAsync(stoppingToken).ConfigureAwait(false);
                 Looked?.Invoke();
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+#pragma warning disable CA1031 // the CDRs stay where they are (folder, inbox): the next look tries again
+            catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
             {
+                // A stopped importer would stop the host: log, and look again later.
                 LogScanFailed(ex.Message);
             }
 
@@ -115,7 +118,17 @@ internal sealed partial class CdrImporter(
         {
             if (!_parsed.TryGetValue(uuid, out IReadOnlyList<ChannelEvent>? events))
             {
-                _parsed[uuid] = events = CdrLegEvents.Read(xml);
+                try
+                {
+                    _parsed[uuid] = events = CdrLegEvents.Read(xml);
+                }
+                catch (CdrFormatException ex)
+                {
+                    // Checked when it came; a row written by another version may not read: set it aside, once.
+                    LogMalformed(uuid, ex.Message);
+                    inbox.Done([uuid], "malformed", time.GetUtcNow());
+                    continue;
+                }
             }
 
             legs.Add(new CdrCalls.Leg(uuid, events, receivedAt));

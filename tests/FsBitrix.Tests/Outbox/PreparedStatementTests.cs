@@ -58,7 +58,7 @@ public class PreparedStatementTests
     [Test]
     public async Task Reused_statements_hold_no_read_and_the_checkpoint_copies_every_frame()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new HourTimerClock();
         await using OutboxStore store = await OutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), clock, CancellationToken.None,
             checkpoints: new WalCheckpointOptions { CommitsPerCheckpoint = int.MaxValue, Interval = TimeSpan.FromHours(1) });
 
@@ -74,6 +74,9 @@ public class PreparedStatementTests
 
         var checkpoints = new TaskCompletionSource<WalCheckpoint>(TaskCreationOptions.RunContinuationsAsynchronously);
         store.Checkpointer.Checkpointed += c => checkpoints.TrySetResult(c);
+
+        // The checkpointer's loop starts its hour on a pool thread: on a busy machine that can be after the calls.
+        await clock.HourTimerStarted.WaitAsync(Patience);
         clock.Advance(TimeSpan.FromHours(1));
         WalCheckpoint done = await checkpoints.Task.WaitAsync(Patience);
 
@@ -131,5 +134,24 @@ public class PreparedStatementTests
         DueHeads due = await store.DueHeadsAsync(10, new HashSet<string>());
         Assert.That(due.Entries.Select(e => e.CallKey), Is.EqualTo(new[] { key }));
         return due.Entries[0];
+    }
+
+    /// <summary>A fake clock that tells when the checkpointer's hour-long wait has started (advancing before it would miss it).</summary>
+    private sealed class HourTimerClock() : FakeTimeProvider(DateTimeOffset.UtcNow)
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task HourTimerStarted => _started.Task;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            ITimer timer = base.CreateTimer(callback, state, dueTime, period);
+            if (dueTime == TimeSpan.FromHours(1))
+            {
+                _started.TrySetResult();
+            }
+
+            return timer;
+        }
     }
 }
