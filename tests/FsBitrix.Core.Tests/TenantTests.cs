@@ -12,7 +12,11 @@ public sealed class TenantTests
 {
     private const string S25 = "s25_second_tenant.raw";
     private const string S25Customer = "f43b4f43-3701-4912-9ca1-2f17ff1a2465";
-    private static readonly CallSettings Tenants = CallSettings.Default with { HoldUntilDomain = true };
+    private static readonly CallSettings Tenants = CallSettings.Default with
+    {
+        HoldUntilDomain = true,
+        TenantDomains = new HashSet<string>(["b.example"], StringComparer.Ordinal),
+    };
 
     private static IEnumerable<string> EveryCapture() => ScenarioFiles.All.Concat(ScenarioFiles.RealDeployments);
 
@@ -76,6 +80,22 @@ public sealed class TenantTests
 
         Assert.That(commands.OfType<ShowCard>().Select(c => c.UserPhoneInner), Is.EqualTo(new[] { "1001" }));
         Assert.That(commands.OfType<FinishCall>().Single().UserPhoneInner, Is.EqualTo("1001"));
+    }
+
+    [Test]
+    public void Two_domains_of_the_default_company_are_one_company()
+    {
+        // s25 as if b.example had no portal of its own: lab.example's 1002 rung on it is a colleague, not a stranger.
+        const string phone = "5b13f3be-4dcc-47ca-8031-bfd0db3878c1";
+        const string colleague = "00000000-0000-0000-0000-00000000a002";
+        IEnumerable<ChannelEvent> events = Sequences.Replace(
+            Sequences.DuplicateLeg(Captures.Events(S25), phone, colleague, "1002"),
+            e => e.UniqueId == colleague && e.Kind == ChannelEventKind.Create,
+            e => e with { DialedDomain = "lab.example", PresenceId = "1002@lab.example" });
+
+        List<CallCommand> commands = Switchboard.Run(events, CallSettings.Default with { HoldUntilDomain = true, TenantDomains = new HashSet<string>(["c.example"]) }).Commands;
+
+        Assert.That(commands.OfType<ShowCard>().Select(c => c.UserPhoneInner), Is.EqualTo(new[] { "1001", "1002" }));
     }
 
     [Test]

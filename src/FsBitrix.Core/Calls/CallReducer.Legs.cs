@@ -44,6 +44,7 @@ public sealed partial class CallReducer
         return at > 0 ? presenceId![..at] : presenceId;
     }
 
-    // A service code (`*8` pickup, `**1001` intercept, `*98` voicemail) is not a call with anybody.
-    private static bool IsFeatureCode(string? dialled) => dialled is ['*' or '#', ..];
+    // A service code (`*8` pickup, `**1001` intercept, `*98` voicemail) is not a call with anybody; a client's number
+    // behind a prefix (`*67` + number, `#31#` + number) is.
+    private bool IsFeatureCode(string? dialled) => dialled is ['*' or '#', ..] && !PhoneNumbers.IsExternal(dialled, _settings);
 }

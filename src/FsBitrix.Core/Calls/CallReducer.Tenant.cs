@@ -24,9 +24,19 @@ public sealed partial class CallReducer
         : e.PresenceId?.IndexOf('@', StringComparison.Ordinal) is int at and > 0 ? e.PresenceId[(at + 1)..]
         : null;
 
-    /// <summary>An employee of another company rung on this call (a misrouted bridge): never shown this company's client.</summary>
-    public static bool IsOtherCompanys(CallState state, ChannelEvent e) =>
-        state.Domain is { } own && DomainOf(e) is { } theirs && !string.Equals(own, theirs, StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// An employee of another company rung on this call (a misrouted bridge): never shown this company's client. Only
+    /// with several companies, and by company, not domain: two domains of the default company are one company.
+    /// </summary>
+    public bool IsOtherCompanys(CallState state, ChannelEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(e);
+        return _settings.HoldUntilDomain && state.Domain is { } own && DomainOf(e) is { } theirs && CompanyOf(own) != CompanyOf(theirs);
+    }
+
+    private string CompanyOf(string domain) =>
+        _settings.TenantDomains.Contains(domain.ToLowerInvariant()) ? domain.ToLowerInvariant() : string.Empty;
 
     /// <summary>
     /// The first commands go once the domain is known, or before any other command, or when the call ends: a card must

@@ -30,5 +30,11 @@ public sealed record CallSettings
     /// </summary>
     public bool HoldUntilDomain { get; init; }
 
+    /// <summary>
+    /// The FreeSWITCH domains that have a company (a portal) of their own, lower case; every other domain is the default
+    /// company's. Two domains of one company are one company: an employee is another company's only across companies.
+    /// </summary>
+    public IReadOnlySet<string> TenantDomains { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     public static CallSettings Default { get; } = new();
 }

@@ -45,7 +45,9 @@ public sealed partial record CallRouter(ImmutableDictionary<string, string> Call
         }
 
         string? key = Linked(e);
-        bool starts = key is null && e.Kind is ChannelEventKind.Create or ChannelEventKind.ChannelData && !IsPartOfAnotherCall(e);
+        // A click-to-call's rep leg starts its call even when it is a loopback half (Dial:Extension through loopback/).
+        bool starts = key is null && e.Kind is ChannelEventKind.Create or ChannelEventKind.ChannelData
+            && (!IsPartOfAnotherCall(e) || e.BitrixCallId is not null);
         key ??= starts ? uuid : null;
         if (key is null)
         {

@@ -121,6 +121,12 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
         return done.Task;
     }
 
+    /// <summary>
+    /// An event learnt other than on the inbound socket: the channel data the dialplan's <c>socket</c> hands over, which
+    /// carries what the DID set on the caller's leg (its <c>domain_name</c>) before any broadcast event of that leg does.
+    /// </summary>
+    public void Observe(ChannelEvent e) => _markers.OnNext(new CallInput.Event(e));
+
     /// <summary>Marks the start of a resync: call just before asking FreeSWITCH for its live channels.</summary>
     public void BeginResync() => _markers.OnNext(new CallInput.ResyncStarted());
 
@@ -316,7 +322,7 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
 
     private (CallState, IReadOnlyList<CallCommand>) Reduce(CallState state, ChannelEvent e)
     {
-        if (e.Kind == ChannelEventKind.Create && CallReducer.IsOtherCompanys(state, e))
+        if (e.Kind == ChannelEventKind.Create && _reducer.IsOtherCompanys(state, e))
         {
             // Two companies' phones bridged together by the dialplan: the leg is followed, never shown the client.
             LogOtherCompany(e.UniqueId, CallReducer.DomainOf(e), state.CallKey, state.Domain);

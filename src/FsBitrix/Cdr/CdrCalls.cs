@@ -13,8 +13,18 @@ internal static class CdrCalls
 
     public sealed record Call(IReadOnlyList<Leg> Legs)
     {
-        /// <summary>Every UUID the call's legs are or name: any of them known as a call seen live means skip it.</summary>
-        public IEnumerable<string> Uuids => Legs.SelectMany(l => (IEnumerable<string>)[l.Uuid, .. Links(l)]).Distinct();
+        /// <summary>
+        /// The legs nothing dialled (the caller's, a phone that picked the call up): the outbox keys a call seen live by
+        /// such a leg. A leg dialled by a leg never seen created may be a call of its own there (untracked), which
+        /// says nothing about the call: only first legs are asked.
+        /// </summary>
+        public IEnumerable<string> FirstLegs => Legs.Where(IsFirstLeg).Select(l => l.Uuid);
+
+        /// <summary>
+        /// A click-to-call or callback (<c>bitrix_call_id</c>): the service placed it, so it saw it, or recovers it after
+        /// a restart from its own record of the click; its ring-all legs must never be finished from CDRs.
+        /// </summary>
+        public bool PlacedByTheService => Legs.Any(l => l.Events[0].BitrixCallId is not null);
     }
 
     public static List<Call> Ready(IReadOnlyList<Leg> legs, DateTimeOffset now, TimeSpan groupWait, TimeSpan maxWait)
@@ -38,6 +48,11 @@ internal static class CdrCalls
             }
         }
 
+        foreach ((string a, string b) in SameCallId(legs))
+        {
+            parent[Find(a)] = Find(b);
+        }
+
         return [.. legs.GroupBy(l => Find(l.Uuid)).Select(g => new Call([.. g]))
             .Where(c => (c.Legs.Any(IsFirstLeg) && now - c.Legs.Max(l => l.ReceivedAt) >= groupWait)
                 || now - c.Legs.Min(l => l.ReceivedAt) >= maxWait)];
@@ -52,4 +67,9 @@ internal static class CdrCalls
         return new[] { create.Originator, create.CcMemberSessionUuid, create.OtherLoopbackLegUuid, create.OtherLoopbackFromUuid, bridged }
             .OfType<string>();
     }
+
+    /// <summary>Legs of one originate to several phones share only the portal's CALL_ID: joined by it.</summary>
+    private static IEnumerable<(string A, string B)> SameCallId(IReadOnlyList<Leg> legs) =>
+        legs.Where(l => l.Events[0].BitrixCallId is not null).GroupBy(l => l.Events[0].BitrixCallId!)
+            .SelectMany(g => g.Skip(1).Select(l => (g.First().Uuid, l.Uuid)));
 }

@@ -27,7 +27,7 @@ internal sealed partial class CdrImporter(
     ILogger<CdrImporter> logger) : BackgroundService
 {
     private readonly CdrSettings _settings = options.Cdr;
-    private readonly HashSet<string> _files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTime> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<ChannelEvent>> _parsed = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0);
 
@@ -38,7 +38,9 @@ internal sealed partial class CdrImporter(
     /// Takes one leg's CDR. False when it is not a CDR (the reason is logged); a CDR beyond the horizon, or received
     /// before, is accepted and ignored.
     /// </summary>
-    public bool Receive(string xml, string via)
+    public bool Receive(string xml, string via) => Receive(xml, via, wake: true);
+
+    private bool Receive(string xml, string via, bool wake)
     {
         IReadOnlyList<ChannelEvent> leg;
         try
@@ -58,7 +60,7 @@ internal sealed partial class CdrImporter(
             return true;
         }
 
-        if (inbox.Add(leg[0].UniqueId!, xml, now))
+        if (inbox.Add(leg[0].UniqueId!, xml, now) && wake)
         {
             _wake.Release();
         }
@@ -75,6 +77,7 @@ internal sealed partial class CdrImporter(
                 Scan(_settings.Folder, encoded: false);
                 Scan(_settings.ErrFolder, encoded: true);
                 await ImportReadyAsync(stoppingToken).ConfigureAwait(false);
+                inbox.Prune(time.GetUtcNow() - _settings.Horizon - _settings.MaxWait);
                 Looked?.Invoke();
             }
 #pragma warning disable CA1031 // the CDRs stay where they are (folder, inbox): the next look tries again
@@ -85,8 +88,12 @@ internal sealed partial class CdrImporter(
                 LogScanFailed(ex.Message);
             }
 
-            // A received leg wakes the loop; the folders are looked at every ScanInterval anyway.
+            // A posted leg wakes the loop; the folders are looked at every ScanInterval anyway. One look serves every
+            // wake-up that came meanwhile.
             await _wake.WaitAsync(_settings.ScanInterval, stoppingToken).ConfigureAwait(false);
+            while (_wake.CurrentCount > 0 && _wake.Wait(0))
+            {
+            }
         }
     }
 
@@ -98,18 +105,37 @@ internal sealed partial class CdrImporter(
             return;
         }
 
-        DateTime oldest = (time.GetUtcNow() - _settings.Horizon).UtcDateTime;
+        DateTime now = time.GetUtcNow().UtcDateTime;
+        DateTime oldest = now - _settings.Horizon;
         foreach (FileInfo file in new DirectoryInfo(folder).EnumerateFiles("*.cdr.xml"))
         {
-            if (file.LastWriteTimeUtc < oldest || !_files.Add(file.FullName))
+            // mod_xml_cdr may still be writing a file this young; one already taken is not read again.
+            if (file.LastWriteTimeUtc < oldest || now - file.LastWriteTimeUtc < FileSettles || _files.ContainsKey(file.FullName))
             {
                 continue;
             }
 
-            string text = File.ReadAllText(file.FullName);
-            Receive(encoded ? Uri.UnescapeDataString(text) : text, file.Name);
+            try
+            {
+                string text = File.ReadAllText(file.FullName);
+                Receive(encoded ? Uri.UnescapeDataString(text) : text, file.Name, wake: false);
+                _files[file.FullName] = file.LastWriteTimeUtc;
+            }
+            catch (IOException ex)
+            {
+                // Gone (FusionPBX's importer deletes them) or unreadable now: the next look tries again.
+                LogScanFailed(ex.Message);
+            }
+        }
+
+        // Only files within the horizon can come again; older ones are skipped before this set is asked.
+        foreach (string gone in _files.Where(f => f.Value < oldest).Select(f => f.Key).ToList())
+        {
+            _files.Remove(gone);
         }
     }
+
+    private static readonly TimeSpan FileSettles = TimeSpan.FromSeconds(1);
 
     private async Task ImportReadyAsync(CancellationToken cancellationToken)
     {
@@ -138,7 +164,11 @@ internal sealed partial class CdrImporter(
         foreach (CdrCalls.Call call in CdrCalls.Ready(legs, now, _settings.GroupWait, _settings.MaxWait))
         {
             string[] uuids = [.. call.Legs.Select(l => l.Uuid)];
-            if (await SeenLiveAsync(call, cancellationToken).ConfigureAwait(false))
+            if (call.PlacedByTheService)
+            {
+                inbox.Done(uuids, "placed by FsBitrix", now);
+            }
+            else if (await SeenLiveAsync(call, cancellationToken).ConfigureAwait(false))
             {
                 inbox.Done(uuids, "seen live", now);
             }
@@ -157,7 +187,7 @@ internal sealed partial class CdrImporter(
 
     private async Task<bool> SeenLiveAsync(CdrCalls.Call call, CancellationToken cancellationToken)
     {
-        foreach (string uuid in call.Uuids)
+        foreach (string uuid in call.FirstLegs)
         {
             if (await store.KnowsCallAsync(uuid, cancellationToken).ConfigureAwait(false))
             {

@@ -78,14 +78,19 @@ internal sealed class CdrInbox : IDisposable
         }
     }
 
+    /// <summary>The legs are dealt with: their CDR text is dropped (only the uuid stays, so a repeat is recognised).</summary>
     public void Done(IEnumerable<string> uuids, string outcome, DateTimeOffset now)
     {
         foreach (string uuid in uuids)
         {
-            Execute("UPDATE cdr_legs SET done_at = $now, outcome = $outcome WHERE uuid = $uuid",
+            Execute("UPDATE cdr_legs SET done_at = $now, outcome = $outcome, xml = '' WHERE uuid = $uuid",
                 ("$uuid", uuid), ("$outcome", outcome), ("$now", now.ToUnixTimeMilliseconds()));
         }
     }
+
+    /// <summary>Forgets legs dealt with before <paramref name="before"/>: their CDRs are past the horizon, never read again.</summary>
+    public void Prune(DateTimeOffset before) =>
+        Execute("DELETE FROM cdr_legs WHERE done_at IS NOT NULL AND done_at < $before", ("$before", before.ToUnixTimeMilliseconds()));
 
     public void Dispose() => _db.Dispose();
 

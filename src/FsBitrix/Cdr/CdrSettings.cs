@@ -13,8 +13,8 @@ internal sealed class CdrSettings
     public string? ErrFolder { get; set; }
 
     /// <summary>
-    /// The token mod_xml_cdr's <c>url</c> carries (<c>http://127.0.0.1:8085/cdr?token=…</c>); null: the endpoint
-    /// refuses every post. Never logged.
+    /// The token mod_xml_cdr's <c>url</c> carries (<c>http://127.0.0.1:8085/cdr?token=…</c>); null: no endpoint (posts
+    /// get 404 and mod_xml_cdr keeps them in its err-log-dir). Never logged.
     /// </summary>
     public string? Token { get; set; }
 

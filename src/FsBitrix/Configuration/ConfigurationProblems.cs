@@ -59,9 +59,15 @@ internal static class ConfigurationProblems
         problems.AddRange(FsBitrix.Tenants.TenantProblems.Find(options));
 
         // The caller waits in silence (or ringback) while the CRM is asked: seconds, not more.
-        if (options.OwnerLookup.Patience <= TimeSpan.Zero || options.OwnerLookup.Patience > TimeSpan.FromSeconds(10))
+        if (options.OwnerLookup.Patience < TimeSpan.FromSeconds(0.5) || options.OwnerLookup.Patience > TimeSpan.FromSeconds(10))
         {
             problems.Add($"FsBitrix:OwnerLookup:Patience is {options.OwnerLookup.Patience}: use a wait between 00:00:00.5 and 00:00:10 (default 00:00:01.5)");
+        }
+
+        if (options.Cdr.ScanInterval <= TimeSpan.Zero || options.Cdr.GroupWait < TimeSpan.Zero || options.Cdr.MaxWait <= TimeSpan.Zero
+            || options.Cdr.Horizon <= TimeSpan.Zero)
+        {
+            problems.Add("FsBitrix:Cdr:ScanInterval, MaxWait and Horizon must be positive and GroupWait not negative (e.g. 00:00:02, 04:00:00, 1.00:00:00, 00:00:05)");
         }
 
         return problems;

@@ -86,7 +86,11 @@ internal static class ServiceComposition
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OutboxHousekeeping>>()));
 
         // With several companies a call's first commands wait for its domain, which names the portal they go to.
-        services.AddSingleton(new CallReducer(options.Calls.ToCallSettings() with { HoldUntilDomain = options.Tenants.Count > 0 }));
+        services.AddSingleton(new CallReducer(options.Calls.ToCallSettings() with
+        {
+            HoldUntilDomain = options.Tenants.Count > 0,
+            TenantDomains = options.Tenants.Select(t => t.Key).ToHashSet(StringComparer.Ordinal),
+        }));
         services.AddTenants(options);
         services.AddSingleton(sp =>
         {

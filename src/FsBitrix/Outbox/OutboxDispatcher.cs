@@ -323,10 +323,11 @@ internal sealed partial class OutboxDispatcher(
         }
     }
 
-    // A card that waited out a failure and whose call has ended since: showing (or hiding) it now would only
-    // spend the portal's budget on a card nobody can answer. Cards never delayed go as usual.
+    // A card that waited out a failure and whose call has ended since: showing it now would only spend the portal's
+    // budget on a card nobody can answer. Hides always go (a finish closes its own user's card only, not a colleague's
+    // that was shown before the failure), and cards never delayed go as usual.
     private async Task<bool> CardMomentPassedAsync(OutboxEntry entry) =>
-        entry.Command is ShowCard or HideCard && entry.Attempts > 0
+        entry is { Command: ShowCard, Attempts: > 0 } && entry.Followers.All(f => f.Command is ShowCard)
         && await store.FinishPendingAsync(entry.CallKey, CancellationToken.None).ConfigureAwait(false);
 
     public override void Dispose()

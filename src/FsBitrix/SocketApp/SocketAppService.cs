@@ -18,6 +18,7 @@ internal sealed partial class SocketAppService(
     FsBitrixOptions options,
     IEnumerable<QueueCallHandler> queues,
     IEnumerable<OwnerLookupHandler> lookups,
+    FsBitrix.Calls.CallTracker tracker,
     ILoggerFactory loggers,
     ILogger<SocketAppService> logger) : IHostedService, IAsyncDisposable
 {
@@ -50,7 +51,17 @@ internal sealed partial class SocketAppService(
     private async Task RunAsync(EslOutboundSession session, CancellationToken cancellationToken)
     {
         EslEvent channel = await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        string? lookup = channel.GetVariable(OwnerLookupHandler.LookupVariable);
+
+        // Several companies: the call's register waits for its domain, which the CRM search of a lookup or a queue's
+        // responsible rep needs first. The channel data says it (set by the DID) before any event of the leg does.
+        if (options.Tenants.Count > 0 && FsBitrix.Core.Events.ChannelEventFactory.From(channel) is { } data)
+        {
+            tracker.Observe(data);
+        }
+
+        // A queue first: channel variables stay, so a caller looked up earlier still carries fsbitrix_lookup.
+        string? queue = channel.GetVariable(FsBitrix.Core.Events.ChannelEventFactory.QueueVariable);
+        string? lookup = queue is null ? channel.GetVariable(OwnerLookupHandler.LookupVariable) : null;
         if (lookup is not null && _lookup is not null)
         {
             await _lookup.RunAsync(session, channel, cancellationToken).ConfigureAwait(false);

@@ -108,7 +108,28 @@ public class CdrImportTests
 
         Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(broken.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        await LookedUntilAsync(h, inbox => inbox.Waiting().Count == 0, looks: 2);
+        string posted = Path.GetFileName(Directory.EnumerateFiles(Path.Combine(Cdrs, "s4_missed", "log")).First()).Replace("a_", string.Empty, StringComparison.Ordinal)[..36];
+        Assert.That(h.Service!.Services.GetRequiredService<FsBitrix.Cdr.CdrInbox>().Knows(posted), Is.False, "the leg posted with a wrong token was not taken");
+    }
+
+    [Test]
+    public async Task A_click_to_calls_cdrs_are_never_imported_the_service_placed_it()
+    {
+        // s1's legs as if FsBitrix had originated them (the portal's CALL_ID on the rep's leg): a ring-all callback's
+        // legs that did not answer must never finish the portal's call from their CDRs while the rest talks.
+        string folder = CopyLegs("s1_inbound_answered", "log");
+        foreach (string file in Directory.EnumerateFiles(folder).Where(f => !Path.GetFileName(f).StartsWith("a_", StringComparison.Ordinal)))
+        {
+            DateTime written = File.GetLastWriteTimeUtc(file);
+            File.WriteAllText(file, File.ReadAllText(file).Replace("<variables>", "<variables><bitrix_call_id>externalCall.0123456789abcdef0123456789abcdef.1795490000</bitrix_call_id>", StringComparison.Ordinal));
+            File.SetLastWriteTimeUtc(file, written); // as mod_xml_cdr left it: not a file being written now
+        }
+
+        await using ServiceHarness h = await StartAsync(folder: folder);
+        await LookedUntilAsync(h, inbox => inbox.Outcome("e3c8c474-2579-46e0-adf3-6247171195b9") is not null);
+
+        Assert.That(h.Service!.Services.GetRequiredService<FsBitrix.Cdr.CdrInbox>().Outcome("e3c8c474-2579-46e0-adf3-6247171195b9"),
+            Is.EqualTo("placed by FsBitrix"));
         Assert.That(h.Portal.State.Requests.Where(r => r.Method.StartsWith("telephony.", StringComparison.OrdinalIgnoreCase)), Is.Empty);
     }
 

@@ -278,6 +278,37 @@ public class OutboxDispatcherTests
         Assert.That(next, Is.EqualTo("finish externalCall.a"), "the card of a call already over is not shown late");
     }
 
+    [Test]
+    public async Task A_hide_that_waited_out_an_outage_still_goes_after_the_call_is_over()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        TimeSpan checkpointInterval = TimeSpan.FromDays(1);
+        var clock = new WatchedClock(DateTimeOffset.UtcNow, ignore: checkpointInterval);
+        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock, CancellationToken.None,
+            checkpoints: new WalCheckpointOptions { Interval = checkpointInterval });
+        var client = new PortalDown();
+        var options = new DeliveryOptions { FirstRetry = TimeSpan.FromSeconds(2) };
+        var delivery = new CommandDelivery(client, store, new EveryoneIsUserSeven(), new NoRecordings(), new CallerCrmMatches(false, clock),
+            options, clock);
+        using var dispatcher = new OutboxDispatcher(store, delivery, options, new OpenDeliveryGate(), clock, NullLogger<OutboxDispatcher>.Instance);
+
+        // A colleague's card was shown before the portal went down; its hide waits out the outage, the finish behind it.
+        await store.AppendAsync("a", [new HideCard("a", "externalCall.a", "1002")], null, callOver: false);
+        await dispatcher.StartAsync(CancellationToken.None);
+        await clock.ParkedAsync(store.CardCoalescing);
+        clock.Advance(store.CardCoalescing);
+        Assert.That(await client.NextAsync(), Is.EqualTo("hide externalCall.a"), "the portal is down");
+        await store.AppendAsync("a", [new FinishCall("a", "externalCall.a", "1001", 5, "200", string.Empty)], null, callOver: true);
+        client.Up = true;
+        await clock.ParkedAsync(TimeSpan.FromSeconds(2));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        string[] next = [await client.NextAsync(), await client.NextAsync()];
+        await dispatcher.StopAsync(CancellationToken.None);
+
+        Assert.That(next, Is.EqualTo(new[] { "hide externalCall.a", "finish externalCall.a" }), "a finish closes only its own user's card");
+    }
+
     /// <summary>Every register fails as an outage (503) until <see cref="Up"/>; each attempt is told to the test.</summary>
     private sealed class PortalDown : ClientForTheTest
     {
@@ -299,6 +330,12 @@ public class OutboxDispatcherTests
         {
             _attempts.Writer.TryWrite("show " + callId);
             return Up ? Task.FromResult(true) : Task.FromException<bool>(Outage("telephony.externalcall.show"));
+        }
+
+        public override Task<bool> HideCallAsync(string callId, IReadOnlyCollection<int> userIds, CancellationToken cancellationToken = default)
+        {
+            _attempts.Writer.TryWrite("hide " + callId);
+            return Up ? Task.FromResult(true) : Task.FromException<bool>(Outage("telephony.externalcall.hide"));
         }
 
         public override Task<FinishResult> FinishCallAsync(FinishCallRequest request, CancellationToken cancellationToken = default)
