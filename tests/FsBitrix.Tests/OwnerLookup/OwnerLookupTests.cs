@@ -1,4 +1,5 @@
 using FsBitrix.Bitrix24.Users;
+using FsBitrix.Sandbox;
 using FsBitrix.Sandbox.State;
 using FsBitrix.SocketApp;
 using FsBitrix.Tests.Queues;
@@ -82,6 +83,41 @@ public class OwnerLookupTests
         await call.Exited.WaitAsync(Patience);
 
         Assert.That(call.Received.Select(c => c.Line), Is.EqualTo(new[] { "connect", "resume", "exit" }), "no queue ringing either");
+    }
+
+    [Test]
+    public async Task With_several_companies_the_owner_comes_from_the_callers_companys_portal()
+    {
+        // b.example's portal knows the caller as a contact of Irina (user 2, extension 1001 there); the default portal
+        // would say Boris (1002). The DID set domain_name=b.example: the socket's channel data says so.
+        await using SandboxPortal b = await SandboxPortal.StartAsync(new SandboxOptions
+        {
+            RateLimit = SandboxRateLimit.None, Domain = "b.bitrix24.test", Seed = FsBitrix.Sandbox.Seed.SandboxSeed.SecondCompany(),
+        });
+        b.State.AddCrmEntity(new SandboxCrmEntity("CONTACT", 900, "Ivan Petrov", ["+79161234567"], 2));
+        await using ServiceHarness service = await ServiceHarness.StartAsync(o =>
+        {
+            o.Esl.OutboundListen = "127.0.0.1:0";
+            o.OwnerLookup.Enabled = true;
+            o.Tenants.Add(new FsBitrix.Tenants.TenantSettings { Domain = "b.example", WebhookUrl = b.WebhookUrl.ToString(), RateLimitPerSecond = 0 });
+        });
+        string caller = Guid.NewGuid().ToString();
+        await service.FreeSwitch.SendAsync(new Inbound("s9_queue_socket.raw", Legs.S9Customer, caller).Before(Legs.S9Agent1001));
+
+        await using FakeSocketCall call = await FakeSocketCall.ConnectAsync(service.Service!.Services.GetRequiredService<SocketAppService>().Endpoint!,
+            caller, ("fsbitrix_lookup", "owner\nvariable_domain_name: b.example"));
+        await call.Exited.WaitAsync(Patience);
+
+        Assert.That(call.Received.Select(c => c.Line), Is.EqualTo(new[]
+        {
+            "connect",
+            $"api uuid_setvar {caller} bitrix_owner_extension 1001",
+            $"api uuid_setvar {caller} bitrix_owner_user_id 2",
+            "resume",
+            "exit",
+        }));
+        Assert.That(service.Portal.State.Requests.Where(r => r.Method.StartsWith("telephony", StringComparison.OrdinalIgnoreCase) || r.Method == "batch"),
+            Is.Empty, "the default portal is not asked");
     }
 
     private sealed class Lookup : IAsyncDisposable
