@@ -422,6 +422,28 @@ internal sealed class OutboxStore : IAsyncDisposable
             $"SELECT EXISTS (SELECT 1 FROM outbox WHERE call_key = $key AND kind = '{nameof(FinishCall)}' AND done_at IS NULL)",
             cancellationToken, ("$key", callKey)).ConfigureAwait(false) ?? 0L) != 0;
 
+    /// <summary>Every company key with commands waiting, and how many.</summary>
+    public async Task<IReadOnlyList<(string Tenant, long Pending)>> PendingByTenantAsync(CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            SqliteCommand query = Command("SELECT tenant, COUNT(*) FROM outbox WHERE done_at IS NULL GROUP BY tenant");
+            using SqliteDataReader reader = query.ExecuteReader();
+            var pending = new List<(string, long)>();
+            while (reader.Read())
+            {
+                pending.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+
+            return pending;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
     /// <summary>Commands of one company's portal not delivered yet (health).</summary>
     public async Task<long> PendingCountAsync(string tenant, CancellationToken cancellationToken = default) =>
         (long)(await ScalarAsync("SELECT COUNT(*) FROM outbox WHERE done_at IS NULL AND tenant = $tenant", cancellationToken,

@@ -12,6 +12,8 @@ internal static class TenantComposition
     public static IServiceCollection AddTenants(this IServiceCollection services, FsBitrixOptions options)
     {
         services.AddSingleton(sp => new TenantPortals(options, sp));
+        services.AddSingleton<OrphanedCommands>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrphanedCommands>());
         foreach (TenantSettings tenant in options.Tenants)
         {
             string key = tenant.Key;

@@ -2,6 +2,7 @@ using FsBitrix.Sandbox;
 using FsBitrix.Sandbox.Events;
 using FsBitrix.Sandbox.State;
 using FsBitrix.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Click = FsBitrix.Sandbox.Events.ClickToCall;
 
 namespace FsBitrix.Tests.Tenants;
@@ -128,6 +129,25 @@ public class TenantEndToEndTests
             Assert.That(originate.Variable("domain_name"), Is.Null);
             Assert.That(originate.Command, Does.Contain("}user/1001 &bridge("));
         });
+    }
+
+    [Test]
+    public async Task Commands_of_a_company_no_longer_configured_are_reported_at_start_and_kept()
+    {
+        await using SandboxPortal b = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None, Domain = "b.bitrix24.test" });
+        b.Faults.StartOutage();
+        await using ServiceHarness h = await ServiceHarness.StartAsync(o =>
+            o.Tenants.Add(new FsBitrix.Tenants.TenantSettings { Domain = "b.example", WebhookUrl = b.WebhookUrl.ToString(), RateLimitPerSecond = 0 }));
+        await h.PlayAsync("s25_second_tenant.raw");
+        await b.WaitForAsync(s => s.StatusCount(503) > 0, ServiceHarness.Patience);
+
+        await h.StopServiceAsync();
+        await h.StartServiceAsync(o => o.Tenants.Clear());
+        IReadOnlyList<(string Tenant, long Pending)> found = h.Service!.Services.GetRequiredService<FsBitrix.Tenants.OrphanedCommands>().Found;
+
+        Assert.That(found.Select(f => f.Tenant), Is.EqualTo(new[] { "b.example" }));
+        Assert.That(found.Single().Pending, Is.GreaterThan(0));
+        Assert.That(h.Portal.State.RequestCount("telephony.externalcall.register"), Is.Zero, "not sent to the default portal either");
     }
 
     // The users a portal was asked to show the card to (USER_ID of each show, one id or a list).
