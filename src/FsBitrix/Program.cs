@@ -1,3 +1,4 @@
+using FsBitrix.Cdr;
 using FsBitrix.Check;
 using FsBitrix.Configuration;
 using FsBitrix.Demo;
@@ -7,7 +8,7 @@ namespace FsBitrix;
 
 /// <summary>
 /// <c>fsbitrix</c> (or <c>fsbitrix run</c>): the service. <c>fsbitrix demo</c>: the service with an embedded
-/// FreeSWITCH simulator and Bitrix24 sandbox portal. <c>fsbitrix check</c>: validate an installation.
+/// FreeSWITCH simulator and Bitrix24 sandbox portal. <c>fsbitrix check</c>: validate an installation. <c>fsbitrix backfill</c>: send an old period's calls from the CDRs.
 /// </summary>
 internal static class Program
 {
@@ -30,8 +31,10 @@ internal static class Program
                     return await DemoCommand.RunAsync(rest).ConfigureAwait(false);
                 case "check":
                     return await CheckCommand.RunAsync(rest).ConfigureAwait(false);
+                case "backfill":
+                    return BackfillCommand.Run(rest, TimeProvider.System, Console.Out);
                 default:
-                    await Console.Error.WriteLineAsync($"unknown command '{verb}'; use: run | demo | check").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync($"unknown command '{verb}'; use: run | demo | check | backfill").ConfigureAwait(false);
                     return 2;
             }
         }

@@ -25,6 +25,9 @@ internal static class CdrCalls
         /// a restart from its own record of the click; its ring-all legs must never be finished from CDRs.
         /// </summary>
         public bool PlacedByTheService => Legs.Any(l => l.Events[0].BitrixCallId is not null);
+
+        /// <summary>When its first leg was created: calls are imported oldest first.</summary>
+        public DateTimeOffset Began => Legs.Min(l => l.Events[0].Timestamp ?? DateTimeOffset.MaxValue);
     }
 
     public static List<Call> Ready(IReadOnlyList<Leg> legs, DateTimeOffset now, TimeSpan groupWait, TimeSpan maxWait)

@@ -161,7 +161,8 @@ internal sealed partial class CdrImporter(
         }
 
         DateTimeOffset now = time.GetUtcNow();
-        foreach (CdrCalls.Call call in CdrCalls.Ready(legs, now, _settings.GroupWait, _settings.MaxWait))
+        bool paused = false;
+        foreach (CdrCalls.Call call in CdrCalls.Ready(legs, now, _settings.GroupWait, _settings.MaxWait).OrderBy(c => c.Began))
         {
             string[] uuids = [.. call.Legs.Select(l => l.Uuid)];
             if (call.PlacedByTheService)
@@ -171,6 +172,13 @@ internal sealed partial class CdrImporter(
             else if (await SeenLiveAsync(call, cancellationToken).ConfigureAwait(false))
             {
                 inbox.Done(uuids, "seen live", now);
+            }
+            else if (paused || await store.PendingCountAsync(cancellationToken).ConfigureAwait(false) >= _settings.ImportWhilePendingBelow)
+            {
+                // The outbox delivers in the order commands came: a backlog of imports (a backfill, a long crash loop)
+                // would hold live calls' cards behind it. Imports wait for a short queue; the next look goes on.
+                paused = true;
+                continue;
             }
             else
             {

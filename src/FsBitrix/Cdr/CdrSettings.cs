@@ -33,5 +33,11 @@ internal sealed class CdrSettings
     /// <summary>How often the folders are looked at.</summary>
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A call from CDRs is put into the outbox only while fewer commands than this wait there: the outbox delivers in
+    /// order, and a backlog of imports must not hold live calls' cards behind it.
+    /// </summary>
+    public int ImportWhilePendingBelow { get; set; } = 10;
+
     public bool Enabled => Folder is not null || ErrFolder is not null || Token is not null;
 }

@@ -70,6 +70,11 @@ internal static class ConfigurationProblems
             problems.Add("FsBitrix:Cdr:ScanInterval, MaxWait and Horizon must be positive and GroupWait not negative (e.g. 00:00:02, 04:00:00, 1.00:00:00, 00:00:05)");
         }
 
+        if (options.Cdr.ImportWhilePendingBelow < 1)
+        {
+            problems.Add($"FsBitrix:Cdr:ImportWhilePendingBelow is {options.Cdr.ImportWhilePendingBelow}: it must be at least 1 (e.g. 10)");
+        }
+
         return problems;
     }
 
