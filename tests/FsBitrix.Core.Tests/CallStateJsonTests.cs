@@ -172,7 +172,7 @@ public sealed class CallStateJsonTests
         restarted.Reconcile(new HashSet<string>(), cut.LastSeenAt.AddHours(1));
         restarted.Reconcile(new HashSet<string>(), cut.LastSeenAt.AddHours(2));
 
-        Assert.That(restarted.Commands.OfType<FinishCall>().Single(), Is.EqualTo(new FinishCall(S1Customer, null, "1001", 1, "200", "")));
+        Assert.That(restarted.Commands.OfType<FinishCall>().Single(), Is.EqualTo(new FinishCall(S1Customer, null, "1001", 1, "200", "", Estimated: true)));
         Assert.That(restarted.Router.LiveLegs, Is.Zero);
     }
 }

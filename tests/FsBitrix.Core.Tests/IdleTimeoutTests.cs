@@ -27,7 +27,7 @@ public sealed class IdleTimeoutTests
 
         board.Expire(cut.LastSeenAt + TimeSpan.FromHours(4));
         Assert.That(board.Commands.Skip(before).OfType<FinishCall>().Single(),
-            Is.EqualTo(new FinishCall(S1Customer, null, "1001", 1, "200", "")), "answered; the idle hours are not talk time");
+            Is.EqualTo(new FinishCall(S1Customer, null, "1001", 1, "200", "", Estimated: true)), "answered; the idle hours are not talk time");
         Assert.That(board.Calls.Single().IsOver, Is.True);
         Assert.That(board.Router.LiveLegs, Is.Zero);
     }

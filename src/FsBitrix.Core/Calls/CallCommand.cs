@@ -28,6 +28,10 @@ public sealed record HideCard(string CallKey, string? BitrixCallId, string UserP
 /// The Bitrix24 user the call is finished for, when known without an extension (the rep who clicked a number but
 /// has no phone): it wins over <paramref name="UserPhoneInner"/>. Null: the extension's user, else the default user.
 /// </param>
+/// <param name="Estimated">
+/// Some leg's end was not seen (an ESL gap, a restart, an idle call expired): its duration and status are inferred.
+/// The service holds such a finish a while for the call's CDRs, which know.
+/// </param>
 public sealed record FinishCall(
     string CallKey,
     string? BitrixCallId,
@@ -35,7 +39,8 @@ public sealed record FinishCall(
     int Duration,
     string StatusCode,
     string FailedReason,
-    int? UserId = null) : CallCommand(CallKey, BitrixCallId);
+    int? UserId = null,
+    bool Estimated = false) : CallCommand(CallKey, BitrixCallId);
 
 /// <summary>Sent after <see cref="FinishCall"/>: Bitrix24 attaches records to finished calls only.</summary>
 public sealed record AttachRecording(string CallKey, string? BitrixCallId, string FilePath)

@@ -61,7 +61,9 @@ public sealed partial class CallReducer
 
         var commands = new List<CallCommand>();
         state = ReleaseHeld(AfterLegsEnded(state, ended, commands), commands);
-        return (state, state.Silent ? [] : commands);
+
+        // How long it talked, even whether it was answered, is a guess: the leg's CDR, where there is one, knows.
+        return (state, state.Silent ? [] : [.. commands.Select(c => c is FinishCall f ? f with { Estimated = true } : c)]);
     }
 
     // Talk time counts only what is known: from its answer to when it was last known up, never up to "now".

@@ -169,9 +169,21 @@ internal sealed partial class CdrImporter(
             {
                 inbox.Done(uuids, "placed by FsBitrix", now);
             }
-            else if (await SeenLiveAsync(call, cancellationToken).ConfigureAwait(false))
+            else if (await SeenLiveAsync(call, cancellationToken).ConfigureAwait(false) is { } liveKey)
             {
-                inbox.Done(uuids, "seen live", now);
+                // A CDR is posted before the hangup's events, and one of a call that ended in a gap may come before the
+                // resync ends it: the call's end decides whether its finish was a guess the CDRs correct.
+                if (await store.CallIsLiveAsync(liveKey, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                bool corrected = await CorrectAsync(call, liveKey, cancellationToken).ConfigureAwait(false);
+                inbox.Done(uuids, corrected ? "corrected" : "seen live", now);
+                if (corrected)
+                {
+                    portals.Appended(); // the corrected finish is due now
+                }
             }
             else if (paused || await store.PendingCountAsync(cancellationToken).ConfigureAwait(false) >= _settings.ImportWhilePendingBelow)
             {
@@ -193,21 +205,54 @@ internal sealed partial class CdrImporter(
         }
     }
 
-    private async Task<bool> SeenLiveAsync(CdrCalls.Call call, CancellationToken cancellationToken)
+    /// <returns>The key the outbox knows the call by, or null when it was not seen live.</returns>
+    private async Task<string?> SeenLiveAsync(CdrCalls.Call call, CancellationToken cancellationToken)
     {
         foreach (string uuid in call.FirstLegs)
         {
             if (await store.KnowsCallAsync(uuid, cancellationToken).ConfigureAwait(false))
             {
-                return true;
+                return uuid;
             }
         }
 
-        return false;
+        return null;
+    }
+
+    // A call seen live whose end fell in a gap holds its guessed finish: the CDRs' own finish of it gives the truth.
+    private async Task<bool> CorrectAsync(CdrCalls.Call call, string liveKey, CancellationToken cancellationToken)
+    {
+        FinishCall? fromCdr = Reduce(call).GetValueOrDefault(liveKey).Commands?.OfType<FinishCall>().FirstOrDefault();
+        if (fromCdr is null || !await store.CorrectFinishAsync(liveKey, fromCdr, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        LogCorrected(liveKey, fromCdr.Duration, fromCdr.StatusCode);
+        return true;
     }
 
     // The same rules as live events: route, reduce; what Bitrix24 keeps of a call that is over goes to the outbox.
     private async Task ImportAsync(CdrCalls.Call call, CancellationToken cancellationToken)
+    {
+        Dictionary<string, (CallState State, List<CallCommand> Commands)> reduced = Reduce(call);
+        var writes = reduced.Where(c => c.Value.Commands.Count > 0)
+            .Select(c => new OutboxWrite(c.Key, c.Value.Commands, null, CallOver: true, portals.TenantOf(c.Value.State))).ToList();
+        if (writes.Count == 0)
+        {
+            return;
+        }
+
+        await store.AppendAsync(writes, cancellationToken).ConfigureAwait(false);
+        portals.Appended();
+        foreach (OutboxWrite write in writes)
+        {
+            LogImported(write.CallKey, write.Commands.Count);
+        }
+    }
+
+    /// <summary>The call's legs through the router and reducer; per call key its last state and commands (no cards: it is over).</summary>
+    private Dictionary<string, (CallState State, List<CallCommand> Commands)> Reduce(CdrCalls.Call call)
     {
         CallRouter router = CallRouter.Empty;
         var states = new Dictionary<string, CallState>(StringComparer.Ordinal);
@@ -224,19 +269,7 @@ internal sealed partial class CdrImporter(
             }
         }
 
-        var writes = commands.Where(c => c.Value.Count > 0)
-            .Select(c => new OutboxWrite(c.Key, c.Value, null, CallOver: true, portals.TenantOf(states[c.Key]))).ToList();
-        if (writes.Count == 0)
-        {
-            return;
-        }
-
-        await store.AppendAsync(writes, cancellationToken).ConfigureAwait(false);
-        portals.Appended();
-        foreach (OutboxWrite write in writes)
-        {
-            LogImported(write.CallKey, write.Commands.Count);
-        }
+        return states.ToDictionary(s => s.Key, s => (s.Value, commands.GetValueOrDefault(s.Key) ?? []), StringComparer.Ordinal);
     }
 
     public override void Dispose()
@@ -247,6 +280,9 @@ internal sealed partial class CdrImporter(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallKey} was not seen live: sent from FreeSWITCH's CDRs ({Count} command(s))")]
     private partial void LogImported(string callKey, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallKey} ended unseen: its finish corrected from FreeSWITCH's CDRs ({Duration} s, status {Status})")]
+    private partial void LogCorrected(string callKey, int duration, string status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "CDR from {Via} skipped: {Reason}")]
     private partial void LogMalformed(string via, string reason);

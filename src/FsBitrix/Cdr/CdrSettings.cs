@@ -30,6 +30,12 @@ internal sealed class CdrSettings
     /// <summary>Legs whose call's first leg never comes are imported as they are after this long.</summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromHours(4);
 
+    /// <summary>
+    /// A call seen live whose end fell in a gap (the socket cut, the service restarted) is finished with an estimate;
+    /// that finish waits this long for the call's CDRs, which give the true talk time and status.
+    /// </summary>
+    public TimeSpan GapWait { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often the folders are looked at.</summary>
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(2);
 

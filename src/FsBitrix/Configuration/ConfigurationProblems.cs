@@ -70,6 +70,11 @@ internal static class ConfigurationProblems
             problems.Add("FsBitrix:Cdr:ScanInterval, MaxWait and Horizon must be positive and GroupWait not negative (e.g. 00:00:02, 04:00:00, 1.00:00:00, 00:00:05)");
         }
 
+        if (options.Cdr.GapWait <= TimeSpan.Zero || options.Cdr.GapWait > TimeSpan.FromHours(1))
+        {
+            problems.Add($"FsBitrix:Cdr:GapWait is {options.Cdr.GapWait}: use a wait above zero and at most an hour (default 00:01:00)");
+        }
+
         if (options.Cdr.ImportWhilePendingBelow < 1)
         {
             problems.Add($"FsBitrix:Cdr:ImportWhilePendingBelow is {options.Cdr.ImportWhilePendingBelow}: it must be at least 1 (e.g. 10)");

@@ -29,8 +29,15 @@ internal static class ServiceComposition
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
 
-        services.AddSingleton(sp => OutboxStore.OpenAsync(options.Storage.Path, sp.GetRequiredService<TimeProvider>(), CancellationToken.None,
-            sp.GetRequiredService<ILogger<WalCheckpointer>>()).GetAwaiter().GetResult());
+        services.AddSingleton(sp =>
+        {
+            OutboxStore store = OutboxStore.OpenAsync(options.Storage.Path, sp.GetRequiredService<TimeProvider>(), CancellationToken.None,
+                sp.GetRequiredService<ILogger<WalCheckpointer>>()).GetAwaiter().GetResult();
+
+            // With CDRs read, a finish whose end was guessed waits for them (Cdr/README.md).
+            store.EstimatedFinishWait = options.Cdr.Enabled ? options.Cdr.GapWait : TimeSpan.Zero;
+            return store;
+        });
 
         if (options.Bitrix.IsAppMode)
         {

@@ -74,7 +74,8 @@ internal sealed class OutboxStore : IAsyncDisposable
         {
             schema.CommandText = Schema;
             await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await AddTenantColumnAsync(db, cancellationToken).ConfigureAwait(false);
+            await AddColumnAsync(db, "tenant", "TEXT NOT NULL DEFAULT ''", cancellationToken).ConfigureAwait(false);
+            await AddColumnAsync(db, "awaits_cdr", "INTEGER NOT NULL DEFAULT 0", cancellationToken).ConfigureAwait(false);
         }
 
         WalCheckpointer checkpointer = await WalCheckpointer.StartAsync(connectionString, checkpoints ?? new WalCheckpointOptions(), time,
@@ -82,19 +83,26 @@ internal sealed class OutboxStore : IAsyncDisposable
         return new OutboxStore(db, time, checkpointer);
     }
 
-    // Databases written before several companies were served have no tenant column: their commands are the default
-    // company's, which the column's default says.
-    private static async Task AddTenantColumnAsync(SqliteConnection db, CancellationToken cancellationToken)
+    // Databases written by an older version lack later columns; the defaults say what their rows were: the default
+    // company's (tenant), not waiting for CDRs (awaits_cdr).
+    private static async Task AddColumnAsync(SqliteConnection db, string name, string definition, CancellationToken cancellationToken)
     {
         using SqliteCommand columns = db.CreateCommand();
-        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'tenant'";
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = $name";
+        columns.Parameters.AddWithValue("$name", name);
         if ((long)(await columns.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L) == 0)
         {
             using SqliteCommand alter = db.CreateCommand();
-            alter.CommandText = "ALTER TABLE outbox ADD COLUMN tenant TEXT NOT NULL DEFAULT ''";
+            alter.CommandText = $"ALTER TABLE outbox ADD COLUMN {name} {definition}";
             await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// How long a finish whose end was inferred (<see cref="FinishCall.Estimated"/>) waits for the call's CDRs to
+    /// correct it (<see cref="CorrectFinishAsync"/>); zero (no CDRs read): it goes at once.
+    /// </summary>
+    public TimeSpan EstimatedFinishWait { get; set; }
 
     private const string Schema = """
         PRAGMA journal_mode = WAL;
@@ -175,8 +183,10 @@ internal sealed class OutboxStore : IAsyncDisposable
             long now = Now();
             var refused = new List<CallCommand>();
             SqliteCommand insert = Command("""
-                INSERT INTO outbox (call_key, kind, payload, created_at, not_before, tenant) VALUES ($key, $kind, $payload, $now, $nb, $tenant)
+                INSERT INTO outbox (call_key, kind, payload, created_at, not_before, tenant, awaits_cdr)
+                VALUES ($key, $kind, $payload, $now, $nb, $tenant, $cdr)
                 """, tx);
+            SqliteParameter awaitsCdr = insert.Parameters.Add("$cdr", SqliteType.Integer);
             SqliteParameter key = insert.Parameters.Add("$key", SqliteType.Text);
             SqliteParameter tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
             SqliteParameter kind = insert.Parameters.Add("$kind", SqliteType.Text);
@@ -198,7 +208,10 @@ internal sealed class OutboxStore : IAsyncDisposable
                     tenant.Value = write.Tenant;
                     kind.Value = commandKind;
                     payload.Value = commandPayload;
-                    notBefore.Value = command is ShowCard or HideCard ? now + (long)CardCoalescing.TotalMilliseconds : 0;
+                    bool held = command is FinishCall { Estimated: true } && EstimatedFinishWait > TimeSpan.Zero;
+                    awaitsCdr.Value = held ? 1 : 0;
+                    notBefore.Value = command is ShowCard or HideCard ? now + (long)CardCoalescing.TotalMilliseconds
+                        : held ? now + (long)EstimatedFinishWait.TotalMilliseconds : 0;
                     insert.ExecuteNonQuery();
                 }
             }
@@ -413,8 +426,71 @@ internal sealed class OutboxStore : IAsyncDisposable
 
     /// <summary>Every waiting command of one company is due now (its portal's authorization works again).</summary>
     public Task ReleaseWaitingAsync(string tenant, CancellationToken cancellationToken = default) =>
-        UpdateAsync("UPDATE outbox SET not_before = $now WHERE done_at IS NULL AND not_before > $now AND tenant = $tenant", cancellationToken,
-            ("$tenant", tenant));
+        UpdateAsync("UPDATE outbox SET not_before = $now WHERE done_at IS NULL AND not_before > $now AND tenant = $tenant AND awaits_cdr = 0",
+            cancellationToken, ("$tenant", tenant));
+
+    /// <summary>
+    /// Whether the call is followed live (its state is kept: it is not over). Its CDRs, come early or during a gap,
+    /// wait until it is.
+    /// </summary>
+    public async Task<bool> CallIsLiveAsync(string callKey, CancellationToken cancellationToken = default) =>
+        await ScalarAsync("SELECT 1 FROM calls WHERE call_key = $key AND state IS NOT NULL", cancellationToken, ("$key", callKey))
+            .ConfigureAwait(false) is not null;
+
+    /// <summary>
+    /// The call's finish, held because its end was inferred, takes what its CDRs say (talk time, status, who talked)
+    /// and goes now. Nothing changes when no such finish waits (the call's end was seen, or the finish went already).
+    /// </summary>
+    /// <returns>Whether a held finish was corrected.</returns>
+    public async Task<bool> CorrectFinishAsync(string callKey, FinishCall fromCdr, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fromCdr);
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            SqliteCommand query = Command($"""
+                SELECT id, payload FROM outbox
+                WHERE call_key = $key AND kind = '{nameof(FinishCall)}' AND awaits_cdr = 1 AND done_at IS NULL AND attempts = 0
+                """);
+            query.Parameters.AddWithValue("$key", callKey);
+            (long Id, string Payload)? held = null;
+            using (SqliteDataReader reader = query.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    held = (reader.GetInt64(0), reader.GetString(1));
+                }
+            }
+
+            if (held is not { } row)
+            {
+                return false;
+            }
+
+            // The live call's own identity stays (its key, the portal's CALL_ID); what the CDRs know replaces the guess.
+            var estimate = (FinishCall)CommandCodec.Decode(nameof(FinishCall), row.Payload);
+            FinishCall corrected = estimate with
+            {
+                Duration = fromCdr.Duration,
+                StatusCode = fromCdr.StatusCode,
+                FailedReason = fromCdr.FailedReason,
+                UserPhoneInner = fromCdr.UserPhoneInner ?? estimate.UserPhoneInner,
+                UserId = estimate.UserId ?? fromCdr.UserId,
+                Estimated = false,
+            };
+            SqliteCommand update = Command("UPDATE outbox SET payload = $payload, awaits_cdr = 0, not_before = $now WHERE id = $id");
+            update.Parameters.AddWithValue("$payload", CommandCodec.Encode(corrected).Payload);
+            update.Parameters.AddWithValue("$now", Now());
+            update.Parameters.AddWithValue("$id", row.Id);
+            update.ExecuteNonQuery();
+            _checkpointer.Committed();
+            return true;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
 
     /// <summary>Whether the call's finish is waiting in the outbox: the call is over, its cards have nothing to show.</summary>
     public async Task<bool> FinishPendingAsync(string callKey, CancellationToken cancellationToken = default) =>

@@ -82,8 +82,8 @@ public class CdrImportTests
         Directory.CreateDirectory(folder);
         await using ServiceHarness h = await StartAsync(folder: folder);
 
-        // What the call tracker writes when it follows a call live: its first leg is a call of the outbox.
-        await h.Service!.Services.GetRequiredService<OutboxStore>().AppendAsync(customer, [], "{}", callOver: false);
+        // What the call tracker writes when it followed a call live to its end: its first leg is a call of the outbox.
+        await h.Service!.Services.GetRequiredService<OutboxStore>().AppendAsync(customer, [], null, callOver: true);
         foreach (string file in Directory.EnumerateFiles(Path.Combine(Cdrs, "s1_inbound_answered", "log")))
         {
             File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));

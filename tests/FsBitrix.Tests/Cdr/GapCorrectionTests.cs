@@ -1,0 +1,83 @@
+using FsBitrix.Outbox;
+using FsBitrix.Sandbox.State;
+using FsBitrix.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FsBitrix.Tests.Cdr;
+
+/// <summary>
+/// A call seen live whose end fell in a gap (here the socket cut while the rep talked) is finished with a guess; with
+/// CDRs read, that finish waits for the call's CDRs and goes with their talk time, status and user. The live events
+/// are s1's capture under the UUIDs of s1's CDRs (../shared/fixtures/cdr/s1_inbound_answered: 4 s of talk).
+/// </summary>
+[CancelAfter(60_000)]
+public class GapCorrectionTests
+{
+    private const string Customer = "e3c8c474-2579-46e0-adf3-6247171195b9";
+    private const string Rep = "1a5a2a2a-8b76-425e-8013-7ee3f3a3cf38";
+
+    [Test]
+    public async Task A_call_that_ended_while_the_socket_was_cut_is_finished_with_its_cdrs_true_talk_time()
+    {
+        string folder = EmptyFolder();
+        await using ServiceHarness h = await ServiceHarness.StartAsync(o => Configure(o, folder, gapWait: TimeSpan.FromMinutes(5)));
+        OutboxStore store = h.Service!.Services.GetRequiredService<OutboxStore>();
+        await TalkThenCutAsync(h);
+
+        // Its end was not seen: the finish waits for the CDRs instead of going with a guess.
+        await h.WaitUntilAsync(() => store.FinishPendingAsync(Customer));
+        Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.Zero);
+
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(FsBitrix.Testing.SharedFixtures.EslRoot, "..", "cdr", "s1_inbound_answered", "log")))
+        {
+            string copy = Path.Combine(folder, Path.GetFileName(file));
+            File.Copy(file, copy);
+            File.SetLastWriteTimeUtc(copy, DateTime.UtcNow.AddSeconds(-5)); // written as the legs ended, a moment ago
+        }
+
+        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, ServiceHarness.Patience);
+        SandboxFinishedCall call = h.Portal.State.FinishedCalls.Single();
+        Assert.That((call.UserId, call.StatusCode, call.Duration), Is.EqualTo((2, "200", 4)), "1001 talked 4 s, as the CDRs say");
+        Assert.That(h.Service.Services.GetRequiredService<FsBitrix.Cdr.CdrInbox>().Outcome(Customer), Is.EqualTo("corrected"));
+        Assert.That(h.Portal.State.RequestCount("telephony.externalcall.register"), Is.EqualTo(1), "seen live: not imported again");
+        Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Without_cdrs_the_guessed_finish_goes_after_the_wait()
+    {
+        await using ServiceHarness h = await ServiceHarness.StartAsync(o => Configure(o, EmptyFolder(), gapWait: TimeSpan.FromMilliseconds(500)));
+        await TalkThenCutAsync(h);
+
+        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, ServiceHarness.Patience);
+        Assert.That(h.Portal.State.FinishedCalls.Single().StatusCode, Is.EqualTo("200"), "answered before the gap");
+    }
+
+    // s1 up to the bridge (the rep talks, the card shown), then the socket drops and the call hangs up meanwhile.
+    private static async Task TalkThenCutAsync(ServiceHarness h)
+    {
+        (List<byte[]> frames, _) = CaptureFreeSwitch.Prepare(Fixtures.Bytes("scenarios/s1_inbound_answered.raw"), h.FreeSwitch.RecordingsFolder,
+            new Dictionary<string, string> { ["86e6b4a4-da8c-496f-8001-d64d3843a17b"] = Customer, ["9f3b587a-8612-4833-af43-6c594165361d"] = Rep });
+        var replay = new Replay(frames, []);
+        int talking = replay.IndexOf("CHANNEL_BRIDGE") + 1;
+        await h.FreeSwitch.SendAsync(replay.Before(talking));
+        await h.Portal.WaitForAsync(s => s.LiveCalls.Count == 1 && s.CardViewers(s.LiveCalls[0].CallId).Count == 1, ServiceHarness.Patience);
+        h.FreeSwitch.DropAll();
+    }
+
+    private static void Configure(Configuration.FsBitrixOptions o, string folder, TimeSpan gapWait)
+    {
+        o.Cdr.Folder = folder;
+        o.Cdr.GroupWait = TimeSpan.FromMilliseconds(200);
+        o.Cdr.ScanInterval = TimeSpan.FromMilliseconds(100);
+        o.Cdr.Horizon = TimeSpan.FromDays(3650);
+        o.Cdr.GapWait = gapWait;
+    }
+
+    private static string EmptyFolder()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", "cdr-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+}
