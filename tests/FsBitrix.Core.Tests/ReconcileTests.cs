@@ -160,9 +160,11 @@ public sealed class ReconcileTests
         Assert.That(board.Router.CallOfLeg.Keys, Is.EquivalentTo(new[] { S2Customer, S2Agent1002 }));
 
         // 1001's late hangup (it was up after all, in this replay) is ignored: its leg is already ended.
+        // The same commands; the finish marked as a guess all the same (1001 might have answered unseen), for the CDRs.
         board.FeedAll(cut.Rest);
-        Assert.That(board.Commands, Is.EqualTo(Switchboard.Run(Captures.Events(S2)).Commands));
-        Assert.That(board.Commands.OfType<FinishCall>().Count(), Is.EqualTo(1));
+        Assert.That(board.Commands.Select(c => c is FinishCall f ? f with { Estimated = false } : c),
+            Is.EqualTo(Switchboard.Run(Captures.Events(S2)).Commands));
+        Assert.That(board.Commands.OfType<FinishCall>().Single().Estimated, Is.True);
     }
 
     [Test]

@@ -61,9 +61,7 @@ public sealed partial class CallReducer
 
         var commands = new List<CallCommand>();
         state = ReleaseHeld(AfterLegsEnded(state, ended, commands), commands);
-
-        // How long it talked, even whether it was answered, is a guess: the leg's CDR, where there is one, knows.
-        return (state, state.Silent ? [] : [.. commands.Select(c => c is FinishCall f ? f with { Estimated = true } : c)]);
+        return (state, state.Silent ? [] : commands);
     }
 
     // Talk time counts only what is known: from its answer to when it was last known up, never up to "now".
