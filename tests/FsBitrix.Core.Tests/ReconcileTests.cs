@@ -144,9 +144,13 @@ public sealed class ReconcileTests
         CallState call = board.Calls.Single();
         board.FeedAll(cut.Rest);
 
+        // The same commands, the finish marked as a guess: something may have happened unseen in the gap, which the
+        // CDRs would tell.
         Assert.That(added, Is.Empty);
         Assert.That(board.Router.LiveLegs, Is.Zero);
-        Assert.That(board.Commands, Is.EqualTo(Switchboard.Run(Captures.Events(S1)).Commands));
+        Assert.That(board.Commands.Select(c => c is FinishCall f ? f with { Estimated = false } : c),
+            Is.EqualTo(Switchboard.Run(Captures.Events(S1)).Commands));
+        Assert.That(board.Commands.OfType<FinishCall>().Single().Estimated, Is.True);
         Assert.That(call.IsOver, Is.False);
     }
 

@@ -77,10 +77,10 @@ public sealed partial class CallReducer
             duration = 1;
         }
 
-        // A leg whose end was not seen took with it what only it knew (whether, when and for how long it talked): the
-        // finish is a guess the call's CDRs may correct (see FinishCall.Estimated).
+        // A leg whose end was not seen took with it what only it knew (whether, when and for how long it talked), and
+        // across a gap a leg may have come and gone unseen: the finish is a guess the call's CDRs may correct.
         commands.Add(new FinishCall(state.CallKey, state.BitrixCallId, user, duration, status, reason,
-            Estimated: state.Legs.Exists(l => l.EndInferred)));
+            Estimated: state.ThroughGap || state.Legs.Exists(l => l.EndInferred)));
 
         // A recording of a call nobody answered holds only ringback: not worth a CRM attachment. A voicemail message
         // is what the client said: it is the recording of a missed call.

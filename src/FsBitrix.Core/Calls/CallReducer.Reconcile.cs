@@ -19,6 +19,11 @@ public sealed partial class CallReducer
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(liveChannelUuids);
+        if (!state.IsOver)
+        {
+            state = state with { ThroughGap = true };
+        }
+
         return EndUnseen(state, leg => !liveChannelUuids.Contains(leg.Uuid), KnownAliveUntil(state, seenUntil) ?? now);
     }
 

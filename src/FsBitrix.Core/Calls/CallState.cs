@@ -56,6 +56,12 @@ public sealed record CallState(string CallKey)
     public bool Finished { get; init; }
 
     /// <summary>
+    /// The call was up across a gap in events (a reconnect, a restart): a leg may have been created, answered or ended
+    /// unseen, so its finish is a guess the CDRs may correct (<see cref="FinishCall.Estimated"/>).
+    /// </summary>
+    public bool ThroughGap { get; init; }
+
+    /// <summary>
     /// The FreeSWITCH domain (tenant) the call belongs to, lower case: learnt from its events until its first commands
     /// are sent, never changed after (every command of a call goes to one company's portal). Null: unknown.
     /// </summary>
