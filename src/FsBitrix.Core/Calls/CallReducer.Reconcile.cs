@@ -19,12 +19,17 @@ public sealed partial class CallReducer
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(liveChannelUuids);
-        if (!state.IsOver)
-        {
-            state = state with { ThroughGap = true };
-        }
+        return EndUnseen(AfterGap(state), leg => !liveChannelUuids.Contains(leg.Uuid), KnownAliveUntil(state, seenUntil) ?? now);
+    }
 
-        return EndUnseen(state, leg => !liveChannelUuids.Contains(leg.Uuid), KnownAliveUntil(state, seenUntil) ?? now);
+    /// <summary>
+    /// The call was up while events were not received (the connection lost, the service stopped): a leg may have been
+    /// created, answered or ended unseen, so its finish will be a guess (<see cref="FinishCall.Estimated"/>).
+    /// </summary>
+    public CallState AfterGap(CallState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.IsOver || state.ThroughGap ? state : state with { ThroughGap = true };
     }
 
     /// <summary>

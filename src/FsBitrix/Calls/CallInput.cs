@@ -10,6 +10,9 @@ internal abstract record CallInput
     /// <summary>About to ask FreeSWITCH for its live channels: legs seen from here on count as live.</summary>
     public sealed record ResyncStarted : CallInput;
 
+    /// <summary>The connection to FreeSWITCH dropped: calls followed now live through a gap.</summary>
+    public sealed record GapBegan : CallInput;
+
     /// <summary>Completes <paramref name="Done"/> once every earlier input's commands are in the outbox.</summary>
     public sealed record Flush(TaskCompletionSource Done) : CallInput;
 
@@ -44,6 +47,9 @@ internal abstract record CallAction
     public sealed record Reconcile(IReadOnlySet<string> LiveChannels, DateTimeOffset Now, DateTimeOffset? SeenUntil) : CallAction;
 
     public sealed record Expire(DateTimeOffset Now) : CallAction;
+
+    /// <summary>The connection to FreeSWITCH was lost while the call was followed.</summary>
+    public sealed record Gap : CallAction;
 
     /// <summary>Starts the call from a state built by the service instead of from its first leg's creation.</summary>
     public sealed record Adopt(FsBitrix.Core.Calls.CallState State) : CallAction;

@@ -73,7 +73,8 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
         {
             try
             {
-                _restored[key] = CallStateJson.Deserialize(json);
+                // It was up while the service was stopped: whatever happened then is only in its CDRs.
+                _restored[key] = _reducer.AfterGap(CallStateJson.Deserialize(json));
             }
             catch (System.Text.Json.JsonException ex)
             {
@@ -126,6 +127,12 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
     /// carries what the DID set on the caller's leg (its <c>domain_name</c>) before any broadcast event of that leg does.
     /// </summary>
     public void Observe(ChannelEvent e) => _markers.OnNext(new CallInput.Event(e));
+
+    /// <summary>
+    /// The connection to FreeSWITCH is lost: every call followed now may change unseen until the resync (and events
+    /// of the next connection may come before it), so each is marked as having lived through a gap.
+    /// </summary>
+    public void MarkGap() => _markers.OnNext(new CallInput.GapBegan());
 
     /// <summary>Marks the start of a resync: call just before asking FreeSWITCH for its live channels.</summary>
     public void BeginResync() => _markers.OnNext(new CallInput.ResyncStarted());
@@ -252,6 +259,8 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
 
                 _router = _router.Adopt(adopted.State);
                 return [(adopted.State.CallKey, new CallAction.Adopt(adopted.State))];
+            case CallInput.GapBegan:
+                return KnownCalls().Select(k => (k, (CallAction)new CallAction.Gap())).ToList();
             case CallInput.ResyncStarted:
                 _seenSinceResync = new HashSet<string>(StringComparer.Ordinal);
                 return [];
@@ -313,6 +322,7 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
             CallAction.Apply apply => Reduce(previous.State, apply.Event),
             CallAction.Reconcile r => _reducer.Reconcile(previous.State, r.LiveChannels, r.Now, r.SeenUntil),
             CallAction.Expire x => _reducer.Expire(previous.State, x.Now),
+            CallAction.Gap => (_reducer.AfterGap(previous.State), []),
             CallAction.FinishUnseen f => (Unseen(previous.State, f.Finish) with { Domain = f.Domain }, [f.Finish]),
             CallAction.Adopt a => (previous.State.Kind == CallKind.Unknown ? a.State : previous.State, []),
             _ => (previous.State, []),

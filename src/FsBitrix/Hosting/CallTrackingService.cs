@@ -46,6 +46,11 @@ internal sealed partial class CallTrackingService(
             .Select(s => Observable.FromAsync(ct => ResyncAsync(s.Epoch, ct)))
             .Concat()
             .Subscribe();
+
+        // Marked when the connection drops, before the next one's events can come (a resync may come after them).
+        using IDisposable gaps = esl.ConnectionStates
+            .Where(s => !s.IsConnected)
+            .Subscribe(_ => tracker.MarkGap());
         await esl.StartAsync(stoppingToken).ConfigureAwait(false);
 
         using var timer = new PeriodicTimer(ExpiryInterval, time);
