@@ -37,7 +37,7 @@ internal static class CdrBackfill
                         legs.Add(new CdrCalls.Leg(events[0].UniqueId!, events, now));
                     }
                 }
-                catch (Exception ex) when (ex is CdrFormatException or IOException)
+                catch (Exception ex) when (ex is CdrFormatException or IOException or UnauthorizedAccessException)
                 {
                     unreadable++;
                 }
@@ -52,7 +52,18 @@ internal static class CdrBackfill
         foreach (CdrCalls.Leg leg in calls.SelectMany(c => c.Legs))
         {
             (string path, bool encoded) = files[leg.Uuid];
-            if (inbox.Add(leg.Uuid, Text(path, encoded), now))
+            string xml;
+            try
+            {
+                xml = Text(path, encoded);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                unreadable++; // gone since it was read (FusionPBX's importer deletes them)
+                continue;
+            }
+
+            if (inbox.Add(leg.Uuid, xml, now))
             {
                 queued++;
             }
