@@ -37,7 +37,7 @@ internal static class HeaderValueDecoder
             return Encoding.UTF8.GetString(inner);
         }
 
-        var reader = new Utf8JsonReader(quoted);
+        var reader = new Utf8JsonReader(ValidUtf8(quoted));
         reader.Read();
         return reader.GetString() ?? string.Empty;
     }
@@ -45,7 +45,7 @@ internal static class HeaderValueDecoder
     private static List<string> DecodeJsonArray(ReadOnlySpan<byte> array)
     {
         var values = new List<string>();
-        var reader = new Utf8JsonReader(array);
+        var reader = new Utf8JsonReader(ValidUtf8(array));
         reader.Read();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -56,4 +56,9 @@ internal static class HeaderValueDecoder
 
         return values;
     }
+
+    // FreeSWITCH passes on whatever bytes a SIP peer put in a header (a caller name in Latin-1): the JSON reader would
+    // throw on them when unescaping. Invalid sequences become U+FFFD, as on the unescaped fast path.
+    private static ReadOnlySpan<byte> ValidUtf8(ReadOnlySpan<byte> json) =>
+        System.Text.Unicode.Utf8.IsValid(json) ? json : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(json));
 }

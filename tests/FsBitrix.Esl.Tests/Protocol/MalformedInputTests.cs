@@ -45,6 +45,24 @@ public class MalformedInputTests
         Assert.Throws<EslProtocolException>(() => FrameReplay.Whole(wire), "a stream ending mid-frame is reported");
     }
 
+    /// <summary>
+    /// Found by fuzzing (tests/FsBitrix.Fuzz, esl): a JSON event whose escaped string holds a byte that is not UTF-8
+    /// (a SIP peer's Latin-1 caller name) threw from the header reader and would have stopped the event stream.
+    /// </summary>
+    [Test]
+    public void A_json_event_with_non_utf8_bytes_in_an_escaped_value_reads_with_replacement_characters()
+    {
+        byte[] json = [.. "{\"Event-Name\":\"CHANNEL_HANG"u8.ToArray(), 0xFF, .. "\\\"\",\"Caller-Caller-ID-Name\":\"Jos"u8.ToArray(), 0xE9,
+            .. "\\u0020\",\"X-List\":[\"a"u8.ToArray(), 0xFF, .. "\\n\"]}"u8.ToArray()];
+        byte[] wire = [.. Encoding.ASCII.GetBytes($"Content-Length: {json.Length}\nContent-Type: text/event-json\n\n"), .. json];
+
+        EslFrame frame = FrameReplay.ByteByByte(wire).Single();
+
+        Assert.That(frame.Event.EventName, Is.EqualTo("CHANNEL_HANG\uFFFD\""));
+        Assert.That(frame.Event["Caller-Caller-ID-Name"], Is.EqualTo("Jos\uFFFD "));
+        Assert.That(frame.Event.GetHeaders("X-List"), Is.EqualTo(new[] { "a\uFFFD\n" }));
+    }
+
     [Test]
     public void Non_utf8_bytes_never_break_framing()
     {
