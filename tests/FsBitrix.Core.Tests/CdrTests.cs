@@ -46,6 +46,7 @@ public sealed class CdrTests
     [TestCase("<?xml version=\"1.0\"?><cdr><variables></variables></cdr>")]
     [TestCase("<?xml version=\"1.0\"?><notacdr/>")]
     [TestCase("<?xml version=\"1.0\"?><cdr><variables><uuid>x</uuid></variables>")]
+    [TestCase("<?xml version=\"1.0\"?><cdr><variables><uuid>x</uuid><start_uepoch>999999999999999999</start_uepoch></variables></cdr>")] // no date holds it
     public void Malformed_cdrs_are_refused_with_a_reason(string xml)
     {
         Assert.That(() => CdrLegEvents.Read(xml), Throws.InstanceOf<CdrFormatException>().With.Message.Not.Empty);

@@ -196,5 +196,5 @@ public static class CdrLegEvents
 
     // *_uepoch: microseconds since the epoch; 0 when it never happened.
     private static DateTimeOffset? Time(IReadOnlyDictionary<string, string> v, string name) =>
-        Number(v, name) is long us && us > 0 ? DateTimeOffset.UnixEpoch.AddTicks(us * 10) : null;
+        Number(v, name) is long us && us > 0 ? EslEvent.FromMicroseconds(us) : null;
 }

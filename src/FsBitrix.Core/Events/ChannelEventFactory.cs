@@ -161,7 +161,7 @@ public static class ChannelEventFactory
 
     // FreeSWITCH's *-Time headers: microseconds since the epoch, 0 when it never happened.
     private static DateTimeOffset? Microseconds(string? s) =>
-        ParseLong(s) is long us && us > 0 ? DateTimeOffset.UnixEpoch.AddTicks(us * 10) : null;
+        ParseLong(s) is long us && us > 0 ? EslEvent.FromMicroseconds(us) : null;
 
     private static long? ParseLong(string? s) =>
         long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n) ? n : null;

@@ -35,8 +35,14 @@ public sealed partial class EslEvent
     /// <summary><c>Event-Date-Timestamp</c>: microseconds since the epoch, on FreeSWITCH's clock.</summary>
     public DateTimeOffset? Timestamp =>
         long.TryParse(GetHeader(EslHeaders.EventDateTimestamp), NumberStyles.None, CultureInfo.InvariantCulture, out long us)
-            ? DateTimeOffset.UnixEpoch.AddTicks(us * 10)
+            ? FromMicroseconds(us)
             : null;
+
+    /// <summary>Microseconds since the epoch as a time; null when no date can hold it (a corrupt header, not a crash).</summary>
+    public static DateTimeOffset? FromMicroseconds(long microseconds) =>
+        microseconds >= 0 && microseconds <= MaxMicroseconds ? DateTimeOffset.UnixEpoch.AddTicks(microseconds * 10) : null;
+
+    private static readonly long MaxMicroseconds = (DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
     public long? Sequence =>
         long.TryParse(GetHeader(EslHeaders.EventSequence), NumberStyles.None, CultureInfo.InvariantCulture, out long n)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using FsBitrix.Esl.Events;
 using FsBitrix.Esl.Protocol;
 using FsBitrix.Esl.Tests.Support;
 
@@ -61,6 +62,18 @@ public class MalformedInputTests
         Assert.That(frame.Event.EventName, Is.EqualTo("CHANNEL_HANG\uFFFD\""));
         Assert.That(frame.Event["Caller-Caller-ID-Name"], Is.EqualTo("Jos\uFFFD "));
         Assert.That(frame.Event.GetHeaders("X-List"), Is.EqualTo(new[] { "a\uFFFD\n" }));
+    }
+
+    /// <summary>Found by fuzzing (esl): an Event-Date-Timestamp no date can hold threw instead of reading as unknown.</summary>
+    [TestCase("999999999999999999")]
+    [TestCase("9223372036854775807")]
+    public void A_timestamp_beyond_any_date_reads_as_none(string microseconds)
+    {
+        EslFrame frame = FrameReplay.ByteByByte(Frames.EventFrame("text/event-plain",
+            $"Event-Name: CHANNEL_CREATE\nEvent-Date-Timestamp: {microseconds}\nUnique-ID: 6f1c\n\n")).Single();
+
+        Assert.That(frame.Event.Timestamp, Is.Null);
+        Assert.That(EslEvent.FromMicroseconds(1796660628354291), Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1796660628354).AddTicks(2910)));
     }
 
     [Test]
