@@ -43,18 +43,8 @@ public static class CdrLegEvents
             DestinationNumber = Text(profile, "destination_number"),
             CalleeIdNumber = Text(profile, "callee_id_number"),
             Context = Text(profile, "context"),
-            BitrixCallId = v.GetValueOrDefault(ChannelEventFactory.BitrixCallIdVariable),
-            Queue = v.GetValueOrDefault(ChannelEventFactory.QueueVariable),
-            CcMemberSessionUuid = v.GetValueOrDefault("cc_member_session_uuid"),
-            LoopbackLeg = v.GetValueOrDefault("loopback_leg"),
-            OtherLoopbackLegUuid = v.GetValueOrDefault("other_loopback_leg_uuid"),
-            OtherLoopbackFromUuid = v.GetValueOrDefault("other_loopback_from_uuid"),
-            DialedUser = v.GetValueOrDefault("dialed_user"),
-            DialedDomain = v.GetValueOrDefault("dialed_domain"),
-            DialedExtension = v.GetValueOrDefault("dialed_extension"),
-            PresenceId = v.GetValueOrDefault("presence_id"),
             DomainName = v.GetValueOrDefault("domain_name"),
-        };
+        }.WithLinkVariables(v.GetValueOrDefault);
 
         var events = new List<ChannelEvent> { create };
         if ((Time(v, "progress_uepoch") ?? Time(v, "progress_media_uepoch")) is { } ringing)

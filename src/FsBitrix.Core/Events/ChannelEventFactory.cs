@@ -73,7 +73,7 @@ public static class ChannelEventFactory
             AnsweredAt = e[EslHeaders.AnswerState] == "answered" ? e.Timestamp : null,
         };
 
-    private static ChannelEvent WithProfile(ChannelEvent c, EslEvent e) => c with
+    private static ChannelEvent WithProfile(ChannelEvent c, EslEvent e) => (c with
     {
         ChannelCallUuid = e.ChannelCallUuid,
         OriginationUuid = e.GetVariable("origination_uuid"),
@@ -83,17 +83,30 @@ public static class ChannelEventFactory
         DestinationNumber = e[EslHeaders.CallerDestinationNumber],
         CalleeIdNumber = e[EslHeaders.CallerCalleeIdNumber],
         Context = e[EslHeaders.CallerContext],
-        BitrixCallId = e.GetVariable(BitrixCallIdVariable),
-        Queue = e.GetVariable(QueueVariable),
-        CcMemberSessionUuid = e.GetVariable("cc_member_session_uuid"),
-        LoopbackLeg = e.GetVariable("loopback_leg"),
-        OtherLoopbackLegUuid = e.GetVariable("other_loopback_leg_uuid"),
-        OtherLoopbackFromUuid = e.GetVariable("other_loopback_from_uuid"),
-        DialedUser = e.GetVariable("dialed_user"),
-        DialedDomain = e.GetVariable("dialed_domain"),
-        DialedExtension = e.GetVariable("dialed_extension"),
-        PresenceId = e.GetVariable("presence_id"),
-    };
+    }).WithLinkVariables(e.GetVariable);
+
+    /// <summary>
+    /// The channel variables that say who a leg belongs to and how it is linked to its call. One list for both
+    /// readers (events and CDRs): a variable read by one only would route a call one way live and another from CDRs.
+    /// </summary>
+    public static ChannelEvent WithLinkVariables(this ChannelEvent c, Func<string, string?> variable)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(variable);
+        return c with
+        {
+            BitrixCallId = variable(BitrixCallIdVariable),
+            Queue = variable(QueueVariable),
+            CcMemberSessionUuid = variable("cc_member_session_uuid"),
+            LoopbackLeg = variable("loopback_leg"),
+            OtherLoopbackLegUuid = variable("other_loopback_leg_uuid"),
+            OtherLoopbackFromUuid = variable("other_loopback_from_uuid"),
+            DialedUser = variable("dialed_user"),
+            DialedDomain = variable("dialed_domain"),
+            DialedExtension = variable("dialed_extension"),
+            PresenceId = variable("presence_id"),
+        };
+    }
 
     private static ChannelEvent WithCdr(ChannelEvent c, EslEvent e) => c with
     {
