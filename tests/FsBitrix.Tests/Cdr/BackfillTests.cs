@@ -109,8 +109,6 @@ public class BackfillTests
         Assert.That(h.Portal.State.FinishedCalls.Select(c => c.StatusCode), Is.EqualTo(new[] { "200", "304" }), "s1 (answered) before s4 (missed)");
     }
 
-    private static string Cdrs => Path.Combine(FsBitrix.Testing.SharedFixtures.EslRoot, "..", "cdr");
-
     private static void Configure(Configuration.FsBitrixOptions o, string folder, TimeSpan horizon)
     {
         o.Cdr.Folder = folder;
@@ -127,40 +125,10 @@ public class BackfillTests
         "--FsBitrix:Storage:KeepDeliveredFor=3650.00:00:00",
     ];
 
-    private static string CopyLegs(params string[] scenarios)
-    {
-        string folder = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", "cdr-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        foreach (string file in scenarios.SelectMany(s => Directory.EnumerateFiles(Path.Combine(Cdrs, s, "log"))))
-        {
-            string copy = Path.Combine(folder, Path.GetFileName(file));
-            File.Copy(file, copy);
-            File.SetLastWriteTimeUtc(copy, S1Began.AddMinutes(2).UtcDateTime); // written by mod_xml_cdr as the legs ended
-        }
+    // Written by mod_xml_cdr as the legs ended, after both calls.
+    private static string CopyLegs(params string[] scenarios) => CdrFixtures.CopyLegs("log", S1Began.AddMinutes(2).UtcDateTime, scenarios);
 
-        return folder;
-    }
+    private static Task LookedAsync(ServiceHarness h, int looks) => CdrFixtures.LookedUntilAsync(h, () => true, looks);
 
-    private static Task LookedAsync(ServiceHarness h, int looks) => LookedUntilAsync(h, () => true, looks);
-
-    /// <summary>Waits for the importer's looks, until <paramref name="condition"/> holds after at least <paramref name="looks"/>.</summary>
-    private static async Task LookedUntilAsync(ServiceHarness h, Func<bool> condition, int looks = 1)
-    {
-        CdrImporter importer = h.Service!.Services.GetRequiredService<CdrImporter>();
-        using var looked = new SemaphoreSlim(0);
-        void Looked() => looked.Release();
-        importer.Looked += Looked;
-        try
-        {
-            using var patience = new CancellationTokenSource(ServiceHarness.Patience);
-            for (int seen = 0; seen < looks || !condition(); seen++)
-            {
-                await looked.WaitAsync(patience.Token);
-            }
-        }
-        finally
-        {
-            importer.Looked -= Looked;
-        }
-    }
+    private static Task LookedUntilAsync(ServiceHarness h, Func<bool> condition) => CdrFixtures.LookedUntilAsync(h, condition);
 }

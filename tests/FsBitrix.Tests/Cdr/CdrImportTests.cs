@@ -133,7 +133,7 @@ public class CdrImportTests
         Assert.That(h.Portal.State.Requests.Where(r => r.Method.StartsWith("telephony.", StringComparison.OrdinalIgnoreCase)), Is.Empty);
     }
 
-    private static string Cdrs => Path.Combine(FsBitrix.Testing.SharedFixtures.EslRoot, "..", "cdr");
+    private static string Cdrs => CdrFixtures.Root;
 
     private static async Task<ServiceHarness> StartAsync(string? folder = null) =>
         await ServiceHarness.StartAsync(o => ConfigureCdr(o, folder));
@@ -149,17 +149,7 @@ public class CdrImportTests
         o.Cdr.Horizon = TimeSpan.FromDays(3650);
     }
 
-    private static string CopyLegs(string scenario, string sub)
-    {
-        string folder = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", "cdr-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        foreach (string file in Directory.EnumerateFiles(Path.Combine(Cdrs, scenario, sub)))
-        {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
-
-        return folder;
-    }
+    private static string CopyLegs(string scenario, string sub) => CdrFixtures.CopyLegs(sub, written: null, scenario);
 
     private static async Task<SandboxFinishedCall> FinishedAsync(ServiceHarness h)
     {
@@ -168,24 +158,9 @@ public class CdrImportTests
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds after one of the importer's looks, the first look included.</summary>
-    private static async Task LookedUntilAsync(ServiceHarness h, Func<FsBitrix.Cdr.CdrInbox, bool> condition, int looks = 1)
+    private static Task LookedUntilAsync(ServiceHarness h, Func<FsBitrix.Cdr.CdrInbox, bool> condition, int looks = 1)
     {
-        FsBitrix.Cdr.CdrImporter importer = h.Service!.Services.GetRequiredService<FsBitrix.Cdr.CdrImporter>();
-        FsBitrix.Cdr.CdrInbox inbox = h.Service.Services.GetRequiredService<FsBitrix.Cdr.CdrInbox>();
-        using var looked = new SemaphoreSlim(0);
-        void Looked() => looked.Release();
-        importer.Looked += Looked;
-        try
-        {
-            using var patience = new CancellationTokenSource(ServiceHarness.Patience);
-            for (int seen = 0; seen < looks || !condition(inbox); seen++)
-            {
-                await looked.WaitAsync(patience.Token);
-            }
-        }
-        finally
-        {
-            importer.Looked -= Looked;
-        }
+        FsBitrix.Cdr.CdrInbox inbox = h.Service!.Services.GetRequiredService<FsBitrix.Cdr.CdrInbox>();
+        return CdrFixtures.LookedUntilAsync(h, () => condition(inbox), looks);
     }
 }

@@ -28,7 +28,7 @@ public class GapCorrectionTests
         await h.WaitUntilAsync(() => store.FinishPendingAsync(Customer));
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.Zero);
 
-        foreach (string file in Directory.EnumerateFiles(Path.Combine(FsBitrix.Testing.SharedFixtures.EslRoot, "..", "cdr", "s1_inbound_answered", "log")))
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(CdrFixtures.Root, "s1_inbound_answered", "log")))
         {
             string copy = Path.Combine(folder, Path.GetFileName(file));
             File.Copy(file, copy);

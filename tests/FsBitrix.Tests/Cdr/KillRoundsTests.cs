@@ -34,7 +34,7 @@ public class KillRoundsTests
             o.Cdr.Horizon = TimeSpan.FromDays(3650);
             o.Cdr.GapWait = TimeSpan.FromMinutes(5); // longer than the test: every gap's finish must be corrected by its CDRs
         });
-        var cdrs = Directory.EnumerateFiles(Path.Combine(FsBitrix.Testing.SharedFixtures.EslRoot, "..", "cdr", "s1_inbound_answered", "log"))
+        var cdrs = Directory.EnumerateFiles(Path.Combine(CdrFixtures.Root, "s1_inbound_answered", "log"))
             .ToDictionary(f => Path.GetFileName(f).Contains(CdrCustomer, StringComparison.Ordinal) ? CdrCustomer : CdrRep, File.ReadAllText);
         var random = new Random(17);
         var moments = new List<string>();
