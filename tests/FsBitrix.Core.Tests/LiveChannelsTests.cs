@@ -34,6 +34,31 @@ public sealed class LiveChannelsTests
     }
 
     [Test]
+    public void The_real_answer_says_which_channels_are_answered_by_their_callstate()
+    {
+        string json = ApiBodies("inbound_api_show_channels_json.raw")[0];
+
+        Assert.That(LiveChannels.TryParse(json, out _, out IReadOnlySet<string> answered), Is.True);
+        Assert.That(answered, Is.EquivalentTo(new[] { "1e7a0f8c-c990-48b2-96f8-ad73b46a7d6c", "216b4ff5-4eb2-47f6-8e50-b28c7baa8bbd" }),
+            "both loopback halves are ACTIVE in the capture");
+    }
+
+    [TestCase("RINGING", false)]
+    [TestCase("EARLY", false)]
+    [TestCase("DOWN", false)]
+    [TestCase("RING_WAIT", false)]
+    [TestCase("ACTIVE", true)]
+    [TestCase("HELD", true)]
+    [TestCase("UNHELD", true)]
+    public void A_channel_counts_as_answered_only_in_an_answered_callstate(string callstate, bool answered)
+    {
+        string json = $$"""{"row_count":1,"rows":[{"uuid":"u1","callstate":"{{callstate}}"}]}""";
+
+        Assert.That(LiveChannels.TryParse(json, out IReadOnlySet<string> uuids, out IReadOnlySet<string> up), Is.True);
+        Assert.That((uuids.Contains("u1"), up.Contains("u1")), Is.EqualTo((true, answered)));
+    }
+
+    [Test]
     public void The_real_empty_answer_has_no_rows_and_means_nothing_is_up()
     {
         string json = ApiBodies("inbound_api_show_channels_json_empty.raw").Single();

@@ -31,11 +31,11 @@ public sealed class ReconcileTests
 
     /// <summary>The commands the reconcile added, after those of the events seen.</summary>
     private static List<CallCommand> ReconcileAt(Cut cut, IReadOnlySet<string> live, out Switchboard board,
-        DateTimeOffset? seenUntil = null)
+        DateTimeOffset? seenUntil = null, IReadOnlySet<string>? answered = null, DateTimeOffset? now = null)
     {
         board = Switchboard.Run(cut.Seen);
         int before = board.Commands.Count;
-        board.Reconcile(live, cut.LastSeenAt.AddMinutes(10), seenUntil);
+        board.Reconcile(live, now ?? cut.LastSeenAt.AddMinutes(10), seenUntil, answered);
         return board.Commands.Skip(before).ToList();
     }
 
@@ -95,6 +95,37 @@ public sealed class ReconcileTests
             new FinishCall(S4Customer, null, "1001", 0, BitrixStatusCodes.Missed, FailedReasons.EndNotSeen, Estimated: true),
         }));
         Assert.That(board.Calls.Single().IsOver, Is.True);
+    }
+
+    [Test]
+    public void S1_answered_in_the_gap_as_show_channels_says_is_answered_and_ends_answered_if_its_hangup_is_lost()
+    {
+        var cut = Cut.After(S1, S1Agent, ChannelEventKind.Progress);
+        HashSet<string> live = [S1Customer, S1Agent];
+        DateTimeOffset snapshot = cut.LastSeenAt.AddSeconds(20);
+
+        // The socket is back: both legs live, show channels says ACTIVE for both (the rep answered unseen).
+        List<CallCommand> atResync = ReconcileAt(cut, live, out Switchboard board, answered: live, now: snapshot);
+        Assert.That(atResync, Is.Empty, "nothing ended: no finish yet, and the rep's card stays");
+        LegState agent = board.Calls.Single().Legs.Single(l => l.Uuid == S1Agent);
+        Assert.That((agent.Answered, agent.AnsweredAt), Is.EqualTo((true, (DateTimeOffset?)snapshot)));
+
+        // Then the socket drops again and the call ends unseen: answered (200), not missed (304).
+        int before = board.Commands.Count;
+        board.Reconcile(NothingLive, snapshot.AddMinutes(5));
+        FinishCall finish = board.Commands.Skip(before).OfType<FinishCall>().Single();
+        Assert.That((finish.StatusCode, finish.UserPhoneInner), Is.EqualTo((BitrixStatusCodes.Success, "1001")));
+    }
+
+    [Test]
+    public void A_live_leg_that_show_channels_lists_as_ringing_stays_unanswered()
+    {
+        var cut = Cut.After(S4, S4Agent, ChannelEventKind.Progress);
+        HashSet<string> live = [S4Customer, S4Agent];
+
+        ReconcileAt(cut, live, out Switchboard board, answered: new HashSet<string>());
+
+        Assert.That(board.Calls.Single().Legs.Single(l => l.Uuid == S4Agent).Answered, Is.False);
     }
 
     [Test]

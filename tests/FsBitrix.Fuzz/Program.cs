@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Text;
+using FsBitrix.AppMode;
+using FsBitrix.ClickToCall;
 using FsBitrix.Core.Cdr;
 using FsBitrix.Core.Events;
 using FsBitrix.Esl.Protocol;
@@ -8,7 +10,7 @@ using SharpFuzz;
 namespace FsBitrix.Fuzz;
 
 /// <summary>
-/// <c>FsBitrix.Fuzz esl|cdr</c> under afl-fuzz (fuzz.sh): one input per run from stdin. <c>FsBitrix.Fuzz esl|cdr FILE</c>
+/// <c>FsBitrix.Fuzz esl|cdr|events|install</c> under afl-fuzz (fuzz.sh): one input per run from stdin. <c>FsBitrix.Fuzz TARGET FILE</c>
 /// runs one input once (a crash found, replayed). Bad input may only end in the reader's own clear error; anything
 /// else is a crash.
 /// </summary>
@@ -20,11 +22,13 @@ internal static class Program
         {
             "esl" => Esl,
             "cdr" => Cdr,
+            "events" => Events,
+            "install" => Install,
             _ => null,
         };
         if (target is null)
         {
-            Console.Error.WriteLine("usage: FsBitrix.Fuzz esl|cdr [FILE]");
+            Console.Error.WriteLine("usage: FsBitrix.Fuzz esl|cdr|events|install [FILE]");
             return 2;
         }
 
@@ -79,5 +83,39 @@ internal static class Program
         {
             // Not a CDR: logged and skipped, which is the contract.
         }
+    }
+
+    // A body POSTed to the events endpoint (OnExternalCallStart/OnExternalCallBackStart), read as the endpoint reads it.
+    // The first byte picks the Content-Type (even: the form Bitrix24 sends; odd: the documented JSON rendering).
+    private static void Events(byte[] input)
+    {
+        if (Fields(input) is { } fields)
+        {
+            _ = BitrixCallEvent.TryRead(fields, out BitrixCallEvent? e, out _);
+            _ = e?.DeliveryKey;
+        }
+    }
+
+    // A body POSTed to the install endpoint (ONAPPINSTALL or the install page's POST); its query is read from the
+    // same fields, so DOMAIN and PROTOCOL are fuzzed too.
+    private static void Install(byte[] input)
+    {
+        if (Fields(input) is { } fields)
+        {
+            _ = InstallCall.TryRead(fields, fields, out InstallCall? call, out _);
+            _ = call?.ToString();
+        }
+    }
+
+    // Refusing the body with a reason is the contract (the endpoint answers 400); only an exception is a crash.
+    private static Dictionary<string, string>? Fields(byte[] input)
+    {
+        if (input.Length == 0)
+        {
+            return null;
+        }
+
+        string type = (input[0] & 1) == 0 ? "application/x-www-form-urlencoded" : "application/json; charset=utf-8";
+        return EventFields.TryParse(type, input.AsSpan(1), out Dictionary<string, string> fields, out _) ? fields : null;
     }
 }

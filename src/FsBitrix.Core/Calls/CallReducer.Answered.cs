@@ -14,6 +14,11 @@ public sealed partial class CallReducer
             return state;
         }
 
+        return AnsweredUnseen(state, leg, answeredAt);
+    }
+
+    private static CallState AnsweredUnseen(CallState state, LegState leg, DateTimeOffset answeredAt)
+    {
         // No card now: the moment to show one passed unseen, and the call may be ending.
         state = state.WithLeg(leg with { Answered = true, AnsweredAt = answeredAt, Offered = true });
         return leg is { Role: LegRole.Agent, Extension: { } extension } ? state with { CurrentAgent = extension } : state;

@@ -14,12 +14,26 @@ public sealed partial class CallReducer
     /// The time of the last event of any kind received before the gap, if known (a reconnect knows it, a restart
     /// does not): no hangup was seen before it, so every leg was still up then.
     /// </param>
+    /// <param name="answeredUuids">
+    /// The live channels whose <c>callstate</c> says answered (<see cref="Reconciliation.LiveChannels"/>): a leg we knew
+    /// ringing that was answered in the gap is answered from here, as if its CHANNEL_ANSWER had come at
+    /// <paramref name="now"/> — the latest it can have happened, so no talk time is counted that was not had. Its
+    /// later hangup (answer_uepoch) or its CDR gives the true answer time.
+    /// </param>
     public (CallState State, IReadOnlyList<CallCommand> Commands) Reconcile(
-        CallState state, IReadOnlySet<string> liveChannelUuids, DateTimeOffset now, DateTimeOffset? seenUntil = null)
+        CallState state, IReadOnlySet<string> liveChannelUuids, DateTimeOffset now, DateTimeOffset? seenUntil = null,
+        IReadOnlySet<string>? answeredUuids = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(liveChannelUuids);
-        return EndUnseen(AfterGap(state), leg => !liveChannelUuids.Contains(leg.Uuid), KnownAliveUntil(state, seenUntil) ?? now);
+        state = AfterGap(state);
+        foreach (LegState leg in state.Legs.Where(l => !l.Answered && !l.Ended && liveChannelUuids.Contains(l.Uuid)
+            && answeredUuids?.Contains(l.Uuid) == true).ToList())
+        {
+            state = AnsweredUnseen(state, leg, now);
+        }
+
+        return EndUnseen(state, leg => !liveChannelUuids.Contains(leg.Uuid), KnownAliveUntil(state, seenUntil) ?? now);
     }
 
     /// <summary>
@@ -74,12 +88,13 @@ public sealed partial class CallReducer
         return (state, state.Silent ? [] : commands);
     }
 
-    // Talk time counts only what is known: from its answer to when it was last known up, never up to "now".
+    // Talk time counts only what is known: from its answer to when it was last known up, never up to "now". A leg
+    // answered is known up at its answer, even when that was learnt later than any event (a resync's callstate).
     private static LegState EndedAt(LegState leg, DateTimeOffset end) => leg with
     {
         Ended = true,
         EndInferred = true,
-        EndedAt = end,
+        EndedAt = leg.AnsweredAt is { } at && at > end ? at : end,
         Billsec = leg.AnsweredAt is { } answered && end > answered ? (int)(end - answered).TotalSeconds : 0,
     };
 

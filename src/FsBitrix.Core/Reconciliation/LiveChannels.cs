@@ -10,10 +10,20 @@ namespace FsBitrix.Core.Reconciliation;
 /// </summary>
 public static class LiveChannels
 {
-    public static bool TryParse(string? apiBody, out IReadOnlySet<string> uuids)
+    // Channel-Call-State values of a channel that has been answered (switch_channel.c's callstate names): on hold and
+    // taken off hold count, as the call was answered before either.
+    private static readonly HashSet<string> AnsweredCallStates = new(StringComparer.Ordinal) { "ACTIVE", "HELD", "UNHELD" };
+
+    public static bool TryParse(string? apiBody, out IReadOnlySet<string> uuids) => TryParse(apiBody, out uuids, out _);
+
+    /// <param name="answered">The live channels whose <c>callstate</c> says they were answered: an answer that happened
+    /// while no events were received is known from here before any later event of the leg says so.</param>
+    public static bool TryParse(string? apiBody, out IReadOnlySet<string> uuids, out IReadOnlySet<string> answered)
     {
         var found = new HashSet<string>(StringComparer.Ordinal);
+        var up = new HashSet<string>(StringComparer.Ordinal);
         uuids = found;
+        answered = up;
         if (string.IsNullOrWhiteSpace(apiBody) || !apiBody.TrimStart().StartsWith('{'))
         {
             return false;
@@ -22,7 +32,7 @@ public static class LiveChannels
         try
         {
             using var doc = JsonDocument.Parse(apiBody);
-            if (TryRead(doc.RootElement, found))
+            if (TryRead(doc.RootElement, found, up))
             {
                 return true;
             }
@@ -32,10 +42,11 @@ public static class LiveChannels
         }
 
         found.Clear();
+        up.Clear();
         return false;
     }
 
-    private static bool TryRead(JsonElement root, HashSet<string> uuids)
+    private static bool TryRead(JsonElement root, HashSet<string> uuids, HashSet<string> answered)
     {
         if (root.ValueKind != JsonValueKind.Object
             || !root.TryGetProperty("row_count", out JsonElement count) || count.ValueKind != JsonValueKind.Number
@@ -63,6 +74,11 @@ public static class LiveChannels
             }
 
             uuids.Add(id);
+            if (row.TryGetProperty("callstate", out JsonElement callstate) && callstate.ValueKind == JsonValueKind.String
+                && AnsweredCallStates.Contains(callstate.GetString()!))
+            {
+                answered.Add(id);
+            }
         }
 
         return true;

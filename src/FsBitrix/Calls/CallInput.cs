@@ -17,7 +17,8 @@ internal abstract record CallInput
     public sealed record Flush(TaskCompletionSource Done) : CallInput;
 
     /// <summary>FreeSWITCH's live channels after a gap (reconnect or restart).</summary>
-    public sealed record ResyncSnapshot(IReadOnlySet<string> LiveChannels, DateTimeOffset Now) : CallInput;
+    /// <param name="Answered">The live channels whose callstate says answered.</param>
+    public sealed record ResyncSnapshot(IReadOnlySet<string> LiveChannels, DateTimeOffset Now, IReadOnlySet<string>? Answered = null) : CallInput;
 
     /// <summary>One call's legs checked with FreeSWITCH (those not live ended unseen), outside a resync.</summary>
     public sealed record CallSnapshot(string CallKey, IReadOnlySet<string> LiveChannels, DateTimeOffset Now) : CallInput;
@@ -44,7 +45,8 @@ internal abstract record CallAction
 {
     public sealed record Apply(ChannelEvent Event) : CallAction;
 
-    public sealed record Reconcile(IReadOnlySet<string> LiveChannels, DateTimeOffset Now, DateTimeOffset? SeenUntil) : CallAction;
+    public sealed record Reconcile(IReadOnlySet<string> LiveChannels, DateTimeOffset Now, DateTimeOffset? SeenUntil,
+        IReadOnlySet<string>? Answered = null, DateTimeOffset? AnsweredBy = null) : CallAction;
 
     public sealed record Expire(DateTimeOffset Now) : CallAction;
 

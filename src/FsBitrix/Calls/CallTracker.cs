@@ -138,8 +138,9 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
     public void BeginResync() => _markers.OnNext(new CallInput.ResyncStarted());
 
     /// <summary>Finishes, from what is known, every call whose legs are gone from FreeSWITCH.</summary>
-    public void Resync(IReadOnlySet<string> liveChannels, DateTimeOffset now) =>
-        _markers.OnNext(new CallInput.ResyncSnapshot(liveChannels, now));
+    /// <param name="answered">The live channels whose callstate says answered (an answer may have happened unseen).</param>
+    public void Resync(IReadOnlySet<string> liveChannels, DateTimeOffset now, IReadOnlySet<string>? answered = null) =>
+        _markers.OnNext(new CallInput.ResyncSnapshot(liveChannels, now, answered));
 
     /// <summary>Ends the calls that have had no event for the idle timeout (<see cref="CallReducer.Expire"/>).</summary>
     /// <param name="now">This service's clock; idleness is judged on FreeSWITCH's, as the calls' event times are.</param>
@@ -270,7 +271,8 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
                 live.UnionWith(_seenSinceResync ?? []);
                 _seenSinceResync = null;
                 _router = _router.KeepOnly(live);
-                var reconcile = new CallAction.Reconcile(live, snapshot.Now, _lastEventAt);
+                // An answer learnt from the snapshot is stamped on FreeSWITCH's clock, as the leg's other times are.
+                var reconcile = new CallAction.Reconcile(live, snapshot.Now, _lastEventAt, snapshot.Answered, OnFreeSwitchClock(snapshot.Now));
                 return KnownCalls().Select(k => (k, (CallAction)reconcile)).ToList();
             case CallInput.CallSnapshot one:
                 return KnownCalls().Contains(one.CallKey)
@@ -320,7 +322,7 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
         (CallState state, IReadOnlyList<CallCommand> commands) = action switch
         {
             CallAction.Apply apply => Reduce(previous.State, apply.Event),
-            CallAction.Reconcile r => _reducer.Reconcile(previous.State, r.LiveChannels, r.Now, r.SeenUntil),
+            CallAction.Reconcile r => _reducer.Reconcile(previous.State, r.LiveChannels, r.AnsweredBy ?? r.Now, r.SeenUntil, r.Answered),
             CallAction.Expire x => _reducer.Expire(previous.State, x.Now),
             CallAction.Gap => (_reducer.AfterGap(previous.State), []),
             CallAction.FinishUnseen f => (Unseen(previous.State, f.Finish) with { Domain = f.Domain }, [f.Finish]),

@@ -66,10 +66,10 @@ internal sealed partial class CallTrackingService(
         try
         {
             EslReply reply = await esl.ApiAsync("show channels as json", cancellationToken).ConfigureAwait(false);
-            if (LiveChannels.TryParse(reply.Text, out IReadOnlySet<string> live))
+            if (LiveChannels.TryParse(reply.Text, out IReadOnlySet<string> live, out IReadOnlySet<string> answered))
             {
                 LogResync(epoch, live.Count);
-                tracker.Resync(live, time.GetUtcNow());
+                tracker.Resync(live, time.GetUtcNow(), answered);
             }
             else
             {

@@ -62,11 +62,11 @@ internal sealed class Switchboard(CallSettings? settings = null)
     }
 
     /// <summary>After a gap: every live call reconciled with FreeSWITCH's channels, the router trimmed to them.</summary>
-    public void Reconcile(IReadOnlySet<string> live, DateTimeOffset now, DateTimeOffset? seenUntil = null)
+    public void Reconcile(IReadOnlySet<string> live, DateTimeOffset now, DateTimeOffset? seenUntil = null, IReadOnlySet<string>? answered = null)
     {
         foreach (CallState call in LiveCalls.ToList())
         {
-            (CallState next, IReadOnlyList<CallCommand> commands) = _reducer.Reconcile(call, live, now, seenUntil);
+            (CallState next, IReadOnlyList<CallCommand> commands) = _reducer.Reconcile(call, live, now, seenUntil, answered);
             Put(next);
             Commands.AddRange(commands);
         }
