@@ -82,6 +82,19 @@ public class DialValuesTests
         Assert.That(error, Is.Not.Empty);
     }
 
+    // Found by fuzzing (docs/FUZZING.md): a byte that is not UTF-8 in a JSON name or value threw from the reader,
+    // a 500 from the endpoint instead of a refusal with its reason.
+    [TestCase(new byte[] { 0x9E })]
+    [TestCase(new byte[] { 0xCA, 0x41 })]
+    [TestCase(new byte[] { 0x7F, 0xFF })]
+    public void A_json_body_with_bytes_that_are_not_utf8_is_refused_with_a_reason(byte[] bad)
+    {
+        byte[] body = [.. "{\"event\":\"ONEXTERNALCALLSTART\",\"data\":{\"PHONE_NUMBE"u8, .. bad, .. "\":\"+7916\"}}"u8];
+
+        Assert.That(EventFields.TryParse("application/json", body, out _, out string error), Is.False);
+        Assert.That(error, Does.Contain("UTF-8"));
+    }
+
     [Test]
     public void A_click_without_call_id_is_not_an_event_to_act_on()
     {

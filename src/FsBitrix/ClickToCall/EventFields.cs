@@ -58,6 +58,13 @@ internal static class EventFields
 
     private static string ReadJson(ReadOnlySpan<byte> body, Dictionary<string, string> fields)
     {
+        // The JSON reader checks structure, not the UTF-8 inside strings: a bad byte would throw later, from a name or
+        // value being read, as a crash instead of this refusal.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return "the JSON body is not UTF-8";
+        }
+
         using JsonDocument document = JsonDocument.Parse(body.ToArray());
         return document.RootElement.ValueKind == JsonValueKind.Object
             ? Flatten(document.RootElement, null, 0, fields)
