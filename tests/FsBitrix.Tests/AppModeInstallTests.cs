@@ -15,6 +15,24 @@ namespace FsBitrix.Tests;
 [CancelAfter(60_000)]
 public class AppModeInstallTests
 {
+    // Found by fuzzing (docs/FUZZING.md): a lifetime beyond what a TimeSpan holds threw from the install reader.
+    [TestCase("355555555555600")]
+    [TestCase("0")]
+    [TestCase("-5")]
+    [TestCase("86401")]
+    public void An_install_with_a_token_lifetime_no_token_has_reads_as_the_hour_bitrix24_tokens_live(string expiresIn)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["event"] = "ONAPPINSTALL", ["auth[access_token]"] = "a1", ["auth[refresh_token]"] = "r1", ["auth[member_id]"] = "m1",
+            ["auth[application_token]"] = "t1", ["auth[domain]"] = "b24.example", ["auth[expires_in]"] = expiresIn,
+        };
+
+        Assert.That(FsBitrix.AppMode.InstallCall.TryRead(fields, new Dictionary<string, string>(), out FsBitrix.AppMode.InstallCall? call, out string error),
+            Is.True, error);
+        Assert.That(call!.ExpiresIn, Is.EqualTo(TimeSpan.FromHours(1)));
+    }
+
     [Test]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Install_stores_the_tokens_in_the_outbox_database_readable_by_the_service_user_only()

@@ -49,7 +49,9 @@ internal sealed record InstallCall(
         }
 
         string? server = eventShape ? Get(f, "auth[server_endpoint]") : Get(f, "SERVER_ENDPOINT");
-        long expiresIn = Number(eventShape ? Get(f, "auth[expires_in]") : Get(f, "AUTH_EXPIRES")) ?? 3600;
+        // Bitrix24's access tokens live an hour; a lifetime no token has (none, or beyond a day — found by fuzzing: one
+        // beyond what a TimeSpan holds threw) reads as that hour, so the token is renewed in time rather than trusted long.
+        long expiresIn = Number(eventShape ? Get(f, "auth[expires_in]") : Get(f, "AUTH_EXPIRES")) is { } lifetime and > 0 and <= 86_400 ? lifetime : 3600;
         call = new InstallCall(access, refresh, TimeSpan.FromSeconds(expiresIn), member, domain, clientEndpoint,
             Uri.TryCreate(server, UriKind.Absolute, out Uri? s) ? s : null, token,
             (eventShape ? Get(f, "auth[scope]") : Get(f, "APPLICATION_SCOPE")) ?? string.Empty,
