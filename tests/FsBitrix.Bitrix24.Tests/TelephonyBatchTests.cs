@@ -20,9 +20,56 @@ public sealed class TelephonyBatchTests : PortalClientFixture
         IReadOnlyList<CrmEntityMatch> matches = result.CrmEntities("search");
         Assert.That(portal.State.FindLive(registered.CallId), Is.Not.Null);
         Assert.That(matches.First().AssignedById, Is.EqualTo(3), "the seed's contact 797 belongs to user 3");
-        Assert.That(portal.State.RequestCount("batch"), Is.EqualTo(1));
-        Assert.That(portal.State.RequestCount(Bitrix24Methods.Register), Is.Zero);
-        Assert.That(portal.State.RequestCount(Bitrix24Methods.SearchCrmEntities), Is.Zero);
+        Assert.That(portal.State.HttpRequestCount, Is.EqualTo(1));
+        Assert.That(portal.State.Requests.Where(r => !r.InBatch).Select(r => r.Method), Is.EqualTo(new[] { "batch" }));
+        Assert.That(portal.State.RequestCount(Bitrix24Methods.Register), Is.EqualTo(1), "the portal ran each command once");
+        Assert.That(portal.State.RequestCount(Bitrix24Methods.SearchCrmEntities), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_later_command_takes_the_call_id_from_the_register_before_it_in_the_same_batch()
+    {
+        BatchResult result = await client.BatchAsync(
+        [
+            TelephonyBatch.Register("r", Register("tb-ref")),
+            TelephonyBatch.Show("s", "$result[r][CALL_ID]", [3], new BatchReference("r", "CALL_ID")),
+            TelephonyBatch.Finish("f", new FinishCallRequest { CallId = "$result[r][CALL_ID]", UserId = 3, Duration = 7, StatusCode = "200" },
+                new BatchReference("r", "CALL_ID")),
+        ]);
+
+        string callId = result.Registered("r").CallId;
+        Assert.That(result.CardChanged("s", Bitrix24Methods.Show), Is.True);
+        Assert.That(result.Finished("f").CallDuration, Is.EqualTo(7));
+        Assert.That(portal.State.FindFinished(callId)?.Duration, Is.EqualTo(7));
+    }
+
+    [Test]
+    public async Task When_the_register_fails_the_commands_that_take_its_call_id_fail_and_change_nothing()
+    {
+        portal.Faults.Add(new FsBitrix.Sandbox.Faults.SandboxFault(FsBitrix.Sandbox.Faults.SandboxFaultKind.InternalServerError)
+        {
+            Count = 1, Methods = [Bitrix24Methods.Register],
+        });
+
+        BatchResult result = await client.BatchAsync(
+        [
+            TelephonyBatch.Register("r", Register("tb-fail")),
+            TelephonyBatch.Finish("f", new FinishCallRequest { CallId = "$result[r][CALL_ID]", UserId = 3, Duration = 7, StatusCode = "200" },
+                new BatchReference("r", "CALL_ID")),
+        ]);
+
+        Assert.That(() => result.Registered("r"), Throws.InstanceOf<FsBitrix.Bitrix24.Errors.Bitrix24Exception>());
+        Assert.That(() => result.Finished("f"), Throws.InstanceOf<FsBitrix.Bitrix24.Errors.Bitrix24Exception>());
+        Assert.That(portal.State.FinishedCalls, Is.Empty);
+    }
+
+    [Test]
+    public void A_reference_is_written_as_is_in_the_command_line_and_refused_outside_a_batch()
+    {
+        BatchCommand show = TelephonyBatch.Show("s", "$result[r][CALL_ID]", [3], new BatchReference("r", "CALL_ID"));
+
+        Assert.That(show.ToCommandLine(), Does.Contain("CALL_ID=$result[r][CALL_ID]"));
+        Assert.That(() => new BatchReference("r]", "CALL_ID"), Throws.ArgumentException);
     }
 
     [Test]

@@ -91,7 +91,8 @@ public class HostTests
 
         Assert.That(healthy.RootElement.GetProperty("status").GetString(), Is.EqualTo("ok"));
         Assert.That(healthy.RootElement.GetProperty("esl").GetProperty("connected").GetBoolean(), Is.True);
-        Assert.That(healthy.RootElement.GetProperty("outbox").GetProperty("delivered").GetInt64(), Is.EqualTo(4));
+        // Register, finish, recording: replayed this fast, the call is over before its card could go, so none is shown.
+        Assert.That(healthy.RootElement.GetProperty("outbox").GetProperty("delivered").GetInt64(), Is.EqualTo(3));
         Assert.That(healthy.RootElement.GetProperty("outbox").GetProperty("pending").GetInt64(), Is.Zero);
         Assert.That(healthy.RootElement.GetProperty("bitrix24").GetProperty("lastSuccess").ValueKind, Is.EqualTo(JsonValueKind.String));
         Assert.That(degraded.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));

@@ -14,6 +14,10 @@ public sealed partial record BatchResult
     public IReadOnlyList<CrmEntityMatch> CrmEntities(string key) =>
         Read<IReadOnlyList<CrmEntityMatch>>(key, Bitrix24Methods.SearchCrmEntities, static r => [.. JsonRead.Items(r).Select(CrmEntityMatch.Read)]);
 
+    public FinishedCall Finished(string key) => Read(key, Bitrix24Methods.Finish, FinishedCall.Read);
+
+    public AttachedRecord Attached(string key) => Read(key, Bitrix24Methods.AttachRecord, AttachedRecord.Read);
+
     /// <summary>A show or hide: true if done, false if the call is not live.</summary>
     public bool CardChanged(string key, string method) => Read(key, method, static r => r.ValueKind == JsonValueKind.True);
 

@@ -34,6 +34,19 @@ public sealed class BitrixParams : IEnumerable<KeyValuePair<string, object>>
 
     public BitrixParams AddIfNotNull(string name, long? value) => value is null ? this : Put(name, value.Value);
 
+    /// <summary>Replaces the value of <paramref name="name"/> (a batch command's reference to an earlier answer).</summary>
+    internal BitrixParams Set(string name, Batch.BatchReference value)
+    {
+        int i = items.FindIndex(p => p.Key == name);
+        if (i < 0)
+        {
+            throw new ArgumentException($"Parameter {name} is not set.", nameof(name));
+        }
+
+        items[i] = new(name, value);
+        return this;
+    }
+
     public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => items.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

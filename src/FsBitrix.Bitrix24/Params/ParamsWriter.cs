@@ -69,6 +69,7 @@ internal static class ParamsWriter
 
                 writer.WriteEndArray();
                 break;
+            case Batch.BatchReference: throw new InvalidOperationException("A batch reference ($result[...]) is only valid inside a batch command.");
             default: throw new InvalidOperationException($"Unsupported Bitrix24 parameter type {value.GetType().Name}.");
         }
     }
@@ -97,6 +98,14 @@ internal static class ParamsWriter
                     AppendPair(builder, $"{key}[{i}]", strings[i]);
                 }
 
+                break;
+            case Batch.BatchReference reference:
+                if (builder.Length > 0)
+                {
+                    builder.Append('&');
+                }
+
+                builder.Append(Uri.EscapeDataString(key)).Append('=').Append(reference);
                 break;
             default:
                 AppendPair(builder, key, Scalar(value));

@@ -42,6 +42,46 @@ public sealed class LeakyBucketLimiter
     /// <summary>Requests currently held back by the limiter.</summary>
     public int Waiting => Volatile.Read(ref waiting);
 
+    /// <summary>
+    /// How long until one more request could leave without waiting (zero: now). Only a look: nothing is reserved, so a
+    /// sender that waits this long and then decides what to send packs everything that became due meanwhile.
+    /// </summary>
+    public TimeSpan FreeIn
+    {
+        get
+        {
+            if (unlimited)
+            {
+                return TimeSpan.Zero;
+            }
+
+            lock (gate)
+            {
+                long now = Now();
+                long wait = Math.Max(tat, now) + intervalTicks - capacityTicks - now;
+                return wait <= 0 ? TimeSpan.Zero : TimeSpan.FromTicks(wait);
+            }
+        }
+    }
+
+    /// <summary>How many requests could leave right now without waiting: the bucket's free room.</summary>
+    public int Headroom
+    {
+        get
+        {
+            if (unlimited)
+            {
+                return int.MaxValue;
+            }
+
+            lock (gate)
+            {
+                long used = Math.Max(tat - Now(), 0);
+                return (int)((capacityTicks - used) / intervalTicks);
+            }
+        }
+    }
+
     /// <summary>Completes when one more request may be sent without overflowing the portal's bucket.</summary>
     public ValueTask WaitAsync(CancellationToken cancellationToken = default)
     {

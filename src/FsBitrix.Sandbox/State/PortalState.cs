@@ -21,6 +21,7 @@ public sealed class PortalState
     private readonly Queue<SandboxRequest> requestLog = new();
     private readonly ConcurrentDictionary<string, int> requestsByMethod = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<int, int> requestsByStatus = new();
+    private long httpRequests;
     private long nextLeadId = 1000;
     private long nextStatisticId = 1;
     private long nextActivityId = 7000;
@@ -92,7 +93,11 @@ public sealed class PortalState
 
     public IReadOnlyList<int> CardViewers(string callId) => Read(() => cards.TryGetValue(callId, out HashSet<int>? v) ? v.Order().ToList() : []);
 
+    /// <summary>How many times the portal was asked to run <paramref name="method"/>: requests of its own and commands in batches.</summary>
     public int RequestCount(string method) => requestsByMethod.GetValueOrDefault(method);
+
+    /// <summary>HTTP requests received (a batch counts once), whatever their method.</summary>
+    public long HttpRequestCount => Interlocked.Read(ref httpRequests);
 
     public int StatusCount(int status) => requestsByStatus.GetValueOrDefault(status);
 
@@ -225,11 +230,11 @@ public sealed class PortalState
     /// </summary>
     internal void CountArrival(string method) => requestsByMethod.AddOrUpdate(method, 1, (_, n) => n + 1);
 
-    internal void RecordRequest(DateTimeOffset arrivedAt, string method, int status, string error, string parameters)
+    internal void RecordRequest(DateTimeOffset arrivedAt, string method, int status, string error, string parameters, bool inBatch = false)
     {
         lock (gate)
         {
-            Log(new SandboxRequest(arrivedAt, method, status, error, parameters));
+            Log(new SandboxRequest(arrivedAt, method, status, error, parameters, inBatch));
         }
 
         Tell(new SandboxChange("request", null));
@@ -237,7 +242,13 @@ public sealed class PortalState
 
     private void Log(SandboxRequest request)
     {
-        requestsByStatus.AddOrUpdate(request.Status, 1, (_, n) => n + 1);
+        if (!request.InBatch)
+        {
+            // HTTP answers only: a batch command's error travels inside a 200.
+            requestsByStatus.AddOrUpdate(request.Status, 1, (_, n) => n + 1);
+            Interlocked.Increment(ref httpRequests);
+        }
+
         requestLog.Enqueue(request);
         while (requestLog.Count > RequestLogCapacity)
         {

@@ -68,8 +68,12 @@ public sealed record SandboxFinishedCall(
     DateTimeOffset FinishedAt,
     SandboxRecording? Recording);
 
-/// <summary>One REST request as the portal saw it (parameters as JSON); <c>At</c> is when it arrived.</summary>
-public sealed record SandboxRequest(DateTimeOffset At, string Method, int Status, string Error, string Parameters);
+/// <summary>
+/// One REST request as the portal saw it (parameters as JSON); <c>At</c> is when it arrived. Each command of a
+/// <c>batch</c> is logged too, <paramref name="InBatch"/>, before the batch request itself: what the portal ran, method
+/// by method, whichever way it was asked.
+/// </summary>
+public sealed record SandboxRequest(DateTimeOffset At, string Method, int Status, string Error, string Parameters, bool InBatch = false);
 
 /// <summary>What just changed in the portal; raised after the change is visible in the state.</summary>
 public sealed record SandboxChange(string Kind, string? CallId);

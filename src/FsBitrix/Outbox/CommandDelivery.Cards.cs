@@ -10,7 +10,33 @@ internal sealed partial class CommandDelivery
 {
     private async Task<DeliveryResult> CardAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
-        var runs = new List<CardRun>();
+        if (CardRunsOf(entry, out List<CardRun> runs, out string skipped) is { } unsendable)
+        {
+            return unsendable;
+        }
+
+        if (await CallIdOfAsync(entry.Command, cancellationToken).ConfigureAwait(false) is not { } callId)
+        {
+            return new DeliveryResult.Refused("the call has no CALL_ID: its register was refused");
+        }
+
+        bool ok = runs.Count == 1
+            ? await (runs[0].Show ? client.ShowCallAsync(callId, runs[0].UserIds, cancellationToken) : client.HideCallAsync(callId, runs[0].UserIds, cancellationToken))
+                .ConfigureAwait(false)
+            : await BatchAsync(callId, runs, cancellationToken).ConfigureAwait(false);
+        return CardsDone(runs, ok, skipped);
+    }
+
+    private static DeliveryResult.Done CardsDone(List<CardRun> runs, bool ok, string skipped) =>
+        new($"{string.Join("; ", runs.Select(r => r.ToString()))}{(ok ? string.Empty : " (portal said false)")}{skipped}");
+
+    /// <summary>
+    /// The card commands of a unit as runs of one kind (show to these users, then hide from those); null when there is
+    /// something to send, else what became of the unit (no phone has a Bitrix24 user).
+    /// </summary>
+    private DeliveryResult? CardRunsOf(OutboxEntry entry, out List<CardRun> runs, out string skipped)
+    {
+        runs = [];
         var unknown = new List<string>();
         foreach (CallCommand command in entry.Followers.Select(f => f.Command).Prepend(entry.Command))
         {
@@ -36,6 +62,7 @@ internal sealed partial class CommandDelivery
             }
         }
 
+        skipped = unknown.Count > 0 ? $"; no Bitrix24 user for {string.Join(", ", unknown)}" : string.Empty;
         if (runs.Count == 0)
         {
             return users.IsReady
@@ -43,18 +70,7 @@ internal sealed partial class CommandDelivery
                 : new DeliveryResult.Retry("the Bitrix24 user list has not been read yet", options.FirstRetry, false);
         }
 
-        if (await CallIdOfAsync(entry.Command, cancellationToken).ConfigureAwait(false) is not { } callId)
-        {
-            return new DeliveryResult.Refused("the call has no CALL_ID: its register was refused");
-        }
-
-        bool ok = runs.Count == 1
-            ? await (runs[0].Show ? client.ShowCallAsync(callId, runs[0].UserIds, cancellationToken) : client.HideCallAsync(callId, runs[0].UserIds, cancellationToken))
-                .ConfigureAwait(false)
-            : await BatchAsync(callId, runs, cancellationToken).ConfigureAwait(false);
-        string skipped = unknown.Count > 0 ? $"; no Bitrix24 user for {string.Join(", ", unknown)}" : string.Empty;
-        return new DeliveryResult.Done(
-            $"{string.Join("; ", runs.Select(r => r.ToString()))}{(ok ? string.Empty : " (portal said false)")}{skipped}");
+        return null;
     }
 
     private async Task<bool> BatchAsync(string callId, List<CardRun> runs, CancellationToken cancellationToken)

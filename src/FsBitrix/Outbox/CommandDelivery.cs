@@ -1,6 +1,7 @@
 using FsBitrix.Bitrix24;
 using FsBitrix.Bitrix24.Batch;
 using FsBitrix.Bitrix24.Errors;
+using FsBitrix.Bitrix24.RateLimiting;
 using FsBitrix.Bitrix24.Telephony;
 using FsBitrix.Core.Calls;
 using FsBitrix.Recordings;
@@ -22,6 +23,9 @@ internal sealed partial class CommandDelivery(
     DeliveryOptions options,
     TimeProvider time)
 {
+    /// <summary>The portal's request budget this delivery spends (null: a client without one, as in tests).</summary>
+    public LeakyBucketLimiter? Limiter => (client as Bitrix24Client)?.Limiter;
+
     public async Task<DeliveryResult> DeliverAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         try
@@ -43,8 +47,24 @@ internal sealed partial class CommandDelivery(
 
     private async Task<DeliveryResult> RegisterAsync(RegisterCall command, CancellationToken cancellationToken)
     {
+        RegisterCallRequest request = RegisterRequestOf(command);
+        if (!SearchesCrm(command))
+        {
+            RegisteredCall registered = await client.RegisterCallAsync(request, cancellationToken).ConfigureAwait(false);
+            await store.SetBitrixCallIdAsync(command.CallKey, registered.CallId, cancellationToken).ConfigureAwait(false);
+            return new DeliveryResult.Done($"registered {registered.CallId}");
+        }
+
+        return await RegisterAndSearchAsync(command, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An inbound register also asks for the caller's CRM entities (the queue's responsible rep), in the same request.</summary>
+    private bool SearchesCrm(RegisterCall command) => crmMatches.SearchInboundCalls && command.Type == CoreCallType.Inbound;
+
+    private RegisterCallRequest RegisterRequestOf(RegisterCall command)
+    {
         int? userId = command.UserPhoneInner is { } ext ? users.UserIdOf(ext) : null;
-        var request = new RegisterCallRequest
+        return new RegisterCallRequest
         {
             ExternalCallId = command.ExternalCallId,
             UserId = userId ?? (command.UserPhoneInner is null ? options.DefaultUserId : null),
@@ -56,14 +76,6 @@ internal sealed partial class CommandDelivery(
             Show = false,
             LineNumber = command.LineNumber,
         };
-        if (!crmMatches.SearchInboundCalls || command.Type != CoreCallType.Inbound)
-        {
-            RegisteredCall registered = await client.RegisterCallAsync(request, cancellationToken).ConfigureAwait(false);
-            await store.SetBitrixCallIdAsync(command.CallKey, registered.CallId, cancellationToken).ConfigureAwait(false);
-            return new DeliveryResult.Done($"registered {registered.CallId}");
-        }
-
-        return await RegisterAndSearchAsync(command, request, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -114,8 +126,17 @@ internal sealed partial class CommandDelivery(
             return new DeliveryResult.Refused("the call has no CALL_ID: its register was refused");
         }
 
+        FinishCallRequest request = FinishRequestOf(command, callId, afterAmbiguous);
+        FinishResult result = await client.FinishCallAsync(request, cancellationToken).ConfigureAwait(false);
+        return new DeliveryResult.Done(result.Outcome == FinishOutcome.AlreadyFinished
+            ? $"finish {callId}: already finished by an earlier attempt"
+            : $"finished {callId} {command.StatusCode} {command.Duration}s");
+    }
+
+    private FinishCallRequest FinishRequestOf(FinishCall command, string callId, bool afterAmbiguous)
+    {
         int? userId = command.UserId ?? (command.UserPhoneInner is { } ext ? users.UserIdOf(ext) : null);
-        var request = new FinishCallRequest
+        return new FinishCallRequest
         {
             CallId = callId,
             UserId = userId ?? (command.UserPhoneInner is null ? options.DefaultUserId : null),
@@ -125,10 +146,6 @@ internal sealed partial class CommandDelivery(
             FailedReason = command.FailedReason,
             AfterAmbiguousAttempt = afterAmbiguous,
         };
-        FinishResult result = await client.FinishCallAsync(request, cancellationToken).ConfigureAwait(false);
-        return new DeliveryResult.Done(result.Outcome == FinishOutcome.AlreadyFinished
-            ? $"finish {callId}: already finished by an earlier attempt"
-            : $"finished {callId} {command.StatusCode} {command.Duration}s");
     }
 
     private async Task<DeliveryResult> AttachAsync(AttachRecording command, CancellationToken cancellationToken)
@@ -151,7 +168,7 @@ internal sealed partial class CommandDelivery(
     private async Task<string?> CallIdOfAsync(CallCommand command, CancellationToken cancellationToken) =>
         command.BitrixCallId ?? await store.GetBitrixCallIdAsync(command.CallKey, cancellationToken).ConfigureAwait(false);
 
-    private DeliveryResult Classify(OutboxEntry entry, Bitrix24Exception ex)
+    internal DeliveryResult Classify(OutboxEntry entry, Bitrix24Exception ex)
     {
         TimeSpan backoff = Backoff(entry.Attempts);
         return ex.Kind switch

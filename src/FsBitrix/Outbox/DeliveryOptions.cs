@@ -15,6 +15,18 @@ internal sealed record DeliveryOptions
     /// <summary>Wait after an authorisation/configuration failure: a person has to act, so don't hammer the portal.</summary>
     public TimeSpan AuthorizationRetry { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How many calls are delivered at the same time (the limiter still paces the requests).</summary>
+    /// <summary>How many requests may be out at the same time (the limiter still paces them).</summary>
     public int Parallelism { get; init; } = 8;
+
+    /// <summary>
+    /// While the portal's budget is short (<see cref="ReserveRequests"/>), how long hides, finishes and recording links
+    /// may wait to ride with the next card instead of spending a request of their own.
+    /// </summary>
+    public TimeSpan Linger { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Requests of the portal's bucket kept for cards: below this much headroom, commands that are not urgent linger and
+    /// recordings uploaded as files wait for budget left over.
+    /// </summary>
+    public int ReserveRequests { get; init; } = 10;
 }

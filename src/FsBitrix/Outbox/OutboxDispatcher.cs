@@ -5,9 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace FsBitrix.Outbox;
 
 /// <summary>
-/// Delivers the outbox: for every call, its oldest waiting command, one at a time per call and several calls at
-/// once. A failing command waits (with backoff) without holding up other calls; nothing is marked done before
-/// Bitrix24 answered, so a crash at any point means redelivery, never loss.
+/// Delivers the outbox: each request carries the due commands of many calls (a <c>batch</c> of up to 50, planned by
+/// <see cref="BatchPlanner"/>: cards of ringing phones first, then hides, finishes, recordings), each call's commands in
+/// their order and one request per call at a time. A failing command waits (with backoff) without holding up other
+/// calls; nothing is marked done before Bitrix24 answered, so a crash at any point means redelivery, never loss.
 /// </summary>
 /// <remarks>
 /// A pass (read the due heads, start their requests) runs on the loop, or on the thread that committed new commands
@@ -72,7 +73,7 @@ internal sealed partial class OutboxDispatcher(
         try
         {
             // A command falling due later (a card's coalescing) is the loop's to wait for.
-            if ((await PassAsync(stoppingToken).ConfigureAwait(false)).NextDue is not null)
+            if ((await PassAsync(stoppingToken).ConfigureAwait(false)) is { NextDue: not null } or { Started: true })
             {
                 _wake.Release();
             }
@@ -146,28 +147,42 @@ internal sealed partial class OutboxDispatcher(
             }
 
             await _pass.WaitAsync(stoppingToken).ConfigureAwait(false);
-            DueHeads due;
+            Pass pass;
             try
             {
-                due = await PassAsync(stoppingToken).ConfigureAwait(false);
+                pass = await PassAsync(stoppingToken).ConfigureAwait(false);
             }
             finally
             {
                 _pass.Release();
             }
 
-            if (due.Entries.Count == 0)
+            if (!pass.Started)
             {
-                await WaitAsync(due.NextDue, stoppingToken).ConfigureAwait(false);
+                await WaitAsync(pass.NextDue, stoppingToken).ConfigureAwait(false);
             }
         }
 
         await Task.WhenAll(Running()).ConfigureAwait(false);
     }
 
-    /// <summary>Starts the due heads of the calls not being delivered, as many as free slots. Only under <see cref="_pass"/>.</summary>
-    private async Task<DueHeads> PassAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Plans one request from what is due now and starts it (plus recordings that must go on their own). Only under
+    /// <see cref="_pass"/>.
+    /// </summary>
+    /// <remarks>
+    /// While the portal's bucket is full the pass waits for it instead of queueing a request behind the limiter: the
+    /// request then leaves with everything that fell due meanwhile, and a card written a moment ago is not stuck behind
+    /// a batch planned before it.
+    /// </remarks>
+    private async Task<Pass> PassAsync(CancellationToken stoppingToken)
     {
+        DateTimeOffset now = time.GetUtcNow();
+        if (delivery.Limiter is { FreeIn: var freeIn } && freeIn > TimeSpan.Zero)
+        {
+            return new Pass(false, now + freeIn);
+        }
+
         HashSet<string> busy;
         int slots;
         lock (_gate)
@@ -177,24 +192,91 @@ internal sealed partial class OutboxDispatcher(
             slots = Math.Max(0, options.Parallelism - _running.Count);
         }
 
-        DueHeads due = await store.DueHeadsAsync(slots, busy, tenant, stoppingToken).ConfigureAwait(false);
-        foreach (OutboxEntry head in due.Entries)
+        if (slots == 0)
         {
-            lock (_gate)
-            {
-                _busy.Add(head.CallKey);
-            }
+            // A delivery that ends wakes the loop.
+            return new Pass(false, null);
+        }
 
-            // Started here, not queued to the pool: the request is on the wire one thread hop sooner.
-            Task delivery = DeliverAsync(head, stoppingToken);
-            lock (_gate)
+        DueQueues due = await store.DueQueuesAsync(Bitrix24.Bitrix24Methods.MaxBatchCommands, busy, tenant, stoppingToken).ConfigureAwait(false);
+        if (due.Calls.Count == 0)
+        {
+            return new Pass(false, due.NextDue);
+        }
+
+        BatchPlan plan = BatchPlanner.Plan(due.Calls, now, Bitrix24.Bitrix24Methods.MaxBatchCommands, delivery.CommandsOf, delivery.Batchable);
+        await DropAsync(plan.Dropped).ConfigureAwait(false);
+        int headroom = delivery.Limiter?.Headroom ?? int.MaxValue;
+        bool started = false;
+        DateTimeOffset? next = plan.Dropped.Count > 0 ? now : null;
+        if (plan.Units > 0)
+        {
+            // Short of budget, what is not urgent waits a little to ride with the next card rather than cost a request.
+            if (!plan.Urgent && !plan.Full && headroom <= options.ReserveRequests && plan.OldestCreated is { } oldest
+                && now - oldest < options.Linger)
             {
-                _running.Add(delivery);
+                next = Earliest(next, oldest + options.Linger);
+            }
+            else
+            {
+                Start(plan.Chains.Select(c => c.CallKey), plan.Units == 1
+                    ? DeliverAsync(plan.Chains[0].Units[0], stoppingToken)
+                    : DeliverBatchAsync(plan.Chains, stoppingToken));
+                started = true;
+                slots--;
+                headroom--;
             }
         }
 
-        return due;
+        // Uploads spend only what cards and reports leave over; with nothing else waiting, all of it.
+        foreach (OutboxEntry upload in plan.Alone.Take(slots))
+        {
+            if (plan.Units > 0 && headroom <= options.ReserveRequests)
+            {
+                next = Earliest(next, now + options.Linger);
+                break;
+            }
+
+            Start([upload.CallKey], DeliverAsync(upload, stoppingToken));
+            started = true;
+            headroom--;
+        }
+
+        return new Pass(started || plan.Full, next);
     }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
+
+    /// <summary>Marks the calls busy and keeps the delivery among the running ones. Only under <see cref="_pass"/>.</summary>
+    private void Start(IEnumerable<string> callKeys, Func<Task> deliver)
+    {
+        lock (_gate)
+        {
+            _busy.UnionWith(callKeys);
+        }
+
+        // Started here, not queued to the pool: the request is on the wire one thread hop sooner.
+        Task delivery = deliver();
+        lock (_gate)
+        {
+            _running.Add(delivery);
+        }
+    }
+
+    /// <summary>Cards whose moment passed before they could be sent (<see cref="BatchPlanner"/>): done, not sent.</summary>
+    private async Task DropAsync(IReadOnlyList<OutboxEntry> dropped)
+    {
+        const string skipped = "not sent: its moment passed (the phone stopped ringing or the call ended) before it could go";
+        foreach (OutboxEntry entry in dropped)
+        {
+            await store.MarkDoneAsync(entry.Id, skipped, CancellationToken.None).ConfigureAwait(false);
+            LogDelivered(entry.CallKey, _portal, entry.Command.GetType().Name, skipped);
+            CommandDelivered?.Invoke(entry, new DeliveryResult.Done(skipped));
+        }
+    }
+
+    /// <summary>What a pass did: whether it started a request, and when to look again if nothing wakes the loop sooner.</summary>
+    private readonly record struct Pass(bool Started, DateTimeOffset? NextDue);
 
     private List<Task> Running()
     {
@@ -238,54 +320,12 @@ internal sealed partial class OutboxDispatcher(
     private static TimeSpan Clamp(TimeSpan wait) =>
         wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait > IdlePoll ? IdlePoll : wait;
 
-    private async Task DeliverAsync(OutboxEntry entry, CancellationToken stoppingToken)
+    private Func<Task> DeliverAsync(OutboxEntry entry, CancellationToken stoppingToken) => async () =>
     {
         try
         {
-            if (await CardMomentPassedAsync(entry).ConfigureAwait(false))
-            {
-                const string skipped = "not sent: the call was over before its card could be shown";
-                foreach (long id in entry.AllIds)
-                {
-                    await store.MarkDoneAsync(id, skipped, CancellationToken.None).ConfigureAwait(false);
-                }
-
-                LogDelivered(entry.CallKey, _portal, entry.Command.GetType().Name, skipped);
-                CommandDelivered?.Invoke(entry, new DeliveryResult.Done(skipped));
-                return;
-            }
-
             DeliveryResult result = await delivery.DeliverAsync(entry, stoppingToken).ConfigureAwait(false);
-            switch (result)
-            {
-                case DeliveryResult.Done done:
-                    foreach (long id in entry.AllIds)
-                    {
-                        await store.MarkDoneAsync(id, done.Outcome, CancellationToken.None).ConfigureAwait(false);
-                    }
-
-                    LastSuccess = time.GetUtcNow();
-                    Interlocked.Increment(ref _delivered);
-                    LogDelivered(entry.CallKey, _portal, entry.Command.GetType().Name, done.Outcome);
-                    ReleaseAfterOutage();
-                    break;
-                case DeliveryResult.Refused refused:
-                    foreach (long id in entry.AllIds)
-                    {
-                        await store.MarkDoneAsync(id, "refused: " + refused.Error, CancellationToken.None).ConfigureAwait(false);
-                    }
-
-                    LogRefused(entry.CallKey, _portal, entry.Command.GetType().Name, refused.Error);
-                    break;
-                case DeliveryResult.Retry retry:
-                    Interlocked.CompareExchange(ref _failingSinceTicks, time.GetUtcNow().UtcTicks, 0);
-                    await store.MarkRetryAsync(entry.Id, retry.Error, time.GetUtcNow() + retry.After, retry.MayHaveExecuted,
-                        CancellationToken.None, countAttempt: retry.CountsAsAttempt).ConfigureAwait(false);
-                    LogRetry(entry.CallKey, _portal, entry.Command.GetType().Name, entry.Attempts + 1, retry.After.TotalSeconds, retry.Error);
-                    break;
-            }
-
-            CommandDelivered?.Invoke(entry, result);
+            await RecordAsync(entry, result).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -301,13 +341,91 @@ internal sealed partial class OutboxDispatcher(
         }
         finally
         {
-            lock (_gate)
-            {
-                _busy.Remove(entry.CallKey);
-            }
-
-            _wake.Release();
+            Finished([entry.CallKey]);
         }
+    };
+
+    /// <summary>Many calls' commands in one request; each unit's answer is recorded on its own.</summary>
+    private Func<Task> DeliverBatchAsync(IReadOnlyList<CallChain> chains, CancellationToken stoppingToken) => async () =>
+    {
+        try
+        {
+            IReadOnlyList<(OutboxEntry Unit, DeliveryResult Result)> results =
+                await delivery.DeliverBatchAsync(chains, stoppingToken).ConfigureAwait(false);
+            foreach ((OutboxEntry unit, DeliveryResult result) in results)
+            {
+                await RecordAsync(unit, result).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // as above: the commands are kept, and one bad batch must not stop the outbox
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogUnexpected(ex, string.Join(", ", chains.Select(c => c.CallKey)), _portal, "batch");
+            foreach (CallChain chain in chains)
+            {
+                // Kept ambiguous: a finish in it may have run.
+                await store.MarkRetryAsync(chain.Units[0].Id, ex.Message, time.GetUtcNow() + options.MaxRetry, ambiguous: true,
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Finished(chains.Select(c => c.CallKey));
+        }
+    };
+
+    private void Finished(IEnumerable<string> callKeys)
+    {
+        lock (_gate)
+        {
+            _busy.ExceptWith(callKeys);
+        }
+
+        _wake.Release();
+    }
+
+    /// <summary>Writes down what became of one unit (a command, or a card run) and tells the listeners.</summary>
+    private async Task RecordAsync(OutboxEntry entry, DeliveryResult result)
+    {
+        switch (result)
+        {
+            case DeliveryResult.Done done:
+                foreach (long id in entry.AllIds)
+                {
+                    await store.MarkDoneAsync(id, done.Outcome, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                LastSuccess = time.GetUtcNow();
+                Interlocked.Increment(ref _delivered);
+                LogDelivered(entry.CallKey, _portal, entry.Command.GetType().Name, done.Outcome);
+                ReleaseAfterOutage();
+                break;
+            case DeliveryResult.Refused refused:
+                foreach (long id in entry.AllIds)
+                {
+                    await store.MarkDoneAsync(id, "refused: " + refused.Error, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                LogRefused(entry.CallKey, _portal, entry.Command.GetType().Name, refused.Error);
+                break;
+            case DeliveryResult.Retry retry:
+                Interlocked.CompareExchange(ref _failingSinceTicks, time.GetUtcNow().UtcTicks, 0);
+
+                await store.MarkRetryAsync(entry.Id, retry.Error, time.GetUtcNow() + retry.After, retry.MayHaveExecuted,
+                    CancellationToken.None, countAttempt: retry.CountsAsAttempt).ConfigureAwait(false);
+                if (retry.CountsAsAttempt)
+                {
+                    LogRetry(entry.CallKey, _portal, entry.Command.GetType().Name, entry.Attempts + 1, retry.After.TotalSeconds, retry.Error);
+                }
+
+                break;
+        }
+
+        CommandDelivered?.Invoke(entry, result);
     }
 
     /// <summary>
@@ -322,13 +440,6 @@ internal sealed partial class OutboxDispatcher(
             ReleaseWaiting();
         }
     }
-
-    // A card that waited out a failure and whose call has ended since: showing it now would only spend the portal's
-    // budget on a card nobody can answer. Hides always go (a finish closes its own user's card only, not a colleague's
-    // that was shown before the failure), and cards never delayed go as usual.
-    private async Task<bool> CardMomentPassedAsync(OutboxEntry entry) =>
-        entry is { Command: ShowCard, Attempts: > 0 } && entry.Followers.All(f => f.Command is ShowCard)
-        && await store.FinishPendingAsync(entry.CallKey, CancellationToken.None).ConfigureAwait(false);
 
     public override void Dispose()
     {

@@ -10,4 +10,12 @@ internal sealed record OutboxEntry(long Id, string CallKey, CallCommand Command,
     public IReadOnlyList<OutboxEntry> Followers { get; init; } = [];
 
     public IEnumerable<long> AllIds => Followers.Select(f => f.Id).Prepend(Id);
+
+    /// <summary>Not to be sent before this (a card's coalescing wait, a retry's backoff).</summary>
+    public DateTimeOffset NotBefore { get; init; }
+
+    /// <summary>When the reducer wrote it.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public Lane Lane => Lanes.Of(Command);
 }

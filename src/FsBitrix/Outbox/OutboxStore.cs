@@ -11,7 +11,7 @@ namespace FsBitrix.Outbox;
 /// Bitrix24 answered; a call's commands are delivered strictly in the order written. The same file keeps each
 /// live call's CALL_ID and reducer state, so a restarted service carries on where it stopped.
 /// </summary>
-internal sealed class OutboxStore : IAsyncDisposable
+internal sealed partial class OutboxStore : IAsyncDisposable
 {
     private readonly SqliteConnection _db;
     private readonly SemaphoreSlim _lock = new(1, 1);

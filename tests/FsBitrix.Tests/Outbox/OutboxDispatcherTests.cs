@@ -208,8 +208,49 @@ public class OutboxDispatcherTests
         public virtual Task<IReadOnlyList<Bitrix24User>> GetUsersAsync(UserFilter filter, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
 
-        public virtual Task<BatchResult> BatchAsync(IReadOnlyList<BatchCommand> commands, bool halt = false, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
+        /// <summary>
+        /// A batch as its commands, one by one through the methods above (in order, so a $result reference to an earlier
+        /// register resolves): a test's fake answers batched commands exactly as it answers requests of their own.
+        /// </summary>
+        public virtual async Task<BatchResult> BatchAsync(IReadOnlyList<BatchCommand> commands, bool halt = false, CancellationToken cancellationToken = default)
+        {
+            var results = new Dictionary<string, System.Text.Json.JsonElement>();
+            var errors = new Dictionary<string, BatchError>();
+            foreach (BatchCommand command in commands)
+            {
+                Dictionary<string, object> p = command.Parameters.ToDictionary(kv => kv.Key, kv => kv.Value);
+                string callId = p.TryGetValue("CALL_ID", out object? id) ? id is BatchReference r
+                    ? results[r.Key].GetProperty("CALL_ID").GetString()! : (string)id : string.Empty;
+                try
+                {
+                    object result = command.Method switch
+                    {
+                        Bitrix24Methods.Register => new Dictionary<string, string>
+                        {
+                            ["CALL_ID"] = (await RegisterCallAsync(new RegisterCallRequest
+                            {
+                                ExternalCallId = (string)p["EXTERNAL_CALL_ID"], PhoneNumber = (string)p["PHONE_NUMBER"],
+                                Type = Bitrix24.Telephony.CallType.Incoming, CallStartDate = DateTimeOffset.UnixEpoch,
+                            }, cancellationToken)).CallId,
+                        },
+                        Bitrix24Methods.Show => await ShowCallAsync(callId, [7], cancellationToken),
+                        Bitrix24Methods.Hide => await HideCallAsync(callId, [7], cancellationToken),
+                        Bitrix24Methods.Finish => await FinishCallAsync(new FinishCallRequest
+                        {
+                            CallId = callId, Duration = (int)(long)p["DURATION"], StatusCode = (string)p["STATUS_CODE"], UserId = 1,
+                        }, cancellationToken) is { } ? new Dictionary<string, string> { ["CALL_ID"] = callId } : null!,
+                        _ => throw new NotSupportedException(command.Method),
+                    };
+                    results[command.Key] = System.Text.Json.JsonSerializer.SerializeToElement(result);
+                }
+                catch (Bitrix24.Errors.Bitrix24Exception e) when (e.HttpStatus == 200)
+                {
+                    errors[command.Key] = new BatchError(e.Error, e.ErrorDescription);
+                }
+            }
+
+            return new BatchResult(results, errors, new Dictionary<string, long>(), new Dictionary<string, long>());
+        }
     }
 
     [Test]

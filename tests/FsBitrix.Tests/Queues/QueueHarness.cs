@@ -65,6 +65,7 @@ internal sealed class QueueHarness : IAsyncDisposable
     /// batch as its commands (<c>batch(register+searchcrmentities)</c>): what a queue call costs.
     /// </summary>
     public List<string> Requests() => [.. Portal.State.Requests
+        .Where(r => !r.InBatch)
         .Select(r => (Method: r.Method.ToLowerInvariant(), r.Parameters))
         .Where(r => r.Method != "user.get")
         .Select(r => r.Method == "batch" ? $"batch({string.Join('+', BatchMethods(r.Parameters))})" : Short(r.Method))];

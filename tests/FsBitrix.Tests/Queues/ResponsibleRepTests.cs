@@ -87,10 +87,11 @@ public class ResponsibleRepTests
         Assert.That((finished.UserId, finished.StatusCode, finished.Duration), Is.EqualTo((3, "200", 3)));
         Assert.That(h.Portal.State.CardsByUser, Is.Empty);
 
-        // The rep's own turn costs one show; the hide of it and the show of the group one batch; then one hide.
+        // The rep's own turn costs one show; the hide of it and the show of the group one batch; then the last hide
+        // and the finish one more.
         Assert.That(h.Requests(), Is.EqualTo(new[]
         {
-            "batch(searchcrmentities+register)", "show", "batch(hide+show)", "hide", "finish",
+            "batch(searchcrmentities+register)", "show", "batch(hide+show)", "batch(hide+finish)",
         }));
         Assert.That(call.Received.Where(c => c.IsExecute("bridge")), Has.Exactly(2).Items);
     }
@@ -108,7 +109,8 @@ public class ResponsibleRepTests
 
         Assert.That(h.Requests(), Is.EqualTo(new[]
         {
-            "batch(searchcrmentities+register)", "batch(searchcrmentities+register)", "show", "hide", "finish",
+            // The retried register carries the card that waited behind it; the hide and the finish go together.
+            "batch(searchcrmentities+register)", "batch(searchcrmentities+register+show)", "batch(hide+finish)",
         }));
         Assert.That(h.Portal.State.FinishedCalls.Single().StatusCode, Is.EqualTo("200"), "the retried register's CALL_ID was finished");
     }
@@ -121,7 +123,11 @@ public class ResponsibleRepTests
         Assert.That(bridge.Argument, Does.Contain("leg_timeout=15"), "ResponsibleFirstSeconds");
 
         inbound.Uuids[Legs.S9Agent1001] = bridge.Legs["1001"];
-        await h.PlayAsync(inbound.From(Legs.S9Agent1001));
+        // The rep's phone rings long enough for the card (a call over before its card could go would not show it).
+        (List<byte[]> ringing, List<byte[]> answered) = Inbound.Split(inbound.From(Legs.S9Agent1001), "CHANNEL_ANSWER");
+        await h.PlayAsync(ringing);
+        await h.Portal.WaitForAsync(s => s.CardsByUser.ContainsKey(2), Patience);
+        await h.PlayAsync(answered);
         // FreeSWITCH returns the answered bridge only once the call is over.
         await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, Patience);
         await call.EndBridgeAsync(bridge, answered: true);

@@ -11,7 +11,7 @@ public class RingAllQueueTests
     private static readonly TimeSpan Patience = ServiceHarness.Patience;
 
     [Test]
-    public async Task A_ring_all_queue_call_rings_every_agent_in_one_bridge_and_costs_four_requests()
+    public async Task A_ring_all_queue_call_rings_every_agent_in_one_bridge_and_costs_three_requests()
     {
         await using QueueHarness h = await QueueHarness.StartAsync(new QueueSettings { Agents = ["1001", "1002"], ResponsibleFirstSeconds = 0 });
         await using FakeSocketCall call = await h.CallAsync();
@@ -22,12 +22,12 @@ public class RingAllQueueTests
         Assert.That(bridge.Headers["event-lock"], Is.EqualTo("true"));
         Assert.That(call.Received.Where(c => c.IsExecute("set")).Select(c => c.Argument),
             Is.EqualTo(new[] { "hangup_after_bridge=true", "ringback=%(2000,4000,440,480)", "instant_ringback=true" }));
-        Assert.That(h.Requests(), Is.EqualTo(new[] { "register", "show", "hide", "finish" }), "no rep lookup: a plain register");
+        Assert.That(h.Requests(), Is.EqualTo(new[] { "register", "show", "batch(hide+finish)" }), "no rep lookup: a plain register");
     }
 
     [TestCase(2)]
     [TestCase(5)]
-    public async Task With_the_rep_first_turn_on_and_no_rep_a_ring_all_call_costs_four_requests_whatever_the_group_size(int agents)
+    public async Task With_the_rep_first_turn_on_and_no_rep_a_ring_all_call_costs_three_requests_whatever_the_group_size(int agents)
     {
         string[] extensions = [.. Enumerable.Range(1, agents).Select(i => (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture))];
         await using QueueHarness h = await QueueHarness.StartAsync(new QueueSettings { Agents = [.. extensions] });
@@ -45,7 +45,7 @@ public class RingAllQueueTests
 
         await RingAllAnsweredBy1002Async(h, call, agents);
 
-        Assert.That(h.Requests(), Is.EqualTo(new[] { "batch(searchcrmentities+register)", "show", "hide", "finish" }));
+        Assert.That(h.Requests(), Is.EqualTo(new[] { "batch(searchcrmentities+register)", "show", "batch(hide+finish)" }));
     }
 
     /// <summary>

@@ -24,7 +24,12 @@ public class TenantEndToEndTests
     {
         await using Companies c = await Companies.StartAsync();
 
-        await c.Service.PlayAsync("s25_second_tenant.raw");
+        // 1001 rings long enough for its card, as a phone does.
+        (List<byte[]> ringing, List<byte[]> answered) =
+            Queues.Inbound.Split((await c.Service.PrepareAsync("s25_second_tenant.raw")).Frames, "CHANNEL_ANSWER");
+        await c.Service.FreeSwitch.SendAsync(ringing);
+        await c.B.WaitForAsync(s => s.CardsByUser.Count == 1, ServiceHarness.Patience);
+        await c.Service.FreeSwitch.SendAsync(answered);
         await c.B.WaitForAsync(s => s.FinishedCalls.Count == 1 && s.FinishedCalls[0].Recording is not null, ServiceHarness.Patience);
         await c.Service.SettledAsync();
 

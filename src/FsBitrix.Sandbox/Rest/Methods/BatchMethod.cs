@@ -36,6 +36,10 @@ internal sealed partial class BatchMethod(Func<RestDispatcher> dispatcher, Porta
             int question = line.IndexOf('?', StringComparison.Ordinal);
             string method = RestDispatcher.NormalizeMethod(question < 0 ? line : line[..question]);
             DateTimeOffset started = state.Time.GetUtcNow();
+            state.CountArrival(method);
+            // Logged as a request of its own would be: its parameters as JSON, references filled in.
+            var parameters = new JsonObject();
+            string logged = "{}";
             try
             {
                 if (method == Name)
@@ -48,13 +52,14 @@ internal sealed partial class BatchMethod(Func<RestDispatcher> dispatcher, Porta
                     throw SandboxFaults.AsError(fault);
                 }
 
-                var parameters = new JsonObject();
                 if (question >= 0)
                 {
                     PhpForm.AddQuery(parameters, line[(question + 1)..]);
                 }
 
                 Substitute(parameters, results);
+                logged = new RestParams(parameters).ToString();
+                logged = logged.Length > 4000 ? logged[..4000] + "…" : logged;
                 MethodResult result = dispatcher().Execute(method, new RestParams(parameters));
                 results[command.Key] = result.Result?.DeepClone();
                 if (result.Total is { } total)
@@ -68,10 +73,12 @@ internal sealed partial class BatchMethod(Func<RestDispatcher> dispatcher, Porta
                 }
 
                 times[command.Key] = Envelope.Time(started, state.Time.GetUtcNow(), options.PortalUtcOffset, withOperating: false);
+                state.RecordRequest(started, method, 200, string.Empty, logged, inBatch: true);
             }
             catch (RestError e)
             {
                 errors[command.Key] = Envelope.Error(e.Error, e.Description);
+                state.RecordRequest(started, method, e.Status, e.Error, logged, inBatch: true);
                 if (halt)
                 {
                     break;
