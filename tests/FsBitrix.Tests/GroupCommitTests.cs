@@ -67,7 +67,7 @@ public class GroupCommitTests
             ]);
 
             Assert.That(await store.LiveCallStatesAsync(), Is.EqualTo(new[] { ("a", "{\"new\":1}") }), "b is over; a kept its last state");
-            IReadOnlyList<OutboxEntry> heads = (await store.DueHeadsAsync(10, new HashSet<string>())).Entries;
+            IReadOnlyList<OutboxEntry> heads = [.. (await store.DueQueuesAsync(10, new HashSet<string>(), OutboxStore.DefaultTenant)).Calls.Select(c => c.Head)];
             Assert.That(heads.Select(e => e.Command), Is.EqualTo(new[] { register, other }), "the first command of each call, oldest first");
         }
         finally

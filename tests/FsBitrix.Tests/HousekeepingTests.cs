@@ -23,7 +23,7 @@ public class HousekeepingTests
         await store.AppendAsync("old", [Register("old")], null, callOver: true);
         await store.AppendAsync("waiting", [Register("waiting"), new FinishCall("waiting", null, "1001", 0, "304", "")], null, callOver: true);
         await store.AppendAsync("live", [Register("live")], "{}", callOver: false);
-        foreach (OutboxEntry head in (await store.DueHeadsAsync(10, new HashSet<string>())).Entries)
+        foreach (OutboxEntry head in (await store.DueQueuesAsync(10, new HashSet<string>(), OutboxStore.DefaultTenant)).Calls.Select(c => c.Head))
         {
             await store.MarkDoneAsync(head.Id, "ok");
         }

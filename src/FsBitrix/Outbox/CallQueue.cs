@@ -8,5 +8,5 @@ internal sealed record CallQueue(string CallKey, IReadOnlyList<OutboxEntry> Pend
 
 /// <summary>What the dispatcher may plan a request from now, and when it should look again.</summary>
 /// <param name="Calls">Calls whose head is due, most urgent lane first, then oldest first.</param>
-/// <param name="NextDue">When nothing is due: when the first head not yet due falls due (as <see cref="DueHeads"/>).</param>
+/// <param name="NextDue">When nothing is due: when the first head not yet due falls due (busy calls and a full house need none: the delivery that ends wakes the dispatcher).</param>
 internal sealed record DueQueues(IReadOnlyList<CallQueue> Calls, DateTimeOffset? NextDue);

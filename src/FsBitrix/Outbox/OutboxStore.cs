@@ -292,55 +292,6 @@ internal sealed partial class OutboxStore : IAsyncDisposable
         return true;
     }
 
-    /// <summary>
-    /// The first undelivered command of each call whose retry time has come, oldest first, at most
-    /// <paramref name="max"/>; calls in <paramref name="busy"/> (being delivered right now) are left out. When none is
-    /// due, also when the first of the other calls' heads becomes due, read at the same instant: a head that falls due
-    /// between two reads would otherwise be seen by neither.
-    /// </summary>
-    public Task<DueHeads> DueHeadsAsync(int max, IReadOnlySet<string> busy, CancellationToken cancellationToken = default) =>
-        DueHeadsAsync(max, busy, DefaultTenant, cancellationToken);
-
-    /// <summary>As <see cref="DueHeadsAsync(int, IReadOnlySet{string}, CancellationToken)"/>, for one company's portal.</summary>
-    public async Task<DueHeads> DueHeadsAsync(int max, IReadOnlySet<string> busy, string tenant, CancellationToken cancellationToken = default)
-    {
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            long now = Now();
-            List<OutboxEntry> heads = max > 0 ? HeadsDueBy(now, max, busy, tenant) : [];
-            // With heads to start the dispatcher looks again at once: the next due time is read only when it will wait.
-            return heads.Count > 0
-                ? new DueHeads(heads.Select(h => h.Command is ShowCard or HideCard ? h with { Followers = CardsAfter(h) } : h).ToList(), null)
-                : new DueHeads([], NextHeadDueAfter(now, busy, tenant));
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
-
-    private List<OutboxEntry> HeadsDueBy(long now, int max, IReadOnlySet<string> busy, string tenant)
-    {
-        SqliteCommand query = Command(HeadsDueBySql);
-        query.Parameters.AddWithValue("$now", now);
-        query.Parameters.AddWithValue("$tenant", tenant);
-        query.Parameters.AddWithValue("$max", max + busy.Count);
-        var heads = new List<OutboxEntry>();
-        using SqliteDataReader reader = query.ExecuteReader();
-        while (reader.Read() && heads.Count < max)
-        {
-            string key = reader.GetString(1);
-            if (!busy.Contains(key))
-            {
-                heads.Add(new OutboxEntry(reader.GetInt64(0), key, CommandCodec.Decode(reader.GetString(2), reader.GetString(3)),
-                    reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6) != 0));
-            }
-        }
-
-        return heads;
-    }
-
     // Only heads count: a command behind its call's head goes when the head is done, and that delivery's end wakes the
     // dispatcher. So do busy calls' heads: their due time says nothing while their call is being delivered.
     private DateTimeOffset? NextHeadDueAfter(long now, IReadOnlySet<string> busy, string tenant)
@@ -363,15 +314,6 @@ internal sealed partial class OutboxStore : IAsyncDisposable
 
     private const string PendingHeads = "SELECT MIN(id) AS id FROM outbox WHERE done_at IS NULL GROUP BY call_key";
 
-    private const string HeadsDueBySql = $"""
-        SELECT o.id, o.call_key, o.kind, o.payload, o.attempts, o.last_error, o.ambiguous
-        FROM outbox o
-        JOIN ({PendingHeads}) h ON h.id = o.id
-        WHERE o.not_before <= $now AND o.tenant = $tenant
-        ORDER BY o.id
-        LIMIT $max
-        """;
-
     private const string NextHeadDueSql = $"""
         SELECT o.call_key, o.not_before
         FROM outbox o
@@ -380,31 +322,6 @@ internal sealed partial class OutboxStore : IAsyncDisposable
         ORDER BY o.not_before
         LIMIT $max
         """;
-
-    /// <summary>
-    /// The card commands (show or hide) queued right behind a card command of one call: they go to Bitrix24 as one
-    /// request (a ring-all group costs one show, not one per phone; the rep's hide and the group's show one batch).
-    /// At most 49, so that even alternating kinds fit in one batch of 50.
-    /// </summary>
-    private List<OutboxEntry> CardsAfter(OutboxEntry head)
-    {
-        SqliteCommand query = Command("""
-            SELECT id, kind, payload FROM outbox
-            WHERE call_key = $key AND done_at IS NULL AND id > $id
-            ORDER BY id
-            LIMIT 49
-            """);
-        query.Parameters.AddWithValue("$key", head.CallKey);
-        query.Parameters.AddWithValue("$id", head.Id);
-        var followers = new List<OutboxEntry>();
-        using SqliteDataReader reader = query.ExecuteReader();
-        while (reader.Read() && reader.GetString(1) is nameof(ShowCard) or nameof(HideCard))
-        {
-            followers.Add(new OutboxEntry(reader.GetInt64(0), head.CallKey, CommandCodec.Decode(reader.GetString(1), reader.GetString(2)), 0, null, false));
-        }
-
-        return followers;
-    }
 
     public Task MarkDoneAsync(long id, string outcome, CancellationToken cancellationToken = default) =>
         UpdateAsync("UPDATE outbox SET done_at = $now, outcome = $outcome WHERE id = $id",

@@ -21,15 +21,15 @@ public class HeldFinishTests
         await store.AppendAsync("c", [new FinishCall("c", null, "1001", 1, "200", "", Estimated: true)], null, callOver: true);
 
         await store.ReleaseWaitingAsync();
-        DueHeads held = await store.DueHeadsAsync(10, NoneBusy);
-        Assert.That(held.Entries, Is.Empty, "the end of an outage does not release it");
+        DueQueues held = await store.DueQueuesAsync(10, NoneBusy, OutboxStore.DefaultTenant);
+        Assert.That(held.Calls, Is.Empty, "the end of an outage does not release it");
         Assert.That(held.NextDue, Is.EqualTo(clock.GetUtcNow().AddMinutes(1)).Within(TimeSpan.FromMilliseconds(1)));
 
         bool corrected = await store.CorrectFinishAsync("c", new FinishCall("c", null, "1002", 240, "200", "", UserId: 3));
-        DueHeads due = await store.DueHeadsAsync(10, NoneBusy);
+        DueQueues due = await store.DueQueuesAsync(10, NoneBusy, OutboxStore.DefaultTenant);
 
         Assert.That(corrected, Is.True);
-        Assert.That(due.Entries.Single().Command, Is.EqualTo(new FinishCall("c", null, "1002", 240, "200", "", UserId: 3)));
+        Assert.That(due.Calls.Single().Head.Command, Is.EqualTo(new FinishCall("c", null, "1002", 240, "200", "", UserId: 3)));
         Assert.That(await store.CorrectFinishAsync("c", new FinishCall("c", null, "1001", 9, "200", "")), Is.False, "corrected once");
     }
 
@@ -42,11 +42,11 @@ public class HeldFinishTests
         await store.AppendAsync("guessed", [new FinishCall("guessed", null, "1001", 1, "200", "", Estimated: true)], null, callOver: true);
         await store.AppendAsync("seen", [new FinishCall("seen", null, "1001", 4, "200", "")], null, callOver: true);
 
-        Assert.That((await store.DueHeadsAsync(10, NoneBusy)).Entries.Select(e => e.CallKey), Is.EqualTo(new[] { "seen" }));
+        Assert.That((await store.DueQueuesAsync(10, NoneBusy, OutboxStore.DefaultTenant)).Calls.Select(c => c.CallKey), Is.EqualTo(new[] { "seen" }));
         Assert.That(await store.CorrectFinishAsync("seen", new FinishCall("seen", null, "1001", 9, "200", "")), Is.False);
 
         clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.That((await store.DueHeadsAsync(10, NoneBusy)).Entries.Select(e => e.CallKey), Is.EqualTo(new[] { "guessed", "seen" }), "oldest first once due");
+        Assert.That((await store.DueQueuesAsync(10, NoneBusy, OutboxStore.DefaultTenant)).Calls.Select(c => c.CallKey), Is.EqualTo(new[] { "guessed", "seen" }), "oldest first once due");
     }
 
     private static Task<OutboxStore> OpenAsync(TimeProvider clock)

@@ -178,6 +178,46 @@ public class OutboxDispatcherTests
         });
     }
 
+    [Test]
+    public async Task Ten_calls_due_together_leave_in_one_request_each_with_its_register_before_its_finish()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using OutboxStore store = await OutboxStore.OpenAsync(path, TimeProvider.System);
+        var client = new AnsweringClient();
+        var delivery = new CommandDelivery(client, store, new NoUsers(), new NoRecordings(), new CallerCrmMatches(false, TimeProvider.System),
+            new DeliveryOptions(), TimeProvider.System);
+        using var dispatcher = new OutboxDispatcher(store, delivery, new DeliveryOptions(), new OpenDeliveryGate(),
+            TimeProvider.System, NullLogger<OutboxDispatcher>.Instance);
+        string[] keys = [.. Enumerable.Range(0, 10).Select(i => "c" + i)];
+        await store.AppendAsync([.. keys.Select(k => new OutboxWrite(k,
+            [Register(k), new FinishCall(k, null, null, 42, "200", string.Empty, UserId: 1)], null, CallOver: true))]);
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int delivered = 0;
+        dispatcher.CommandDelivered += (_, _) =>
+        {
+            if (Interlocked.Increment(ref delivered) == 20)
+            {
+                all.TrySetResult();
+            }
+        };
+
+        await dispatcher.StartAsync(CancellationToken.None);
+        await all.Task.WaitAsync(Patience);
+        await dispatcher.StopAsync(CancellationToken.None);
+
+        List<string> sent = client.Sent();
+        Assert.Multiple(() =>
+        {
+            Assert.That(client.Batches, Is.EqualTo(1), "twenty commands, one request");
+            Assert.That(sent, Has.Count.EqualTo(20));
+            foreach (string key in keys)
+            {
+                Assert.That(sent.IndexOf("register " + key), Is.LessThan(sent.IndexOf("finish externalCall." + key)), key);
+            }
+        });
+    }
+
     private static RegisterCall Register(string key) =>
         new(key, key, FsBitrix.Core.Calls.CallType.Inbound, "+79161234567", "74951234567", null, DateTimeOffset.UtcNow);
 
@@ -434,6 +474,15 @@ public class OutboxDispatcherTests
     private sealed class AnsweringClient : ClientForTheTest
     {
         private readonly List<string> _sent = [];
+        private int _batches;
+
+        public int Batches => Volatile.Read(ref _batches);
+
+        public override Task<BatchResult> BatchAsync(IReadOnlyList<BatchCommand> commands, bool halt = false, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _batches);
+            return base.BatchAsync(commands, halt, cancellationToken);
+        }
 
         public List<string> Sent()
         {

@@ -48,8 +48,8 @@ public class PreparedStatementTests
             clock.GetUtcNow())], "{}", callOver: false);
         for (int max = 1; max <= 4; max++)
         {
-            await store.DueHeadsAsync(max, new HashSet<string> { "call-2" });
-            await store.DueHeadsAsync(max, new HashSet<string>());
+            await store.DueQueuesAsync(max, new HashSet<string> { "call-2" }, OutboxStore.DefaultTenant);
+            await store.DueQueuesAsync(max, new HashSet<string>(), OutboxStore.DefaultTenant);
         }
 
         Assert.That(store.StatementReprepares, Is.Zero);
@@ -117,7 +117,7 @@ public class PreparedStatementTests
         await store.SetBitrixCallIdAsync(key, callId);
 
         await store.AppendAsync(key, [new ShowCard(key, callId, "101"), new ShowCard(key, callId, "102")], "{}", callOver: false);
-        Assert.That((await store.DueHeadsAsync(10, new HashSet<string>())).NextDue, Is.Not.Null, "the cards wait for their siblings");
+        Assert.That((await store.DueQueuesAsync(10, new HashSet<string>(), OutboxStore.DefaultTenant)).NextDue, Is.Not.Null, "the cards wait for their siblings");
         clock.Advance(TimeSpan.FromSeconds(1));
         OutboxEntry cards = await SingleDueAsync(store, key);
         foreach (long id in cards.AllIds)
@@ -131,9 +131,9 @@ public class PreparedStatementTests
 
     private static async Task<OutboxEntry> SingleDueAsync(OutboxStore store, string key)
     {
-        DueHeads due = await store.DueHeadsAsync(10, new HashSet<string>());
-        Assert.That(due.Entries.Select(e => e.CallKey), Is.EqualTo(new[] { key }));
-        return due.Entries[0];
+        DueQueues due = await store.DueQueuesAsync(10, new HashSet<string>(), OutboxStore.DefaultTenant);
+        Assert.That(due.Calls.Select(c => c.CallKey), Is.EqualTo(new[] { key }));
+        return due.Calls[0].Head with { Followers = [.. due.Calls[0].Pending.Skip(1)] };
     }
 
     /// <summary>A fake clock that tells when the checkpointer's hour-long wait has started (advancing before it would miss it).</summary>
