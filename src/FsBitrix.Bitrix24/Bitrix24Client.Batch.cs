@@ -38,6 +38,29 @@ public sealed partial class Bitrix24Client
         }
 
         var parameters = new BitrixParams().AddFlag("halt", halt).Add("cmd", cmd);
-        return CallAsync(Bitrix24Methods.Batch, parameters, rule, static r => BatchResult.Read(r.Result), cancellationToken);
+        return CallAsync(Bitrix24Methods.Batch, parameters, rule, r => Observed(commands, r.Result), cancellationToken);
+    }
+
+    // Each command counts against its own method's operating time (the batch itself does not): its result_time says
+    // how long it ran, and a command refused for the limit blocks its method as a request of its own would.
+    private BatchResult Observed(IReadOnlyList<BatchCommand> commands, System.Text.Json.JsonElement answer)
+    {
+        BatchResult result = BatchResult.Read(answer);
+        System.Text.Json.JsonElement? times = Json.JsonRead.Property(answer, "result_time");
+        foreach (BatchCommand command in commands)
+        {
+            if (result.Errors.TryGetValue(command.Key, out BatchError? error)
+                && error.Error.Equals("OPERATION_TIME_LIMIT", StringComparison.OrdinalIgnoreCase))
+            {
+                Operating.Block(command.Method, null);
+            }
+            else if (result.Results.ContainsKey(command.Key))
+            {
+                Operating.Observe(command.Method, times is { ValueKind: System.Text.Json.JsonValueKind.Object } t
+                    ? Json.JsonRead.Property(t, command.Key) : null);
+            }
+        }
+
+        return result;
     }
 }

@@ -49,7 +49,8 @@ public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
         time = timeProvider ?? TimeProvider.System;
         this.logger = logger ?? NullLogger<Bitrix24Client>.Instance;
         Limiter = limiter ?? new LeakyBucketLimiter(options.RateLimit, time);
-        transport = new Bitrix24Transport(Auth, options.RequestTimeout, handler, new OperatingLimits(time), time, this.logger);
+        Operating = new OperatingLimits(time, options.Operating);
+        transport = new Bitrix24Transport(Auth, options.RequestTimeout, handler, Operating, time, this.logger);
         retries = new RetryPipelines(options.Retry, time, this.logger);
     }
 
@@ -59,6 +60,9 @@ public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
     public IBitrix24Auth Auth { get; }
 
     public LeakyBucketLimiter Limiter { get; }
+
+    /// <summary>Each method's use of the portal's execution-time limit, and whether it should wait (<see cref="OperatingLimits.HeldUntil"/>).</summary>
+    public OperatingLimits Operating { get; }
 
     /// <summary>
     /// Calls any REST method. <paramref name="map"/> reads the result while the response is alive; the body is

@@ -16,6 +16,9 @@ public sealed class Bitrix24ClientOptions
 
     public RetryOptions Retry { get; set; } = new();
 
+    /// <summary>The portal's per-method execution-time limit, which the client and the outbox pace to.</summary>
+    public OperatingOptions Operating { get; set; } = new();
+
     public override string ToString()
     {
         string webhook;

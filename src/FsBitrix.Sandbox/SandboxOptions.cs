@@ -17,6 +17,9 @@ public sealed class SandboxOptions
 
     public SandboxRateLimit RateLimit { get; set; } = SandboxRateLimit.Standard;
 
+    /// <summary>The per-method execution-time limit; off by default (<see cref="SandboxOperating.Cloud"/> turns it on).</summary>
+    public SandboxOperating Operating { get; set; } = new();
+
     /// <summary>Drives the bucket, CALL_ID timestamps and the 30-minute de-duplication window.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -108,7 +108,7 @@ public sealed class SandboxPortal : IAsyncDisposable
             new ExternalLineMethod(lines, "update"),
             new ExternalLineMethod(lines, "delete"),
         ];
-        dispatcher = new RestDispatcher(methods, state, options, faults, bucket, tokens);
+        dispatcher = new RestDispatcher(methods, state, options, faults, bucket, tokens, new OperatingMeter(options.Operating, options.TimeProvider));
         var localApp = new SandboxApp(tokens, identity, new AppEventSender(register, tokens, identity, bindings, offline, outbound), bindings, offline, lines);
         var events = new SandboxEvents(register, options, state, outbound);
         app.MapBitrixRest(dispatcher, attach);

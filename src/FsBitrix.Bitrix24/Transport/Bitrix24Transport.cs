@@ -104,7 +104,12 @@ internal sealed partial class Bitrix24Transport : IDisposable
             if (status == 200 && error is null && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("result", out _))
             {
                 var envelope = new Bitrix24Response(root);
-                operatingLimits.Observe(method, envelope.OperatingResetAt);
+                // The outer batch costs no operating time; its commands are observed one by one by the client.
+                if (method != Bitrix24Methods.Batch)
+                {
+                    operatingLimits.Observe(method, JsonRead.Property(root, "time"));
+                }
+
                 LogCompleted(logger, method, status, elapsed.TotalMilliseconds);
                 return map(envelope);
             }

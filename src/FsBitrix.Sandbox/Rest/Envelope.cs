@@ -9,7 +9,8 @@ internal static class Envelope
     // Operating time is summed over ten one-minute buckets; the oldest is released ten minutes after it opened.
     private const int OperatingWindowSeconds = 600;
 
-    public static JsonObject Success(MethodResult result, DateTimeOffset started, DateTimeOffset finished, TimeSpan portalOffset)
+    public static JsonObject Success(MethodResult result, DateTimeOffset started, DateTimeOffset finished, TimeSpan portalOffset,
+        (double Cost, double Operating, DateTimeOffset ResetAt)? operating = null)
     {
         var body = new JsonObject { ["result"] = result.Result?.DeepClone() ?? JsonValue.Create(false) };
         if (result.Next is { } next)
@@ -22,7 +23,7 @@ internal static class Envelope
             body["total"] = total;
         }
 
-        body["time"] = Time(started, finished, portalOffset, withOperating: true);
+        body["time"] = Time(started, finished, portalOffset, withOperating: true, operating);
         return body;
     }
 
@@ -32,10 +33,12 @@ internal static class Envelope
         ["error_description"] = description,
     };
 
-    public static JsonObject Time(DateTimeOffset started, DateTimeOffset finished, TimeSpan portalOffset, bool withOperating)
+    /// <param name="operating">What the operating limit counted for this run (its cost is then the run's duration).</param>
+    public static JsonObject Time(DateTimeOffset started, DateTimeOffset finished, TimeSpan portalOffset, bool withOperating,
+        (double Cost, double Operating, DateTimeOffset ResetAt)? operating = null)
     {
         double start = started.ToUnixTimeMilliseconds() / 1000.0;
-        double finish = finished.ToUnixTimeMilliseconds() / 1000.0;
+        double finish = operating is { Cost: > 0 } o ? start + o.Cost : finished.ToUnixTimeMilliseconds() / 1000.0;
         var time = new JsonObject
         {
             ["start"] = start,
@@ -45,7 +48,12 @@ internal static class Envelope
             ["date_start"] = Iso(started, portalOffset),
             ["date_finish"] = Iso(finished, portalOffset),
         };
-        if (withOperating)
+        if (operating is { } counted)
+        {
+            time["operating_reset_at"] = counted.ResetAt.ToUnixTimeSeconds();
+            time["operating"] = counted.Operating;
+        }
+        else if (withOperating)
         {
             time["operating_reset_at"] = started.ToUnixTimeSeconds() + OperatingWindowSeconds;
             time["operating"] = 0;

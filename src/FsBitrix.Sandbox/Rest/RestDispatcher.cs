@@ -24,12 +24,15 @@ internal sealed class RestDispatcher
     private readonly SandboxFaults faults;
     private readonly PortalBucket bucket;
     private readonly OAuthTokens tokens;
+    private readonly OperatingMeter operating;
 
     // Batch commands run inside their batch request and inherit its auth, as on the portal.
     private readonly AsyncLocal<RestCaller?> caller = new();
 
-    public RestDispatcher(IEnumerable<IRestMethod> methods, PortalState state, SandboxOptions options, SandboxFaults faults, PortalBucket bucket, OAuthTokens tokens)
+    public RestDispatcher(IEnumerable<IRestMethod> methods, PortalState state, SandboxOptions options, SandboxFaults faults, PortalBucket bucket,
+        OAuthTokens tokens, OperatingMeter operating)
     {
+        this.operating = operating;
         this.tokens = tokens;
         this.methods = methods.ToDictionary(m => m.Name, StringComparer.Ordinal);
         this.state = state;
@@ -141,6 +144,13 @@ internal sealed class RestDispatcher
             return;
         }
 
+        // The outer batch costs nothing: its commands are counted one by one.
+        if (method != "batch" && operating.Blocked(method, out DateTimeOffset resetAt))
+        {
+            await WriteJsonAsync(http, method, logged, 429, OperationTimeLimit(resetAt)).ConfigureAwait(false);
+            return;
+        }
+
         DateTimeOffset arrived = Arrived(http);
         caller.Value = who;
         if (methods.GetValueOrDefault(method) is IPrefetchingMethod prefetching)
@@ -154,7 +164,8 @@ internal sealed class RestDispatcher
                 try
                 {
                     MethodResult result = Execute(method, parameters);
-                    return (200, Envelope.Success(result, started, state.Time.GetUtcNow(), options.PortalUtcOffset));
+                    return (200, Envelope.Success(result, started, state.Time.GetUtcNow(), options.PortalUtcOffset,
+                        method == "batch" || !operating.On ? null : operating.Run(method)));
                 }
                 catch (RestError e)
                 {
@@ -178,6 +189,26 @@ internal sealed class RestDispatcher
 
         await WriteAsync(http, status, body).ConfigureAwait(false);
     }
+
+    /// <summary>The 429 of a method past its operating time, with when the portal lets it run again.</summary>
+    internal static JsonObject OperationTimeLimit(DateTimeOffset resetAt)
+    {
+        JsonObject body = Envelope.Error("OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.");
+        body["time"] = new JsonObject { ["operating_reset_at"] = resetAt.ToUnixTimeSeconds() };
+        return body;
+    }
+
+    /// <summary>A batch command of a method past its operating time fails as the method's own request would.</summary>
+    internal void ThrowIfOperatingUsedUp(string method)
+    {
+        if (operating.Blocked(method, out _))
+        {
+            throw new RestError(429, "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.");
+        }
+    }
+
+    /// <summary>Counts a batch command's run against its method's operating time.</summary>
+    internal (double Cost, double Operating, DateTimeOffset ResetAt)? CountOperating(string method) => operating.On ? operating.Run(method) : null;
 
     private static string ErrorOf(JsonObject body) => body["error"]?.GetValue<string>() ?? string.Empty;
 

@@ -138,6 +138,12 @@ internal sealed class BitrixSettings
     public double RateLimitPerSecond { get; set; } = 2;
 
     public int RateLimitBurst { get; set; } = 50;
+
+    /// <summary>
+    /// The portal's execution-time limit per method per ten minutes, in seconds (cloud: 480). A method close to it waits
+    /// for the portal's oldest minute to be released rather than be blocked with <c>429 OPERATION_TIME_LIMIT</c>.
+    /// </summary>
+    public double OperatingLimitSeconds { get; set; } = 480;
 }
 
 internal sealed class LineSettings

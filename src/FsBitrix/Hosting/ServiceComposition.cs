@@ -55,6 +55,7 @@ internal static class ServiceComposition
                 RateLimit = options.Bitrix.RateLimitPerSecond <= 0
                     ? LeakyBucketOptions.Unlimited
                     : new LeakyBucketOptions { DrainPerSecond = options.Bitrix.RateLimitPerSecond, Burst = options.Bitrix.RateLimitBurst },
+                Operating = new Bitrix24.Retry.OperatingOptions { Limit = TimeSpan.FromSeconds(options.Bitrix.OperatingLimitSeconds) },
             },
             sp.GetRequiredService<ILogger<Bitrix24Client>>(),
             sp.GetRequiredService<TimeProvider>(),

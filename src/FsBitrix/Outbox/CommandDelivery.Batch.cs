@@ -19,6 +19,23 @@ internal sealed partial class CommandDelivery
         _ => 1,
     };
 
+    /// <summary>
+    /// True while a method of the unit should not run: the portal blocks it for its operating time, or it is close to
+    /// that limit (<see cref="Bitrix24.Retry.OperatingLimits.HeldUntil"/>). Other methods go on.
+    /// </summary>
+    public bool Held(OutboxEntry unit) => (client as Bitrix24.Bitrix24Client)?.Operating is { } operating
+        && MethodsOf(unit).Any(m => operating.HeldUntil(m) is not null);
+
+    private IEnumerable<string> MethodsOf(OutboxEntry unit) => unit.Command switch
+    {
+        RegisterCall r when SearchesCrm(r) => [Bitrix24.Bitrix24Methods.SearchCrmEntities, Bitrix24.Bitrix24Methods.Register],
+        RegisterCall => [Bitrix24.Bitrix24Methods.Register],
+        ShowCard or HideCard => unit.Followers.Select(f => f.Command).Prepend(unit.Command)
+            .Select(c => c is ShowCard ? Bitrix24.Bitrix24Methods.Show : Bitrix24.Bitrix24Methods.Hide).Distinct(),
+        FinishCall => [Bitrix24.Bitrix24Methods.Finish],
+        _ => [Bitrix24.Bitrix24Methods.AttachRecord],
+    };
+
     /// <summary>False for a unit that cannot ride in a batch: a recording uploaded as the file itself.</summary>
     public bool Batchable(OutboxEntry unit) => unit.Command is not AttachRecording || recordings is Recordings.UrlRecordingSource;
 

@@ -73,7 +73,7 @@ internal sealed partial class OutboxDispatcher(
         try
         {
             // A command falling due later (a card's coalescing) is the loop's to wait for.
-            if ((await PassAsync(stoppingToken).ConfigureAwait(false)) is { NextDue: not null } or { Started: true })
+            if ((await PassAsync(stoppingToken).ConfigureAwait(false)) is { NextDue: not null } or { MoreDue: true })
             {
                 _wake.Release();
             }
@@ -157,7 +157,7 @@ internal sealed partial class OutboxDispatcher(
                 _pass.Release();
             }
 
-            if (!pass.Started)
+            if (!pass.Started && !pass.MoreDue)
             {
                 await WaitAsync(pass.NextDue, stoppingToken).ConfigureAwait(false);
             }
@@ -180,7 +180,7 @@ internal sealed partial class OutboxDispatcher(
         DateTimeOffset now = time.GetUtcNow();
         if (delivery.Limiter is { FreeIn: var freeIn } && freeIn > TimeSpan.Zero)
         {
-            return new Pass(false, now + freeIn);
+            return new Pass(false, now + freeIn, false);
         }
 
         HashSet<string> busy;
@@ -195,16 +195,17 @@ internal sealed partial class OutboxDispatcher(
         if (slots == 0)
         {
             // A delivery that ends wakes the loop.
-            return new Pass(false, null);
+            return new Pass(false, null, false);
         }
 
         DueQueues due = await store.DueQueuesAsync(Bitrix24.Bitrix24Methods.MaxBatchCommands, busy, tenant, stoppingToken).ConfigureAwait(false);
         if (due.Calls.Count == 0)
         {
-            return new Pass(false, due.NextDue);
+            return new Pass(false, due.NextDue, false);
         }
 
-        BatchPlan plan = BatchPlanner.Plan(due.Calls, now, Bitrix24.Bitrix24Methods.MaxBatchCommands, delivery.CommandsOf, delivery.Batchable);
+        BatchPlan plan = BatchPlanner.Plan(due.Calls, now, Bitrix24.Bitrix24Methods.MaxBatchCommands, delivery.CommandsOf, delivery.Batchable,
+            delivery.Held);
         await DropAsync(plan.Dropped).ConfigureAwait(false);
         int headroom = delivery.Limiter?.Headroom ?? int.MaxValue;
         bool started = false;
@@ -242,7 +243,7 @@ internal sealed partial class OutboxDispatcher(
             headroom--;
         }
 
-        return new Pass(started || plan.Full, next);
+        return new Pass(started, next, plan.Full);
     }
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
@@ -275,8 +276,11 @@ internal sealed partial class OutboxDispatcher(
         }
     }
 
-    /// <summary>What a pass did: whether it started a request, and when to look again if nothing wakes the loop sooner.</summary>
-    private readonly record struct Pass(bool Started, DateTimeOffset? NextDue);
+    /// <summary>
+    /// What a pass did: whether it started a request, when to look again if nothing wakes the loop sooner, and whether
+    /// more was due than one request could carry (look again at once).
+    /// </summary>
+    private readonly record struct Pass(bool Started, DateTimeOffset? NextDue, bool MoreDue);
 
     private List<Task> Running()
     {

@@ -65,6 +65,7 @@ internal sealed class TenantPortals
                 RateLimit = tenant.RateLimitPerSecond <= 0
                     ? LeakyBucketOptions.Unlimited
                     : new LeakyBucketOptions { DrainPerSecond = tenant.RateLimitPerSecond, Burst = tenant.RateLimitBurst },
+                Operating = new Bitrix24.Retry.OperatingOptions { Limit = TimeSpan.FromSeconds(tenant.OperatingLimitSeconds) },
             },
             loggers.CreateLogger<Bitrix24Client>(), time);
         var directoryOptions = new UserDirectoryOptions();

@@ -32,6 +32,9 @@ internal sealed class TenantSettings
 
     public int RateLimitBurst { get; set; } = 50;
 
+    /// <summary>As <c>Bitrix:OperatingLimitSeconds</c>, for this company's portal.</summary>
+    public double OperatingLimitSeconds { get; set; } = 480;
+
     /// <summary>The key the outbox files the company's commands under: the domain, in lower case.</summary>
     public string Key => Domain.Trim().ToLowerInvariant();
 }

@@ -97,6 +97,18 @@ public class BatchPlannerTests
     }
 
     [Test]
+    public void A_command_whose_method_the_portal_holds_waits_with_what_follows_it_and_other_methods_go()
+    {
+        OutboxEntry registerA = E(Register("a")), hideA = E(new HideCard("a", null, "1001")), finishA = E(Finish("a"));
+        OutboxEntry registerB = E(Register("b"));
+
+        BatchPlan plan = BatchPlanner.Plan([Q(registerA, hideA, finishA), Q(registerB)], Now, 50, _ => 1, _ => true,
+            held: u => u.Command is HideCard);
+
+        Assert.That(plan.Chains.Select(c => c.Units.Count), Is.EqualTo(new[] { 1, 1 }), "a's finish does not overtake its held hide");
+    }
+
+    [Test]
     public void What_is_not_urgent_says_so_and_when_it_was_written()
     {
         BatchPlan plan = Plan(50, Q(E(Finish("a"))));

@@ -52,6 +52,8 @@ internal sealed partial class BatchMethod(Func<RestDispatcher> dispatcher, Porta
                     throw SandboxFaults.AsError(fault);
                 }
 
+                dispatcher().ThrowIfOperatingUsedUp(method);
+
                 if (question >= 0)
                 {
                     PhpForm.AddQuery(parameters, line[(question + 1)..]);
@@ -72,7 +74,8 @@ internal sealed partial class BatchMethod(Func<RestDispatcher> dispatcher, Porta
                     next[command.Key] = n;
                 }
 
-                times[command.Key] = Envelope.Time(started, state.Time.GetUtcNow(), options.PortalUtcOffset, withOperating: false);
+                times[command.Key] = Envelope.Time(started, state.Time.GetUtcNow(), options.PortalUtcOffset, withOperating: false,
+                    dispatcher().CountOperating(method));
                 state.RecordRequest(started, method, 200, string.Empty, logged, inBatch: true);
             }
             catch (RestError e)
