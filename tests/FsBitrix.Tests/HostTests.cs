@@ -2,6 +2,7 @@ using System.Net;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Text.Json;
+using FsBitrix.Calls;
 using FsBitrix.Configuration;
 using FsBitrix.Esl.Inbound;
 using FsBitrix.Hosting;
@@ -97,6 +98,33 @@ public class HostTests
         Assert.That(healthy.RootElement.GetProperty("bitrix24").GetProperty("lastSuccess").ValueKind, Is.EqualTo(JsonValueKind.String));
         Assert.That(degraded.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
         Assert.That(await degraded.Content.ReadAsStringAsync(), Does.Contain("\"degraded\""));
+    }
+
+    [Test]
+    public async Task Healthz_says_when_the_portal_s_request_limit_holds_commands_back_by_lane_and_age()
+    {
+        // A portal that allows one request every ten seconds: the register goes, the rest waits for budget.
+        await using ServiceHarness h = await ServiceHarness.StartAsync(o => { o.Bitrix.RateLimitPerSecond = 0.1; o.Bitrix.RateLimitBurst = 2; },
+            portalOptions: p => p.RateLimit = Sandbox.SandboxRateLimit.None);
+        using var http = new HttpClient { BaseAddress = new Uri(ServiceAddress(h)) };
+        await h.PlayAsync("s1_inbound_answered.raw");
+        await h.Portal.WaitForAsync(s => s.LiveCalls.Count == 1, ServiceHarness.Patience);
+        CallTracker tracker = h.Service!.Services.GetRequiredService<CallTracker>();
+        await h.WaitUntilAsync(async () =>
+        {
+            await tracker.FlushAsync();
+            return tracker.ActiveCalls == 0;
+        });
+
+        // The call is over and its register went; its finish waits for the next request the portal allows.
+        using JsonDocument health = JsonDocument.Parse(await http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+        JsonElement outbox = health.RootElement.GetProperty("outbox");
+
+        Assert.That(outbox.GetProperty("portalLimit").GetProperty("requestBudgetShort").GetBoolean(), Is.True);
+        Assert.That(outbox.GetProperty("portalLimit").GetProperty("bottleneck").GetBoolean(), Is.True);
+        JsonElement finish = outbox.GetProperty("lanes").GetProperty("finish");
+        Assert.That(finish.GetProperty("waiting").GetInt64(), Is.EqualTo(1));
+        Assert.That(finish.GetProperty("oldestSeconds").GetDouble(), Is.GreaterThanOrEqualTo(0));
     }
 
     private static string ServiceAddress(ServiceHarness h) =>

@@ -240,8 +240,15 @@ public sealed class PortalState
         Tell(new SandboxChange("request", null));
     }
 
+    /// <summary>
+    /// Every request and batch command as it is logged, for a benchmark's own accounting (the log keeps only the last
+    /// few thousand). Raised under the portal's lock: keep the handler to a queue write.
+    /// </summary>
+    public event Action<SandboxRequest>? Logged;
+
     private void Log(SandboxRequest request)
     {
+        Logged?.Invoke(request);
         if (!request.InBatch)
         {
             // HTTP answers only: a batch command's error travels inside a 200.

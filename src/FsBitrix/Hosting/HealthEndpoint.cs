@@ -20,7 +20,7 @@ internal static class HealthEndpoint
 {
     public static void MapHealth(this IEndpointRouteBuilder app) =>
         app.MapGet("/healthz", async (EslInboundClient esl, OutboxStore outbox, OutboxDispatcher dispatcher, CallTracker tracker,
-            FsBitrixOptions options, TenantPortals portals, IServiceProvider services, CancellationToken cancellationToken) =>
+            FsBitrixOptions options, TenantPortals portals, TimeProvider time, IServiceProvider services, CancellationToken cancellationToken) =>
         {
             EslConnectionState state = esl.State;
             AppAuthState? appAuth = services.GetService<OAuthAuth>()?.State;
@@ -28,6 +28,8 @@ internal static class HealthEndpoint
             WriteProblem? writeProblem = tracker.OutboxWriteProblem;
             bool healthy = state.IsConnected && (appAuth is null || (appAuth.CanCall && appProblem is null)) && writeProblem is null;
             long pending = await outbox.PendingCountAsync(cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<LaneBacklog> lanes = await outbox.LanesAsync(dispatcher.Tenant, cancellationToken).ConfigureAwait(false);
+            DateTimeOffset now = time.GetUtcNow();
             var body = new
             {
                 status = healthy ? "ok" : "degraded",
@@ -45,6 +47,19 @@ internal static class HealthEndpoint
                 {
                     pending,
                     delivered = dispatcher.Delivered,
+
+                    // What waits, by urgency, and for how long: ringing (register, show), hide, finish, recording.
+                    lanes = lanes.ToDictionary(l => l.Lane.ToString().ToLowerInvariant(),
+                        l => new { waiting = l.Waiting, oldestSeconds = Math.Round((now - l.Oldest).TotalSeconds, 1) }),
+
+                    // The portal's limits are what holds commands back: its request bucket is full, or methods wait for
+                    // their operating time (Bitrix:OperatingLimitSeconds) to be released.
+                    portalLimit = new
+                    {
+                        bottleneck = pending > 0 && (dispatcher.BudgetShort || dispatcher.HeldMethods.Count > 0),
+                        requestBudgetShort = dispatcher.BudgetShort,
+                        heldMethods = dispatcher.HeldMethods,
+                    },
 
                     // A full or failing disk: calls are still followed, their steps wait in memory until it writes again.
                     writeProblem = writeProblem is null ? null : new { error = writeProblem.Error, since = writeProblem.Since },

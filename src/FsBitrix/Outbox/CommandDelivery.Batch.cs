@@ -26,6 +26,17 @@ internal sealed partial class CommandDelivery
     public bool Held(OutboxEntry unit) => (client as Bitrix24.Bitrix24Client)?.Operating is { } operating
         && MethodsOf(unit).Any(m => operating.HeldUntil(m) is not null);
 
+    /// <summary>The telephony methods held for their operating time now (health).</summary>
+    public IReadOnlyList<string> HeldMethods() => (client as Bitrix24.Bitrix24Client)?.Operating is { } operating
+        ? [.. Telephony.Where(m => operating.HeldUntil(m) is not null)]
+        : [];
+
+    private static readonly string[] Telephony =
+    [
+        Bitrix24.Bitrix24Methods.Register, Bitrix24.Bitrix24Methods.Show, Bitrix24.Bitrix24Methods.Hide,
+        Bitrix24.Bitrix24Methods.Finish, Bitrix24.Bitrix24Methods.AttachRecord, Bitrix24.Bitrix24Methods.SearchCrmEntities,
+    ];
+
     private IEnumerable<string> MethodsOf(OutboxEntry unit) => unit.Command switch
     {
         RegisterCall r when SearchesCrm(r) => [Bitrix24.Bitrix24Methods.SearchCrmEntities, Bitrix24.Bitrix24Methods.Register],

@@ -31,3 +31,6 @@ internal static class Lanes
     /// <summary>The same order in SQL, over the outbox's <c>kind</c> column.</summary>
     public const string SqlOrder = "CASE kind WHEN 'RegisterCall' THEN 0 WHEN 'ShowCard' THEN 0 WHEN 'HideCard' THEN 1 WHEN 'FinishCall' THEN 2 ELSE 3 END";
 }
+
+/// <summary>Commands waiting in one lane, and when the oldest of them was written.</summary>
+internal sealed record LaneBacklog(Lane Lane, long Waiting, DateTimeOffset Oldest);

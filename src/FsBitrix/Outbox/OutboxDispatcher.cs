@@ -33,6 +33,7 @@ internal sealed partial class OutboxDispatcher(
     private CancellationToken _stopping = new(canceled: true);
     private long _delivered;
     private long _failingSinceTicks;
+    private long _bottleneckSaidTicks;
     private int _releaseRequested;
 
     /// <summary>The company whose commands this dispatcher delivers (each portal has its own slots, order and gate).</summary>
@@ -180,6 +181,7 @@ internal sealed partial class OutboxDispatcher(
         DateTimeOffset now = time.GetUtcNow();
         if (delivery.Limiter is { FreeIn: var freeIn } && freeIn > TimeSpan.Zero)
         {
+            await SayIfBottleneckAsync(now, stoppingToken).ConfigureAwait(false);
             return new Pass(false, now + freeIn, false);
         }
 
@@ -245,6 +247,32 @@ internal sealed partial class OutboxDispatcher(
 
         return new Pass(started, next, plan.Full);
     }
+
+    /// <summary>The portal's request budget is what holds commands back now: its bucket is (nearly) full.</summary>
+    public bool BudgetShort => delivery.Limiter is { } limiter && (limiter.FreeIn > TimeSpan.Zero || limiter.Headroom <= options.ReserveRequests);
+
+    /// <summary>Methods waiting for their operating time to be released (or blocked by the portal for it).</summary>
+    public IReadOnlyList<string> HeldMethods => delivery.HeldMethods();
+
+    // Once a minute at most, while commands wait for the portal's budget and the oldest has waited long enough to
+    // matter (a card is worth something only while the phone rings): the admin sees why cards come late.
+    private async Task SayIfBottleneckAsync(DateTimeOffset now, CancellationToken stoppingToken)
+    {
+        long last = Interlocked.Read(ref _bottleneckSaidTicks);
+        if (now.UtcTicks - last < TimeSpan.TicksPerMinute || Interlocked.CompareExchange(ref _bottleneckSaidTicks, now.UtcTicks, last) != last)
+        {
+            return;
+        }
+
+        IReadOnlyList<LaneBacklog> lanes = await store.LanesAsync(tenant, stoppingToken).ConfigureAwait(false);
+        if (lanes.Count > 0 && now - lanes.Min(l => l.Oldest) >= BottleneckAge)
+        {
+            LogBottleneck(_portal, lanes.Sum(l => l.Waiting), (now - lanes.Min(l => l.Oldest)).TotalSeconds,
+                string.Join(", ", lanes.Select(l => $"{l.Lane.ToString().ToLowerInvariant()} {l.Waiting}")));
+        }
+    }
+
+    private static readonly TimeSpan BottleneckAge = TimeSpan.FromSeconds(5);
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
 
@@ -461,6 +489,10 @@ internal sealed partial class OutboxDispatcher(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Bitrix24 {Command} for call {CallKey}{Portal} failed (attempt {Attempt}), retrying in {Seconds:0.#} s: {Error}")]
     private partial void LogRetry(string callKey, string portal, string command, int attempt, double seconds, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Bitrix24's request limit is the bottleneck{Portal}: {Waiting} command(s) waiting ({Lanes}), the oldest for {Seconds:0} s; cards may come late. An Enterprise portal allows 5/s (Bitrix:RateLimitPerSecond, RateLimitBurst)")]
+    private partial void LogBottleneck(string portal, long waiting, double seconds, string lanes);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Releasing the commands that waited for Bitrix24 authorization failed; they go out at their own time")]
     private partial void LogReleaseFailed(Exception exception);

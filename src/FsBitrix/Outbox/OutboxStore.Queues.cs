@@ -86,6 +86,32 @@ internal sealed partial class OutboxStore
         return [.. keys.Where(pending.ContainsKey).Select(k => new CallQueue(k, pending[k]))];
     }
 
+    /// <summary>Per lane, how many commands of this company wait and since when the oldest was written (health).</summary>
+    public async Task<IReadOnlyList<LaneBacklog>> LanesAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            SqliteCommand query = Command($"""
+                SELECT {Lanes.SqlOrder} AS lane, COUNT(*), MIN(created_at) FROM outbox
+                WHERE done_at IS NULL AND tenant = $tenant GROUP BY lane ORDER BY lane
+                """);
+            query.Parameters.AddWithValue("$tenant", tenant);
+            var lanes = new List<LaneBacklog>();
+            using SqliteDataReader reader = query.ExecuteReader();
+            while (reader.Read())
+            {
+                lanes.Add(new LaneBacklog((Lane)reader.GetInt32(0), reader.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+            }
+
+            return lanes;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
     private const string DueCallKeysSql = $"""
         SELECT o.call_key
         FROM outbox o
