@@ -219,13 +219,25 @@ internal sealed partial class CdrImporter(
         return null;
     }
 
-    // A call seen live whose end fell in a gap holds its guessed finish: the CDRs' own finish of it gives the truth.
+    // A call seen live whose end fell in a gap holds its guessed finish: the CDRs' own finish of it gives the truth,
+    // and a recording started in the gap (its RECORD_START never seen) is attached after it.
     private async Task<bool> CorrectAsync(CdrCalls.Call call, string liveKey, CancellationToken cancellationToken)
     {
-        FinishCall? fromCdr = Reduce(call).GetValueOrDefault(liveKey).Commands?.OfType<FinishCall>().FirstOrDefault();
+        (CallState? state, List<CallCommand>? commands) = Reduce(call).GetValueOrDefault(liveKey);
+        List<CallCommand> fromCdrs = commands ?? [];
+        FinishCall? fromCdr = fromCdrs.OfType<FinishCall>().FirstOrDefault();
         if (fromCdr is null || !await store.CorrectFinishAsync(liveKey, fromCdr, cancellationToken).ConfigureAwait(false))
         {
             return false;
+        }
+
+        IReadOnlySet<string> known = await store.RecordingsOfAsync(liveKey, cancellationToken).ConfigureAwait(false);
+        List<CallCommand> missed = [.. fromCdrs.OfType<AttachRecording>().Where(r => !known.Contains(r.FilePath))];
+        if (missed.Count > 0)
+        {
+            await store.AppendAsync([new OutboxWrite(liveKey, missed, null, CallOver: true, portals.TenantOf(state!))], cancellationToken)
+                .ConfigureAwait(false);
+            portals.Appended();
         }
 
         LogCorrected(liveKey, fromCdr.Duration, fromCdr.StatusCode);

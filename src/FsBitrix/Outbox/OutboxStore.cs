@@ -359,6 +359,29 @@ internal sealed partial class OutboxStore : IAsyncDisposable
     /// and goes now. Nothing changes when no such finish waits (the call's end was seen, or the finish went already).
     /// </summary>
     /// <returns>Whether a held finish was corrected.</returns>
+    /// <summary>The recordings queued for the call so far, sent or not (their file paths).</summary>
+    public async Task<IReadOnlySet<string>> RecordingsOfAsync(string callKey, CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            SqliteCommand query = Command($"SELECT payload FROM outbox WHERE call_key = $key AND kind = '{nameof(AttachRecording)}'");
+            query.Parameters.AddWithValue("$key", callKey);
+            var paths = new HashSet<string>(StringComparer.Ordinal);
+            using SqliteDataReader reader = query.ExecuteReader();
+            while (reader.Read())
+            {
+                paths.Add(((AttachRecording)CommandCodec.Decode(nameof(AttachRecording), reader.GetString(0))).FilePath);
+            }
+
+            return paths;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
     public async Task<bool> CorrectFinishAsync(string callKey, FinishCall fromCdr, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fromCdr);

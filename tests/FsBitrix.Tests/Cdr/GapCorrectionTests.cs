@@ -28,19 +28,39 @@ public class GapCorrectionTests
         await h.WaitUntilAsync(() => store.FinishPendingAsync(Customer));
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.Zero);
 
-        foreach (string file in Directory.EnumerateFiles(Path.Combine(CdrFixtures.Root, "s1_inbound_answered", "log")))
-        {
-            string copy = Path.Combine(folder, Path.GetFileName(file));
-            File.Copy(file, copy);
-            File.SetLastWriteTimeUtc(copy, DateTime.UtcNow.AddSeconds(-5)); // written as the legs ended, a moment ago
-        }
+        WriteS1Cdrs(folder);
 
         await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, ServiceHarness.Patience);
         SandboxFinishedCall call = h.Portal.State.FinishedCalls.Single();
         Assert.That((call.UserId, call.StatusCode, call.Duration), Is.EqualTo((2, "200", 4)), "1001 talked 4 s, as the CDRs say");
-        Assert.That(h.Service.Services.GetRequiredService<FsBitrix.Cdr.CdrInbox>().Outcome(Customer), Is.EqualTo("corrected"));
+        // The importer notes the outcome once the correction is written: the finish it released may reach the portal first.
+        FsBitrix.Cdr.CdrInbox inbox = h.Service.Services.GetRequiredService<FsBitrix.Cdr.CdrInbox>();
+        await CdrFixtures.LookedUntilAsync(h, () => inbox.Outcome(Customer) == "corrected");
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.register"), Is.EqualTo(1), "seen live: not imported again");
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_recording_started_while_the_socket_was_cut_is_attached_from_the_cdrs()
+    {
+        string folder = EmptyFolder();
+        await using ServiceHarness h = await ServiceHarness.StartAsync(o => Configure(o, folder, gapWait: TimeSpan.FromMinutes(5)));
+        OutboxStore store = h.Service!.Services.GetRequiredService<OutboxStore>();
+
+        // Only the customer's CHANNEL_CREATE is seen: the socket drops before the dialplan starts recording.
+        (List<byte[]> frames, _) = CaptureFreeSwitch.Prepare(Fixtures.Bytes("scenarios/s1_inbound_answered.raw"), h.FreeSwitch.RecordingsFolder,
+            new Dictionary<string, string> { ["86e6b4a4-da8c-496f-8001-d64d3843a17b"] = Customer, ["9f3b587a-8612-4833-af43-6c594165361d"] = Rep });
+        var replay = new Replay(frames, []);
+        await h.FreeSwitch.SendAsync(replay.Before(replay.IndexOf("CHANNEL_CREATE") + 1));
+        await h.Portal.WaitForAsync(s => s.LiveCalls.Count == 1, ServiceHarness.Patience);
+        h.FreeSwitch.DropAll();
+        await h.WaitUntilAsync(() => store.FinishPendingAsync(Customer));
+        WriteS1Cdrs(folder, h.FreeSwitch.RecordingsFolder);
+
+        await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1 && s.FinishedCalls[0].Recording is not null, ServiceHarness.Patience);
+        SandboxFinishedCall call = h.Portal.State.FinishedCalls.Single();
+        Assert.That((call.StatusCode, call.Duration), Is.EqualTo(("200", 4)));
+        Assert.That(call.Recording!.FileName, Does.EndWith(".wav"), "the CDR's record_session path, attached after the corrected finish");
     }
 
     [Test]
@@ -63,6 +83,24 @@ public class GapCorrectionTests
         await h.FreeSwitch.SendAsync(replay.Before(talking));
         await h.Portal.WaitForAsync(s => s.LiveCalls.Count == 1 && s.CardViewers(s.LiveCalls[0].CallId).Count == 1, ServiceHarness.Patience);
         h.FreeSwitch.DropAll();
+    }
+
+    // s1's CDRs into the watched folder, written as the legs ended, a moment ago; with a recordings folder, their
+    // record_session path is moved there (as this machine's FreeSWITCH would have written it) and the file written.
+    private static void WriteS1Cdrs(string folder, string? recordings = null)
+    {
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(CdrFixtures.Root, "s1_inbound_answered", "log")))
+        {
+            string copy = Path.Combine(folder, Path.GetFileName(file));
+            string xml = File.ReadAllText(file);
+            File.WriteAllText(copy, recordings is null ? xml : xml.Replace("/usr/local/fs/rec/", recordings.TrimEnd('/') + "/", StringComparison.Ordinal));
+            File.SetLastWriteTimeUtc(copy, DateTime.UtcNow.AddSeconds(-5));
+        }
+
+        if (recordings is not null)
+        {
+            File.WriteAllBytes(Path.Combine(recordings, Customer + ".wav"), Wav.Silence(TimeSpan.FromMilliseconds(200)));
+        }
     }
 
     private static void Configure(Configuration.FsBitrixOptions o, string folder, TimeSpan gapWait)
