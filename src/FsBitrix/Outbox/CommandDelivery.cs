@@ -21,10 +21,14 @@ internal sealed partial class CommandDelivery(
     IRecordingSource recordings,
     CallerCrmMatches crmMatches,
     DeliveryOptions options,
-    TimeProvider time)
+    TimeProvider time,
+    LeakyBucketLimiter? limiter = null)
 {
-    /// <summary>The portal's request budget this delivery spends (null: a client without one, as in tests).</summary>
-    public LeakyBucketLimiter? Limiter => (client as Bitrix24Client)?.Limiter;
+    /// <summary>
+    /// The portal's request budget this delivery spends: the client's own bucket (or, for a client that has none, the
+    /// one given); null: no limit known.
+    /// </summary>
+    public LeakyBucketLimiter? Limiter => (client as Bitrix24Client)?.Limiter ?? limiter;
 
     public async Task<DeliveryResult> DeliverAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {

@@ -218,6 +218,50 @@ public class OutboxDispatcherTests
         });
     }
 
+    [Test]
+    public async Task Short_of_budget_a_finish_lingers_to_ride_with_the_next_card_and_an_upload_waits_for_budget_left_over()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        TimeSpan checkpointInterval = TimeSpan.FromDays(1);
+        var clock = new WatchedClock(DateTimeOffset.UtcNow, ignore: checkpointInterval);
+        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock, CancellationToken.None,
+            checkpoints: new WalCheckpointOptions { Interval = checkpointInterval });
+        // A bucket of 12 with 2 left: below the 10 kept for cards, but a request may still leave now.
+        var limiter = new Bitrix24.RateLimiting.LeakyBucketLimiter(new Bitrix24.RateLimiting.LeakyBucketOptions { DrainPerSecond = 1, Burst = 12 }, clock);
+        for (int i = 0; i < 10; i++)
+        {
+            await limiter.WaitAsync();
+        }
+
+        var client = new AnsweringClient();
+        var options = new DeliveryOptions { Linger = TimeSpan.FromSeconds(1), ReserveRequests = 10 };
+        var delivery = new CommandDelivery(client, store, new NoUsers(), new NoRecordings(), new CallerCrmMatches(false, clock), options, clock, limiter);
+        using var dispatcher = new OutboxDispatcher(store, delivery, options, new OpenDeliveryGate(), clock, NullLogger<OutboxDispatcher>.Instance);
+        var delivered = Channel.CreateUnbounded<string>();
+        dispatcher.CommandDelivered += (e, _) => delivered.Writer.TryWrite(e.Command.GetType().Name + " " + e.CallKey);
+        await store.AppendAsync("a", [new FinishCall("a", "externalCall.a", null, 42, "200", string.Empty, UserId: 1)], null, callOver: true);
+        await store.AppendAsync("u", [new AttachRecording("u", "externalCall.u", "/rec/u.wav")], null, callOver: true);
+
+        await dispatcher.StartAsync(CancellationToken.None);
+        TimeSpan parked = await clock.Timers.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+        Assert.That(client.Sent(), Is.Empty, "the finish lingers, the upload waits: budget is short and neither is a card");
+        Assert.That(parked, Is.LessThanOrEqualTo(options.Linger));
+
+        await store.AppendAsync("b", [Register("b")], null, callOver: false);
+        dispatcher.Appended();
+        string[] next = [.. await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => delivered.Reader.ReadAsync().AsTask().WaitAsync(Patience)))];
+        await dispatcher.StopAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(next, Is.EquivalentTo(new[] { "RegisterCall b", "FinishCall a", "AttachRecording u" }),
+                "the upload goes once nothing else waits for the budget");
+            Assert.That(client.Batches, Is.EqualTo(1), "the card's register and the finish in one request");
+            Assert.That(client.Sent(), Is.EqualTo(new[] { "register b", "finish externalCall.a" }));
+        });
+    }
+
     private static RegisterCall Register(string key) =>
         new(key, key, FsBitrix.Core.Calls.CallType.Inbound, "+79161234567", "74951234567", null, DateTimeOffset.UtcNow);
 
