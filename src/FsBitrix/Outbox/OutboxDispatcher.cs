@@ -231,12 +231,13 @@ internal sealed partial class OutboxDispatcher(
             }
         }
 
-        // Uploads spend only what cards and reports leave over; with nothing else waiting, all of it.
+        // Uploads spend only what cards and reports leave over; with nothing else waiting, all of it — but never more
+        // than can leave now: one queued behind the limiter would hold up a card written a moment later.
         foreach (OutboxEntry upload in plan.Alone.Take(slots))
         {
-            if (plan.Units > 0 && headroom <= options.ReserveRequests)
+            if (headroom <= 0 || (plan.Units > 0 && headroom <= options.ReserveRequests))
             {
-                next = Earliest(next, now + options.Linger);
+                next = Earliest(next, now + (headroom <= 0 ? delivery.Limiter?.FreeIn ?? TimeSpan.Zero : options.Linger));
                 break;
             }
 
@@ -491,7 +492,7 @@ internal sealed partial class OutboxDispatcher(
     private partial void LogRetry(string callKey, string portal, string command, int attempt, double seconds, string error);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Bitrix24's request limit is the bottleneck{Portal}: {Waiting} command(s) waiting ({Lanes}), the oldest for {Seconds:0} s; cards may come late. An Enterprise portal allows 5/s (Bitrix:RateLimitPerSecond, RateLimitBurst)")]
+        Message = "Bitrix24's request limit is the bottleneck{Portal}: {Waiting} command(s) waiting ({Lanes}), the oldest for {Seconds:0} s. Cards of ringing phones go first, hides, finishes and recordings after them; an Enterprise portal allows 5/s (Bitrix:RateLimitPerSecond, RateLimitBurst)")]
     private partial void LogBottleneck(string portal, long waiting, double seconds, string lanes);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Releasing the commands that waited for Bitrix24 authorization failed; they go out at their own time")]

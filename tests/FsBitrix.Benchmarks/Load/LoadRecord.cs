@@ -87,7 +87,9 @@ internal sealed class LoadRecord
         Dictionary<string, int> userOf = portal.Users.Where(u => u.UfPhoneInner is not null).ToDictionary(u => u.UfPhoneInner!, u => u.Id);
         var shows = new Dictionary<(string CallId, int User), DateTimeOffset>();
         var finishes = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
-        foreach (SandboxRequest r in _requests.Where(r => r.Status == 200))
+        // Only shows and finishes: an upload's logged parameters are cut short (its file runs to megabytes).
+        foreach (SandboxRequest r in _requests.Where(r => r.Status == 200
+            && (r.Method.EndsWith(".show", StringComparison.OrdinalIgnoreCase) || r.Method.EndsWith(".finish", StringComparison.OrdinalIgnoreCase))))
         {
             JsonNode? p = JsonNode.Parse(r.Parameters);
             string? callId = p?["CALL_ID"]?.ToString();
