@@ -178,7 +178,7 @@ internal sealed partial class ClickToCallController(
         }
         catch (Bitrix24Exception ex)
         {
-            LogCallbackNotRegistered(e.PhoneNumber, ex.Message);
+            LogCallbackNotRegistered(Logging.PersonalData.Mask(e.PhoneNumber), ex.Message);
             return null;
         }
     }

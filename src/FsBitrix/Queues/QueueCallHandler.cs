@@ -42,7 +42,8 @@ internal sealed partial class QueueCallHandler(
 
         await PrepareAsync(session, catalog.Settings(name)!, cancellationToken).ConfigureAwait(false);
         string? caller = channel[EslHeaders.CallerCallerIdNumber];
-        LogEntered(callKey, queue.Name, caller ?? "?");
+        LogEntered(callKey, queue.Name, Logging.PersonalData.Mask(caller ?? "?"));
+        LogCaller(callKey, caller ?? "?");
         QueueCallDriver driver = new(session, board, callKey, options.Dial.Extension, clock.Time, logger);
         await using (driver.ConfigureAwait(false))
         {
@@ -107,6 +108,9 @@ internal sealed partial class QueueCallHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queue call {CallKey} from {Caller} entered queue {Queue}")]
     private partial void LogEntered(string callKey, string queue, string caller);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Queue call {CallKey}: caller's number {Caller}")]
+    private partial void LogCaller(string callKey, string caller);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Call {CallKey} came to the queue socket for queue '{Queue}', which FsBitrix:Queues does not define; the dialplan continues")]

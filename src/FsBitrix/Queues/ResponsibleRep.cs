@@ -31,7 +31,7 @@ internal sealed partial class ResponsibleRep(CallerCrmMatches crmMatches, Bitrix
         IReadOnlyList<CrmEntityMatch>? matches = await crmMatches.WaitAsync(callKey, Patience, time, cancellationToken).ConfigureAwait(false);
         if (matches is null)
         {
-            LogNoAnswer(callKey, callerNumber);
+            LogNoAnswer(callKey, Logging.PersonalData.Mask(callerNumber));
             return null;
         }
 

@@ -31,7 +31,7 @@ internal sealed class QueueHarness : IAsyncDisposable
 
     private IServiceProvider Services => Service.Service!.Services;
 
-    public static async Task<QueueHarness> StartAsync(QueueSettings sales, Action<FsBitrixOptions>? configure = null)
+    public static async Task<QueueHarness> StartAsync(QueueSettings sales, Action<FsBitrixOptions>? configure = null, string? logFile = null)
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         ServiceHarness service = await ServiceHarness.StartAsync(o =>
@@ -40,7 +40,7 @@ internal sealed class QueueHarness : IAsyncDisposable
             o.Queues["sales"] = sales;
             o.QueueTime = clock;
             configure?.Invoke(o);
-        });
+        }, logFile: logFile);
         var harness = new QueueHarness(service, clock);
 
         // The responsible rep and user: agents are found through the directory's first snapshot.

@@ -37,8 +37,9 @@ internal sealed class ServiceHarness : IAsyncDisposable
     public WebApplication? Service { get; private set; }
 
     /// <param name="portalOptions">Changes to the sandbox portal's options before it starts (its clock, token lifetime).</param>
+    /// <param name="logFile">Also write the service's log there (Serilog's file sink, Information and above).</param>
     public static async Task<ServiceHarness> StartAsync(Action<FsBitrixOptions>? configure = null, bool startService = true,
-        Action<SandboxOptions>? portalOptions = null, bool appMode = false)
+        Action<SandboxOptions>? portalOptions = null, bool appMode = false, string? logFile = null)
     {
         string folder = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(folder, "rec"));
@@ -48,6 +49,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
         var harness = new ServiceHarness(portal, new CaptureFreeSwitch(Path.Combine(folder, "rec")), folder);
         harness._configure = configure;
         harness._appMode = appMode;
+        harness._logFile = logFile;
         if (startService)
         {
             await harness.StartServiceAsync();
@@ -58,11 +60,17 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
     private Action<FsBitrixOptions>? _configure;
     private bool _appMode;
+    private string? _logFile;
 
     /// <param name="also">Settings changed for this start only, after the harness's own (e.g. for a restart).</param>
     public async Task StartServiceAsync(Action<FsBitrixOptions>? also = null)
     {
-        Service = FsBitrixApp.Create([], o =>
+        string[] args = _logFile is null ? [] :
+        [
+            "--Serilog:Using:0=Serilog.Sinks.File", "--Serilog:WriteTo:0:Name=File", $"--Serilog:WriteTo:0:Args:path={_logFile}",
+            "--Serilog:MinimumLevel:Default=Information",
+        ];
+        Service = FsBitrixApp.Create(args, o =>
         {
             o.Esl.Port = FreeSwitch.Port;
             o.Bitrix.WebhookUrl = Portal.WebhookUrl.ToString();
