@@ -56,6 +56,13 @@ internal static class BatchPlanner
 
                 room -= cost;
                 units.Add(unit);
+
+                // A head that failed before goes without the commands behind it until it is through: the portal is in
+                // trouble, and a finish riding along would make every retry of the request one that may not be resent.
+                if (units.Count == 1 && unit.Attempts > 0)
+                {
+                    break;
+                }
             }
 
             if (units.Count > 0)

@@ -79,6 +79,7 @@ internal sealed partial class CommandDelivery
         }
 
         var registerFailed = new HashSet<string>(StringComparer.Ordinal);
+        var firstOfCall = new HashSet<string>(StringComparer.Ordinal);
         foreach (SentUnit unit in sent)
         {
             if (failed is not null && unit.Search is not null)
@@ -86,7 +87,10 @@ internal sealed partial class CommandDelivery
                 crmMatches.Failed(unit.Entry.CallKey);
             }
 
-            DeliveryResult result = failed is not null ? Classify(unit.Entry, failed)
+            // The whole request failed: each call's first command takes the failure (its backoff, its attempt); the ones
+            // behind it wait behind it as they would have without a batch, keeping only what the attempt may have done.
+            DeliveryResult result = failed is not null
+                ? firstOfCall.Add(unit.Entry.CallKey) ? Classify(unit.Entry, failed) : Behind(failed)
                 : unit.Register is { } own && registerFailed.Contains(unit.Entry.CallKey) && unit.Entry.Command is not RegisterCall
                     ? NotRun(own)
                     : await ReadAsync(unit, answer!, cancellationToken).ConfigureAwait(false);
@@ -100,6 +104,9 @@ internal sealed partial class CommandDelivery
 
         return results;
     }
+
+    private static DeliveryResult.Retry Behind(Bitrix24Exception failed) =>
+        new("the request failed: " + failed.Message, TimeSpan.Zero, failed.MayHaveExecuted) { CountsAsAttempt = false };
 
     // A command that took its CALL_ID from a register that failed in the same batch ran with none: it did nothing, and
     // waits behind the register without counting an attempt.

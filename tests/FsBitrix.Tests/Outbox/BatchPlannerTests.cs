@@ -109,6 +109,16 @@ public class BatchPlannerTests
     }
 
     [Test]
+    public void A_head_that_failed_before_goes_alone_until_it_is_through()
+    {
+        OutboxEntry register = E(Register("a"), attempts: 2), finish = E(Finish("a"));
+
+        BatchPlan plan = Plan(50, Q(register, finish));
+
+        Assert.That(plan.Chains.Single().Units.Select(u => u.Id), Is.EqualTo(new[] { register.Id }));
+    }
+
+    [Test]
     public void What_is_not_urgent_says_so_and_when_it_was_written()
     {
         BatchPlan plan = Plan(50, Q(E(Finish("a"))));
