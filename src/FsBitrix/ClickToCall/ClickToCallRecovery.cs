@@ -34,7 +34,7 @@ internal sealed partial class ClickToCallRecovery(
                 await handled.MarkDoneAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
             else if (attempt.State == ClickAttemptState.Accepted
-                && time.GetUtcNow() - attempt.AcceptedAt < options.ClickToCall.PlaceAfterRestartWithin)
+                && await YoungOnceConnectedAsync(attempt, cancellationToken).ConfigureAwait(false))
             {
                 LogPlacing(attempt.Event.Event, attempt.Event.DeliveryKey);
                 place(attempt);
@@ -50,6 +50,14 @@ internal sealed partial class ClickToCallRecovery(
                 await ReconcileAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    // Recovery runs as the service starts, often before its first ESL login: placed then, the originate would fail as
+    // "not connected" and the rep's click be finished unplaced. Young enough is judged once FreeSWITCH can be asked.
+    private async Task<bool> YoungOnceConnectedAsync(ClickAttempt attempt, CancellationToken cancellationToken)
+    {
+        await esl.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
+        return time.GetUtcNow() - attempt.AcceptedAt < options.ClickToCall.PlaceAfterRestartWithin;
     }
 
     /// <summary>

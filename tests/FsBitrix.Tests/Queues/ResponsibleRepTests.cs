@@ -109,8 +109,9 @@ public class ResponsibleRepTests
 
         Assert.That(h.Requests(), Is.EqualTo(new[]
         {
-            // The retried register carries the card that waited behind it; the hide and the finish go together.
-            "batch(searchcrmentities+register)", "batch(searchcrmentities+register+show)", "batch(hide+finish)",
+            // The retried register goes alone (a command that failed before is not joined by the ones behind it until
+            // it is through); then the card; the hide and the finish together.
+            "batch(searchcrmentities+register)", "batch(searchcrmentities+register)", "show", "batch(hide+finish)",
         }));
         Assert.That(h.Portal.State.FinishedCalls.Single().StatusCode, Is.EqualTo("200"), "the retried register's CALL_ID was finished");
     }
