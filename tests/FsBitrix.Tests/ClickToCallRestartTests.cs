@@ -36,6 +36,26 @@ public class ClickToCallRestartTests
     }
 
     [Test]
+    public async Task Accepted_not_placed_is_placed_after_a_restart_only_once_freeswitch_has_let_the_service_in()
+    {
+        await using ServiceHarness h = await ServiceHarness.StartAsync();
+        SentEvent sent = await AcceptAndStopBeforePlacingAsync(h);
+        var login = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.FreeSwitch.HoldLogins = login;
+
+        await h.StartServiceAsync(waitConnected: false);
+        // Placed before the login, the originate would fail at once ("not connected") and the click be finished unplaced.
+        Assert.ThrowsAsync<TimeoutException>(() => h.Portal.WaitForAsync(s => s.FinishedCalls.Count > 0, TimeSpan.FromSeconds(2)),
+            "nothing is finished while FreeSWITCH has not let the service in");
+        login.SetResult();
+        BgapiCommand originate = await h.FreeSwitch.NextBgapiAsync(ServiceHarness.Patience);
+        await h.FreeSwitch.SendAsync([ClickToCallScript.BackgroundJob(originate.JobUuid, "-ERR NO_ANSWER")]);
+        SandboxFinishedCall call = await h.Portal.WaitForFinishAsync(sent.CallId!, ServiceHarness.Patience);
+
+        Assert.That((originate.BitrixCallId, call.StatusCode), Is.EqualTo((sent.CallId, "480")));
+    }
+
+    [Test]
     public async Task Accepted_not_placed_and_restarted_late_is_finished_saying_so()
     {
         await using ServiceHarness h = await ServiceHarness.StartAsync();

@@ -53,6 +53,9 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
     /// <summary>A <c>bgapi</c> is recorded but never answered, as when the service stops while sending it.</summary>
     public bool HoldBgapis { get; set; }
 
+    /// <summary>While set and not completed, a new connection is accepted but not asked to log in (FreeSWITCH slow to answer).</summary>
+    public TaskCompletionSource? HoldLogins { get; set; }
+
     private readonly System.Threading.Channels.Channel<BgapiCommand> _bgapiFeed =
         System.Threading.Channels.Channel.CreateUnbounded<BgapiCommand>();
 
@@ -209,6 +212,11 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
         {
             try
             {
+                if (server.HoldLogins is { } hold)
+                {
+                    await hold.Task;
+                }
+
                 await SendAsync("Content-Type: auth/request\n\n"u8.ToArray());
                 PipeReader reader = PipeReader.Create(_stream);
                 while (await ReadCommandAsync(reader) is { } command)

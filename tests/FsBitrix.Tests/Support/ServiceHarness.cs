@@ -63,7 +63,8 @@ internal sealed class ServiceHarness : IAsyncDisposable
     private string? _logFile;
 
     /// <param name="also">Settings changed for this start only, after the harness's own (e.g. for a restart).</param>
-    public async Task StartServiceAsync(Action<FsBitrixOptions>? also = null)
+    /// <param name="waitConnected">Return once the service is logged in to FreeSWITCH and subscribed (false: at once).</param>
+    public async Task StartServiceAsync(Action<FsBitrixOptions>? also = null, bool waitConnected = true)
     {
         string[] args = _logFile is null ? [] :
         [
@@ -88,8 +89,11 @@ internal sealed class ServiceHarness : IAsyncDisposable
             also?.Invoke(o);
         });
         await Service.StartAsync();
-        await Service.Services.GetRequiredService<EslInboundClient>().WaitConnectedAsync().WaitAsync(Patience);
-        await FreeSwitch.Subscribed.WaitAsync(Patience);
+        if (waitConnected)
+        {
+            await Service.Services.GetRequiredService<EslInboundClient>().WaitConnectedAsync().WaitAsync(Patience);
+            await FreeSwitch.Subscribed.WaitAsync(Patience);
+        }
     }
 
     /// <summary>Where the running service takes Bitrix24 events (<c>Bitrix:EventsPath</c> on its Kestrel).</summary>
