@@ -33,8 +33,8 @@ public sealed class OperatingLimits(TimeProvider time, OperatingOptions? options
         {
             MethodTime m = Of(method);
             m.BlockedUntil = null;
-            m.ResetAt = resetAt ?? m.ResetAt;
-            m.Reported = operating;
+            // An answer without the figure (a batch command's result_time) leaves the last one the portal gave.
+            (m.Reported, m.ResetAt) = operating is null ? (m.Reported, m.ResetAt) : (operating, resetAt ?? m.ResetAt);
             long minute = Minute();
             m.Durations[minute] = m.Durations.GetValueOrDefault(minute) + duration;
         }
@@ -78,7 +78,7 @@ public sealed class OperatingLimits(TimeProvider time, OperatingOptions? options
                 return until;
             }
 
-            double used = Math.Max(m.Reported ?? 0, Estimated(m));
+            double used = Math.Max(Reported(m, now), Estimated(m));
             if (used < options.Limit.TotalSeconds * options.SlowDownAt)
             {
                 return null;
@@ -95,9 +95,13 @@ public sealed class OperatingLimits(TimeProvider time, OperatingOptions? options
     {
         lock (gate)
         {
-            return methods.TryGetValue(method, out MethodTime? m) ? Math.Max(m.Reported ?? 0, Estimated(m)) : 0;
+            return methods.TryGetValue(method, out MethodTime? m) ? Math.Max(Reported(m, time.GetUtcNow()), Estimated(m)) : 0;
         }
     }
+
+    // What the portal last said, while it holds: past its reset the portal's sum has dropped by at least a minute's
+    // worth, by how much is unknown, and this client's own sum of durations is the better figure.
+    private static double Reported(MethodTime m, DateTimeOffset now) => m.ResetAt is { } reset && reset > now ? m.Reported ?? 0 : 0;
 
     private double Estimated(MethodTime m)
     {
