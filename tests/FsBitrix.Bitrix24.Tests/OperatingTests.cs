@@ -67,6 +67,23 @@ public sealed class OperatingTests
     }
 
     [Test]
+    public void A_batch_command_s_answer_without_the_figure_keeps_what_the_portal_last_reported_until_its_reset()
+    {
+        var time = new SignallingTimeProvider();
+        var limits = new OperatingLimits(time, new OperatingOptions { Limit = TimeSpan.FromSeconds(10), SlowDownAt = 0.9 });
+        long reset = time.GetUtcNow().ToUnixTimeSeconds() + 300;
+        using var standalone = System.Text.Json.JsonDocument.Parse($$"""{"duration": 0.1, "operating": 9.5, "operating_reset_at": {{reset}}}""");
+        using var inBatch = System.Text.Json.JsonDocument.Parse("""{"duration": 0.1}""");
+
+        limits.Observe(Bitrix24Methods.Register, standalone.RootElement);
+        limits.Observe(Bitrix24Methods.Register, inBatch.RootElement);
+
+        Assert.That(limits.HeldUntil(Bitrix24Methods.Register), Is.EqualTo(DateTimeOffset.FromUnixTimeSeconds(reset)));
+        time.Advance(TimeSpan.FromSeconds(301));
+        Assert.That(limits.Used(Bitrix24Methods.Register), Is.EqualTo(0.2).Within(0.001), "past its reset, the client's own sum");
+    }
+
+    [Test]
     public void Held_near_the_limit_until_the_oldest_minute_is_released_then_free()
     {
         var time = new SignallingTimeProvider();
