@@ -103,20 +103,25 @@ public class HostTests
     [Test]
     public async Task Healthz_says_when_the_portal_s_request_limit_holds_commands_back_by_lane_and_age()
     {
-        // A portal that allows one request every ten seconds: the register goes, the rest waits for budget.
+        // A portal that allows one request every ten seconds, its bucket already full: every command of the call waits.
         await using ServiceHarness h = await ServiceHarness.StartAsync(o => { o.Bitrix.RateLimitPerSecond = 0.1; o.Bitrix.RateLimitBurst = 2; },
             portalOptions: p => p.RateLimit = Sandbox.SandboxRateLimit.None);
         using var http = new HttpClient { BaseAddress = new Uri(ServiceAddress(h)) };
+        Bitrix24.RateLimiting.LeakyBucketLimiter limiter = h.Service!.Services.GetRequiredService<Bitrix24.Bitrix24Client>().Limiter;
+        while (limiter.Headroom > 0)
+        {
+            await limiter.WaitAsync();
+        }
+
         await h.PlayAsync("s1_inbound_answered.raw");
-        await h.Portal.WaitForAsync(s => s.LiveCalls.Count == 1, ServiceHarness.Patience);
-        CallTracker tracker = h.Service!.Services.GetRequiredService<CallTracker>();
+        CallTracker tracker = h.Service.Services.GetRequiredService<CallTracker>();
         await h.WaitUntilAsync(async () =>
         {
             await tracker.FlushAsync();
             return tracker.ActiveCalls == 0;
         });
 
-        // The call is over and its register went; its finish waits for the next request the portal allows.
+        // The call is over; its commands wait for the next request the portal allows (ten seconds away).
         using JsonDocument health = JsonDocument.Parse(await http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
         JsonElement outbox = health.RootElement.GetProperty("outbox");
 
@@ -125,6 +130,7 @@ public class HostTests
         JsonElement finish = outbox.GetProperty("lanes").GetProperty("finish");
         Assert.That(finish.GetProperty("waiting").GetInt64(), Is.EqualTo(1));
         Assert.That(finish.GetProperty("oldestSeconds").GetDouble(), Is.GreaterThanOrEqualTo(0));
+        Assert.That(outbox.GetProperty("lanes").GetProperty("ringing").GetProperty("waiting").GetInt64(), Is.GreaterThanOrEqualTo(1), "the register waits too");
     }
 
     private static string ServiceAddress(ServiceHarness h) =>

@@ -137,6 +137,14 @@ internal sealed partial class CommandDelivery
             }
 
             callId ??= await CallIdOfAsync(unit.Command, cancellationToken).ConfigureAwait(false);
+            if (callId is null && registered is not null && unit.Command is FinishCall or AttachRecording)
+            {
+                // Not with the register it depends on: were this request's answer lost (a crash, a timeout), both would
+                // be sent again, and a register of a call already finished may open a second one. It goes in the next
+                // request, once the register's CALL_ID is written down.
+                return;
+            }
+
             BatchReference? from = callId is null ? registered : null;
             if (callId is null && from is null)
             {

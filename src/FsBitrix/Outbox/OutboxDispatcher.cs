@@ -66,6 +66,13 @@ internal sealed partial class OutboxDispatcher(
             return;
         }
 
+        // Stopping may have begun while the pass was taken: the loop's last wait must see every delivery started.
+        if (stopping.IsCancellationRequested)
+        {
+            _pass.Release();
+            return;
+        }
+
         _ = PassOnCallerAsync(stopping);
     }
 
@@ -164,7 +171,17 @@ internal sealed partial class OutboxDispatcher(
             }
         }
 
-        await Task.WhenAll(Running()).ConfigureAwait(false);
+        // A pass on a committing thread may be starting deliveries right now: once it is over, every delivery started is
+        // among the running ones, and the store they write to outlives them (it is disposed after the dispatcher stops).
+        await _pass.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(Running()).ConfigureAwait(false);
+        }
+        finally
+        {
+            _pass.Release();
+        }
     }
 
     /// <summary>
@@ -232,8 +249,10 @@ internal sealed partial class OutboxDispatcher(
         }
 
         // Uploads spend only what cards and reports leave over; with nothing else waiting, all of it — but never more
-        // than can leave now: one queued behind the limiter would hold up a card written a moment later.
-        foreach (OutboxEntry upload in plan.Alone.Take(slots))
+        // than can leave now: one queued behind the limiter would hold up a card written a moment later. And never the
+        // last free slot: an upload may wait long for its file (Recordings:MaxWait), and the next card's request must
+        // not wait for it.
+        foreach (OutboxEntry upload in plan.Alone.Take(slots - 1))
         {
             if (headroom <= 0 || (plan.Units > 0 && headroom <= options.ReserveRequests))
             {

@@ -44,14 +44,19 @@ public class KillRoundsTests
             string customer = Guid.NewGuid().ToString(), rep = Guid.NewGuid().ToString();
             (List<byte[]> frames, _) = CaptureFreeSwitch.Prepare(Fixtures.Bytes("scenarios/s1_inbound_answered.raw"), h.FreeSwitch.RecordingsFolder,
                 new Dictionary<string, string> { [CapturedCustomer] = customer, [CapturedRep] = rep });
+            // The recording FreeSWITCH wrote: without it each attach would wait Recordings:MaxWait for a file that never comes.
+            await File.WriteAllBytesAsync(Path.Combine(h.FreeSwitch.RecordingsFolder, customer + ".wav"), Wav.Silence(TimeSpan.FromMilliseconds(200)));
             int killed = random.Next(1, frames.Count);
             int back = random.Next(killed, frames.Count + 1);
             string moment = $"round {round}: stopped after event {killed} of {frames.Count}, back at {back}";
             moments.Add(moment);
+            // The CDRs name the recording where this machine's FreeSWITCH wrote it, as the replayed events do.
+            string Fresh(string xml) => xml.Replace(CdrCustomer, customer, StringComparison.Ordinal).Replace(CdrRep, rep, StringComparison.Ordinal)
+                .Replace("/usr/local/fs/rec/", h.FreeSwitch.RecordingsFolder, StringComparison.Ordinal);
             var legs = new Dictionary<string, (string Uuid, string Cdr)>
             {
-                [customer] = (customer, cdrs[CdrCustomer].Replace(CdrCustomer, customer, StringComparison.Ordinal).Replace(CdrRep, rep, StringComparison.Ordinal)),
-                [rep] = (rep, cdrs[CdrRep].Replace(CdrCustomer, customer, StringComparison.Ordinal).Replace(CdrRep, rep, StringComparison.Ordinal)),
+                [customer] = (customer, Fresh(cdrs[CdrCustomer])),
+                [rep] = (rep, Fresh(cdrs[CdrRep])),
             };
 
             await h.FreeSwitch.SendAsync(frames.Take(killed));
