@@ -115,10 +115,12 @@ public class HostTests
 
         await h.PlayAsync("s1_inbound_answered.raw");
         CallTracker tracker = h.Service.Services.GetRequiredService<CallTracker>();
+        FsBitrix.Outbox.OutboxStore store = h.Service.Services.GetRequiredService<FsBitrix.Outbox.OutboxStore>();
+        // Begun (its register waits) and over (its finish waits too).
         await h.WaitUntilAsync(async () =>
         {
             await tracker.FlushAsync();
-            return tracker.ActiveCalls == 0;
+            return tracker.ActiveCalls == 0 && await store.PendingCountAsync() > 0;
         });
 
         // The call is over; its commands wait for the next request the portal allows (ten seconds away).
