@@ -15,17 +15,16 @@ internal sealed record LoadResult(
     TimeSpan Drain)
 {
     /// <summary>Cards never shown count as infinitely late: a percentile that ignored them would flatter the run.</summary>
-    public double CardPercentile(double p)
-    {
-        double[] sorted = [.. Cards.Select(c => c.Latency ?? double.PositiveInfinity).Order()];
-        return sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
-    }
+    public double CardPercentile(double p) => Percentile(Cards.Select(c => c.Latency ?? double.PositiveInfinity), p);
 
     public double InRingShare => Cards.Count == 0 ? 0 : 100.0 * Cards.Count(c => c.InRing) / Cards.Count;
 
-    public double FinishPercentile(double p)
+    public double FinishPercentile(double p) => Percentile(FinishLatency, p);
+
+    // Nearest rank: the smallest value with at least p % of the values at or below it.
+    private static double Percentile(IEnumerable<double> values, double p)
     {
-        double[] sorted = [.. FinishLatency.Order()];
+        double[] sorted = [.. values.Order()];
         return sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
