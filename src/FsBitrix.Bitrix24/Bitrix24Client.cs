@@ -3,6 +3,7 @@ using FsBitrix.Bitrix24.Errors;
 using FsBitrix.Bitrix24.Params;
 using FsBitrix.Bitrix24.RateLimiting;
 using FsBitrix.Bitrix24.Retry;
+using FsBitrix.Bitrix24.Telemetry;
 using FsBitrix.Bitrix24.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,6 +20,7 @@ public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
 {
     private readonly Bitrix24Transport transport;
     private readonly RetryPipelines retries;
+    private readonly Bitrix24Instruments instruments;
     private readonly TimeProvider time;
     private readonly ILogger logger;
 
@@ -52,6 +54,7 @@ public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
         Operating = new OperatingLimits(time, options.Operating);
         transport = new Bitrix24Transport(Auth, options.RequestTimeout, handler, Operating, time, this.logger);
         retries = new RetryPipelines(options.Retry, time, this.logger);
+        instruments = new Bitrix24Instruments(options.MeterFactory, options.Portal);
     }
 
     /// <summary>The webhook this client talks to (null in app mode); its ToString is masked.</summary>
@@ -86,11 +89,11 @@ public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
     {
         public async Task<T> RunAsync(CancellationToken cancellationToken)
         {
-            await client.Limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForBudgetAsync(cancellationToken).ConfigureAwait(false);
             Bitrix24Credential credential = await client.Auth.CurrentAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await client.transport.SendAsync(method, body, credential, map, cancellationToken).ConfigureAwait(false);
+                return await SendAsync(credential, cancellationToken).ConfigureAwait(false);
             }
             catch (Bitrix24Exception e) when (e.IsRenewableAuth)
             {
@@ -101,9 +104,38 @@ public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
             }
 
             // Once only: a second refusal of a fresh token is not about expiry.
-            await client.Limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForBudgetAsync(cancellationToken).ConfigureAwait(false);
             credential = await client.Auth.CurrentAsync(cancellationToken).ConfigureAwait(false);
-            return await client.transport.SendAsync(method, body, credential, map, cancellationToken).ConfigureAwait(false);
+            return await SendAsync(credential, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task<T> SendAsync(Bitrix24Credential credential, CancellationToken cancellationToken)
+        {
+            long started = client.time.GetTimestamp();
+            try
+            {
+                T result = await client.transport.SendAsync(method, body, credential, map, cancellationToken).ConfigureAwait(false);
+                client.instruments.Attempted(method, client.time.GetElapsedTime(started), null);
+                return result;
+            }
+            catch (Bitrix24Exception e)
+            {
+                client.instruments.Attempted(method, client.time.GetElapsedTime(started), e);
+                throw;
+            }
+        }
+
+        private async ValueTask WaitForBudgetAsync(CancellationToken cancellationToken)
+        {
+            ValueTask wait = client.Limiter.WaitAsync(cancellationToken);
+            if (wait.IsCompletedSuccessfully)
+            {
+                return;
+            }
+
+            long started = client.time.GetTimestamp();
+            await wait.ConfigureAwait(false);
+            client.instruments.Waited(client.time.GetElapsedTime(started));
         }
     }
 }

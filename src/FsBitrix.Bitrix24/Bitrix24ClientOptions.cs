@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using FsBitrix.Bitrix24.RateLimiting;
 using FsBitrix.Bitrix24.Retry;
 
@@ -18,6 +19,12 @@ public sealed class Bitrix24ClientOptions
 
     /// <summary>The portal's per-method execution-time limit, which the client and the outbox pace to.</summary>
     public OperatingOptions Operating { get; set; } = new();
+
+    /// <summary>The host's meter factory for <see cref="Telemetry.Bitrix24Instruments"/>; null: a meter shared in the process.</summary>
+    public IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>How measurements name this portal (a company's domain, or <c>default</c>).</summary>
+    public string Portal { get; set; } = "default";
 
     public override string ToString()
     {

@@ -1,6 +1,7 @@
 using FsBitrix.AppMode;
 using FsBitrix.ClickToCall;
 using FsBitrix.Configuration;
+using FsBitrix.Metrics;
 using FsBitrix.Queues;
 using FsBitrix.Recordings;
 using Microsoft.AspNetCore.Builder;
@@ -50,6 +51,7 @@ internal static class FsBitrixApp
 
         WebApplication app = builder.Build();
         app.MapHealth();
+        app.MapMetrics();
         app.MapClickToCall(options);
         app.MapAppMode(options);
         app.MapRecordings();

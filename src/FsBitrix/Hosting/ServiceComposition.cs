@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using FsBitrix.AppMode;
 using FsBitrix.Cdr;
 using FsBitrix.Bitrix24;
@@ -10,6 +11,7 @@ using FsBitrix.Configuration;
 using FsBitrix.Core.Calls;
 using FsBitrix.Esl.Events;
 using FsBitrix.Esl.Inbound;
+using FsBitrix.Metrics;
 using FsBitrix.Outbox;
 using FsBitrix.Queues;
 using FsBitrix.Recordings;
@@ -28,6 +30,7 @@ internal static class ServiceComposition
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
+        services.AddServiceMetrics();
 
         services.AddSingleton(sp =>
         {
@@ -56,6 +59,8 @@ internal static class ServiceComposition
                     ? LeakyBucketOptions.Unlimited
                     : new LeakyBucketOptions { DrainPerSecond = options.Bitrix.RateLimitPerSecond, Burst = options.Bitrix.RateLimitBurst },
                 Operating = new Bitrix24.Retry.OperatingOptions { Limit = TimeSpan.FromSeconds(options.Bitrix.OperatingLimitSeconds) },
+                MeterFactory = sp.GetRequiredService<IMeterFactory>(),
+                Portal = "default",
             },
             sp.GetRequiredService<ILogger<Bitrix24Client>>(),
             sp.GetRequiredService<TimeProvider>(),

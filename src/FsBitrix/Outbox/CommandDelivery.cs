@@ -187,7 +187,7 @@ internal sealed partial class CommandDelivery(
             // attachRecord before finish landed: finish is ahead in the same call's queue, so wait for it.
             Bitrix24ErrorKind.CallNotFinished => new DeliveryResult.Retry(ex.Message, backoff, false),
             Bitrix24ErrorKind.CallNotFound when entry.Command is ShowCard or HideCard =>
-                new DeliveryResult.Done("the call is over in Bitrix24; card change not needed"),
+                new DeliveryResult.Done("the call is over in Bitrix24; card change not needed") { Sent = false },
             _ => new DeliveryResult.Refused(ex.Message),
         };
     }

@@ -4,7 +4,11 @@ namespace FsBitrix.Outbox;
 internal abstract record DeliveryResult(string Description)
 {
     /// <summary>Bitrix24 answered; the command is done.</summary>
-    public sealed record Done(string Outcome) : DeliveryResult(Outcome);
+    public sealed record Done(string Outcome) : DeliveryResult(Outcome)
+    {
+        /// <summary>False when it was settled without reaching Bitrix24 (a card whose moment passed, a call already over there).</summary>
+        public bool Sent { get; init; } = true;
+    }
 
     /// <summary>Try again later; the call's later commands wait behind this one.</summary>
     public sealed record Retry(string Error, TimeSpan After, bool MayHaveExecuted) : DeliveryResult(Error)

@@ -32,6 +32,8 @@ internal sealed partial class OutboxDispatcher(
     private readonly Lock _gate = new();
     private CancellationToken _stopping = new(canceled: true);
     private long _delivered;
+    private long _budgetWaits;
+    private TimeSpan _budgetWaited;
     private long _failingSinceTicks;
     private long _bottleneckSaidTicks;
     private int _releaseRequested;
@@ -46,6 +48,20 @@ internal sealed partial class OutboxDispatcher(
     public DateTimeOffset? LastSuccess { get; private set; }
 
     public long Delivered => Interlocked.Read(ref _delivered);
+
+    /// <summary>Passes that held the next request because the portal's request budget was spent, and for how long in all.</summary>
+    public long BudgetWaits => Interlocked.Read(ref _budgetWaits);
+
+    public TimeSpan BudgetWaited
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _budgetWaited;
+            }
+        }
+    }
 
     /// <summary>Fired after each delivered command (tests and the demo page await it).</summary>
     public event Action<OutboxEntry, DeliveryResult>? CommandDelivered;
@@ -198,6 +214,12 @@ internal sealed partial class OutboxDispatcher(
         DateTimeOffset now = time.GetUtcNow();
         if (delivery.Limiter is { FreeIn: var freeIn } && freeIn > TimeSpan.Zero)
         {
+            Interlocked.Increment(ref _budgetWaits);
+            lock (_gate)
+            {
+                _budgetWaited += freeIn;
+            }
+
             await SayIfBottleneckAsync(now, stoppingToken).ConfigureAwait(false);
             return new Pass(false, now + freeIn, false);
         }
@@ -320,7 +342,7 @@ internal sealed partial class OutboxDispatcher(
         {
             await store.MarkDoneAsync(entry.Id, skipped, CancellationToken.None).ConfigureAwait(false);
             LogDelivered(entry.CallKey, _portal, entry.Command.GetType().Name, skipped);
-            CommandDelivered?.Invoke(entry, new DeliveryResult.Done(skipped));
+            CommandDelivered?.Invoke(entry, new DeliveryResult.Done(skipped) { Sent = false });
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using FsBitrix.Bitrix24;
 using FsBitrix.Bitrix24.RateLimiting;
 using FsBitrix.Bitrix24.Users;
@@ -66,6 +67,8 @@ internal sealed class TenantPortals
                     ? LeakyBucketOptions.Unlimited
                     : new LeakyBucketOptions { DrainPerSecond = tenant.RateLimitPerSecond, Burst = tenant.RateLimitBurst },
                 Operating = new Bitrix24.Retry.OperatingOptions { Limit = TimeSpan.FromSeconds(tenant.OperatingLimitSeconds) },
+                MeterFactory = services.GetRequiredService<IMeterFactory>(),
+                Portal = tenant.Key,
             },
             loggers.CreateLogger<Bitrix24Client>(), time);
         var directoryOptions = new UserDirectoryOptions();

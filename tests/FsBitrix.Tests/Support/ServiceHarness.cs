@@ -96,6 +96,10 @@ internal sealed class ServiceHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>The running service's own HTTP address (its Kestrel on an ephemeral loopback port).</summary>
+    public Uri ServiceUrl =>
+        new(Service!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/");
+
     /// <summary>Where the running service takes Bitrix24 events (<c>Bitrix:EventsPath</c> on its Kestrel).</summary>
     public Uri EventsUrl
     {
