@@ -33,6 +33,9 @@ internal static class Program
             case "load":
                 return await Load.LoadBenchmark.RunAsync(rest).ConfigureAwait(false);
 
+            case "mp3":
+                return await Mp3Benchmark.RunAsync(rest).ConfigureAwait(false);
+
             // New benchmarks add one case here and live in a file of their own.
             default:
                 await Console.Error.WriteLineAsync($"unknown benchmark '{args[0]}'").ConfigureAwait(false);

@@ -23,7 +23,7 @@ public class RealDeploymentEndToEndTests
             new Checkpoint("CHANNEL_HANGUP", "b7927199-0436-4d78-8c78-e5b1d559d9a6", [User1002]));
 
         AssertFinished(call, User1002, "200", 3);
-        Assert.That(call.Recording!.FileName, Does.EndWith(".wav"));
+        Assert.That(call.Recording!.FileName, Does.EndWith(".mp3"));
     }
 
     [Test]

@@ -64,12 +64,13 @@ public class RecordingTests
 
         SandboxRecording recording = h.Portal.State.FinishedCalls.Single().Recording!;
         Assert.That(recording.SourceUrl, Does.StartWith(publicUrl + "recordings/"));
-        Assert.That(recording.Content.Take(4), Is.EqualTo("RIFF"u8.ToArray()), "the portal downloaded the WAV itself");
+        Assert.That(recording.Content.Take(3), Is.EqualTo("ID3"u8.ToArray()), "the portal downloaded the recording itself, encoded to MP3");
         using var http = new HttpClient();
         HttpResponseMessage genuine = await http.GetAsync(new Uri(recording.SourceUrl!));
         HttpResponseMessage forged = await http.GetAsync(new Uri(recording.SourceUrl! + "x"));
         HttpResponseMessage traversal = await http.GetAsync(new Uri(publicUrl + "recordings/..%2F..%2Fetc%2Fpasswd"));
         Assert.That(genuine.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(genuine.Content.Headers.ContentType?.MediaType, Is.EqualTo("audio/mpeg"));
         Assert.That(forged.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(traversal.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }

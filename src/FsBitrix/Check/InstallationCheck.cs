@@ -34,6 +34,8 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
             report.Ok($"settings complete (recordings: {options.Recordings.Mode}, storage: {options.Storage.Path})");
         }
 
+        await CheckEncoderAsync(cancellationToken).ConfigureAwait(false);
+
         IReadOnlyList<(string Extension, string Domain)> directory = await CheckFreeSwitchAsync(cancellationToken).ConfigureAwait(false);
 
         // Each company's extensions are checked against its own portal; the default portal has the rest.
@@ -67,6 +69,27 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
     }
 
     /// <returns>The directory's extensions with their domains (<c>list_users</c>: user|context|domain|…).</returns>
+    /// <summary>MP3 recordings need FFmpeg with libmp3lame; without it they go as WAV, eight times the portal's Drive.</summary>
+    private async Task CheckEncoderAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Recordings.WantsMp3)
+        {
+            report.Ok("recordings are sent as WAV (Recordings:Format=wav)");
+            return;
+        }
+
+        (string? path, string? problem) = await Recordings.Mp3Encoder.FindAsync(options.Recordings.Encoder, cancellationToken).ConfigureAwait(false);
+        if (path is not null)
+        {
+            report.Ok($"recordings are encoded to MP3 by {path} ({options.Recordings.Mp3KbpsPerChannel} kbit/s per channel)");
+        }
+        else
+        {
+            report.Warn($"recordings go as WAV, not MP3: the encoder {problem}",
+                "apt-get install ffmpeg (or set FsBitrix:Recordings:Format=wav to keep WAV on purpose)");
+        }
+    }
+
     private async Task<IReadOnlyList<(string Extension, string Domain)>> CheckFreeSwitchAsync(CancellationToken cancellationToken)
     {
         report.Section($"FreeSWITCH event socket {options.Esl.Host}:{options.Esl.Port}");

@@ -41,6 +41,21 @@ internal static class ConfigurationProblems
             problems.Add($"FsBitrix:Storage:KeepDeliveredFor is {options.Storage.KeepDeliveredFor}: it must be positive (e.g. 7.00:00:00 for a week)");
         }
 
+        if (options.Recordings.Format is { Length: > 0 } format && format.ToLowerInvariant() is not ("mp3" or "wav"))
+        {
+            problems.Add($"FsBitrix:Recordings:Format is '{format}': use 'mp3' or 'wav' (or leave it unset: MP3 when ffmpeg is installed)");
+        }
+
+        if (options.Recordings.ParallelEncodes < 1)
+        {
+            problems.Add($"FsBitrix:Recordings:ParallelEncodes is {options.Recordings.ParallelEncodes}: at least 1");
+        }
+
+        if (options.Recordings.Mp3KbpsPerChannel is not (8 or 16 or 24 or 32 or 40 or 48 or 56 or 64))
+        {
+            problems.Add($"FsBitrix:Recordings:Mp3KbpsPerChannel is {options.Recordings.Mp3KbpsPerChannel}: one of 8, 16, 24, 32, 40, 48, 56, 64 (MP3 at 8 kHz)");
+        }
+
         if (options.Recordings.Mode is not ("upload" or "url"))
         {
             problems.Add($"FsBitrix:Recordings:Mode is '{options.Recordings.Mode}': use 'upload' or 'url'");

@@ -179,6 +179,26 @@ internal sealed class RecordingSettings
 
     /// <summary>For <c>url</c> mode: how long a recording link works.</summary>
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// <c>mp3</c> or <c>wav</c>; unset: MP3 when the encoder is present. WAV is about 1 MB a minute of a portal's Drive,
+    /// MP3 an eighth of it.
+    /// </summary>
+    public string? Format { get; set; }
+
+    /// <summary>FFmpeg: a path, or a name looked up on PATH.</summary>
+    public string Encoder { get; set; } = "ffmpeg";
+
+    /// <summary>Encodes at once (each one thread, below normal priority).</summary>
+    public int ParallelEncodes { get; set; } = 1;
+
+    /// <summary>MP3 bit rate per channel, kbit/s (8 kHz MPEG-2.5 allows 8…64).</summary>
+    public int Mp3KbpsPerChannel { get; set; } = 16;
+
+    /// <summary>Longest an encode may take before the WAV is sent instead.</summary>
+    public TimeSpan EncodeTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    public bool WantsMp3 => Format is null or "" || string.Equals(Format, "mp3", StringComparison.OrdinalIgnoreCase);
 }
 
 internal sealed class DialSettings

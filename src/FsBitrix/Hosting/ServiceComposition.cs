@@ -81,13 +81,7 @@ internal static class ServiceComposition
         services.AddHostedService<UserDirectoryService>();
         services.AddSingleton<IUserResolver, UserDirectoryResolver>();
 
-        services.AddSingleton(sp => new RecordingLinks(
-            sp.GetRequiredService<OutboxStore>().GetOrCreateSecretAsync("recording-link-key").GetAwaiter().GetResult(),
-            sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IRecordingSource>(sp => options.Recordings.Mode == "url"
-            ? new UrlRecordingSource(sp.GetRequiredService<OutboxStore>(), sp.GetRequiredService<RecordingLinks>(),
-                new Uri(options.Recordings.PublicUrl!.TrimEnd('/') + "/"), options.Recordings.LinkLifetime, sp.GetRequiredService<TimeProvider>())
-            : new UploadRecordingSource(sp.GetRequiredService<TimeProvider>(), options.Recordings.MaxWait, TimeSpan.FromMilliseconds(500)));
+        services.AddRecordings(options);
 
         services.AddSingleton(new DeliveryOptions { DefaultUserId = options.Bitrix.DefaultUserId, CrmCreate = options.Bitrix.CrmCreate });
         services.AddSingleton(sp => new CallerCrmMatches(

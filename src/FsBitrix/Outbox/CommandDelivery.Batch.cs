@@ -213,6 +213,7 @@ internal sealed partial class CommandDelivery
                     return Finished(unit, finish, answer);
                 default:
                     answer.Attached(unit.Keys[0]);
+                    recordings.Attached(((AttachRecording)unit.Entry.Command).FilePath);
                     return new DeliveryResult.Done("recording attached");
             }
         }

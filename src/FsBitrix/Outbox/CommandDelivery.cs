@@ -166,6 +166,7 @@ internal sealed partial class CommandDelivery(
         }
 
         await client.AttachRecordAsync(request, cancellationToken).ConfigureAwait(false);
+        recordings.Attached(command.FilePath);
         return new DeliveryResult.Done($"recording attached to {callId}");
     }
 

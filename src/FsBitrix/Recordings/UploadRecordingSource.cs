@@ -4,30 +4,24 @@ namespace FsBitrix.Recordings;
 
 /// <summary>
 /// <c>Recordings:Mode=upload</c>: sends the file's bytes. FreeSWITCH may still be writing it when the call ends,
-/// so it waits (bounded) until the file exists and its size has stopped changing.
+/// so it waits (bounded) until the file is complete (<see cref="RecordingFile"/>).
 /// </summary>
 internal sealed class UploadRecordingSource(TimeProvider time, TimeSpan maxWait, TimeSpan settle) : IRecordingSource
 {
     public async Task<AttachRecordRequest?> PrepareAsync(string callId, string filePath, CancellationToken cancellationToken)
     {
-        DateTimeOffset giveUp = time.GetUtcNow() + maxWait;
-        long lastSize = -1;
-        while (true)
+        if (!await RecordingFile.WaitCompleteAsync(filePath, time, maxWait, settle, cancellationToken).ConfigureAwait(false))
         {
-            var file = new FileInfo(filePath);
-            if (file.Exists && file.Length > 0 && file.Length == lastSize)
-            {
-                byte[] content = await File.ReadAllBytesAsync(filePath, cancellationToken).ConfigureAwait(false);
-                return AttachRecordRequest.FromFile(callId, file.Name, content);
-            }
-
-            lastSize = file.Exists ? file.Length : -1;
-            if (time.GetUtcNow() >= giveUp)
-            {
-                return null;
-            }
-
-            await Task.Delay(settle, time, cancellationToken).ConfigureAwait(false);
+            return null;
         }
+
+        return await ReadAsync(callId, filePath, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The request carrying a file known to be complete.</summary>
+    public static async Task<AttachRecordRequest> ReadAsync(string callId, string filePath, CancellationToken cancellationToken)
+    {
+        byte[] content = await File.ReadAllBytesAsync(filePath, cancellationToken).ConfigureAwait(false);
+        return AttachRecordRequest.FromFile(callId, Path.GetFileName(filePath), content);
     }
 }

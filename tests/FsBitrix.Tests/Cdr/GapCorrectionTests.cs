@@ -60,7 +60,7 @@ public class GapCorrectionTests
         await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1 && s.FinishedCalls[0].Recording is not null, ServiceHarness.Patience);
         SandboxFinishedCall call = h.Portal.State.FinishedCalls.Single();
         Assert.That((call.StatusCode, call.Duration), Is.EqualTo(("200", 4)));
-        Assert.That(call.Recording!.FileName, Does.EndWith(".wav"), "the CDR's record_session path, attached after the corrected finish");
+        Assert.That(call.Recording!.FileName, Does.EndWith(".mp3"), "the CDR's record_session path (encoded), attached after the corrected finish");
     }
 
     [Test]
