@@ -20,6 +20,9 @@ internal sealed class FsBitrixOptions
 
     public RecordingSettings Recordings { get; set; } = new();
 
+    /// <summary>The admin's status page at <c>/</c>.</summary>
+    public FsBitrix.Status.StatusSettings Status { get; set; } = new();
+
     /// <summary>Extension → Bitrix24 user id; extensions not listed are looked up with user.get by UF_PHONE_INNER.</summary>
     public Dictionary<string, int> Users { get; set; } = [];
 

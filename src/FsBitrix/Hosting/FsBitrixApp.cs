@@ -2,6 +2,7 @@ using FsBitrix.AppMode;
 using FsBitrix.ClickToCall;
 using FsBitrix.Configuration;
 using FsBitrix.Metrics;
+using FsBitrix.Status;
 using FsBitrix.Queues;
 using FsBitrix.Recordings;
 using Microsoft.AspNetCore.Builder;
@@ -52,6 +53,7 @@ internal static class FsBitrixApp
         WebApplication app = builder.Build();
         app.MapHealth();
         app.MapMetrics();
+        app.MapStatus(options);
         app.MapClickToCall(options);
         app.MapAppMode(options);
         app.MapRecordings();

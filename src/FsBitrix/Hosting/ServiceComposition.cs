@@ -16,6 +16,7 @@ using FsBitrix.Outbox;
 using FsBitrix.Queues;
 using FsBitrix.Recordings;
 using FsBitrix.SocketApp;
+using FsBitrix.Status;
 using FsBitrix.Tenants;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,6 +32,7 @@ internal static class ServiceComposition
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddServiceMetrics();
+        services.AddStatusPage();
 
         services.AddSingleton(sp =>
         {

@@ -176,7 +176,7 @@ internal sealed partial class CommandDelivery(
     internal DeliveryResult Classify(OutboxEntry entry, Bitrix24Exception ex)
     {
         TimeSpan backoff = Backoff(entry.Attempts);
-        return ex.Kind switch
+        DeliveryResult result = ex.Kind switch
         {
             Bitrix24ErrorKind.RateLimited or Bitrix24ErrorKind.Transient =>
                 new DeliveryResult.Retry(ex.Message, backoff, ex.MayHaveExecuted),
@@ -191,6 +191,7 @@ internal sealed partial class CommandDelivery(
                 new DeliveryResult.Done("the call is over in Bitrix24; card change not needed") { Sent = false },
             _ => new DeliveryResult.Refused(ex.Message),
         };
+        return result is DeliveryResult.Done ? result : result with { ErrorKind = ex.Kind };
     }
 
     private TimeSpan Backoff(int attempts)

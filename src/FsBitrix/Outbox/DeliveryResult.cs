@@ -3,6 +3,9 @@ namespace FsBitrix.Outbox;
 /// <summary>What became of one delivery attempt.</summary>
 internal abstract record DeliveryResult(string Description)
 {
+    /// <summary>What Bitrix24's refusal was, when it came from Bitrix24 (status page advice).</summary>
+    public Bitrix24.Errors.Bitrix24ErrorKind? ErrorKind { get; init; }
+
     /// <summary>Bitrix24 answered; the command is done.</summary>
     public sealed record Done(string Outcome) : DeliveryResult(Outcome)
     {

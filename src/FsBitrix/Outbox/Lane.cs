@@ -34,3 +34,6 @@ internal static class Lanes
 
 /// <summary>Commands waiting in one lane, and when the oldest of them was written.</summary>
 internal sealed record LaneBacklog(Lane Lane, long Waiting, DateTimeOffset Oldest);
+
+/// <summary>The oldest command waiting in a lane: what it is, for which call, how often it was tried and why it failed.</summary>
+internal sealed record WaitingCommand(Lane Lane, string Kind, string CallKey, int Attempts, string? LastError, DateTimeOffset NotBefore, DateTimeOffset CreatedAt);

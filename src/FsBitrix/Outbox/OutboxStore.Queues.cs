@@ -112,6 +112,37 @@ internal sealed partial class OutboxStore
         }
     }
 
+    /// <summary>Per lane, the oldest command of this company still waiting, with its attempts and last error (status page).</summary>
+    public async Task<IReadOnlyList<WaitingCommand>> OldestWaitingAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            SqliteCommand query = Command($"""
+                SELECT lane, kind, call_key, attempts, last_error, not_before, created_at FROM (
+                    SELECT {Lanes.SqlOrder} AS lane, kind, call_key, attempts, last_error, not_before, created_at,
+                           ROW_NUMBER() OVER (PARTITION BY {Lanes.SqlOrder} ORDER BY id) AS n
+                    FROM outbox WHERE done_at IS NULL AND tenant = $tenant)
+                WHERE n = 1 ORDER BY lane
+                """);
+            query.Parameters.AddWithValue("$tenant", tenant);
+            var oldest = new List<WaitingCommand>();
+            using SqliteDataReader reader = query.ExecuteReader();
+            while (reader.Read())
+            {
+                oldest.Add(new WaitingCommand((Lane)reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
+            }
+
+            return oldest;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
     private const string DueCallKeysSql = $"""
         SELECT o.call_key
         FROM outbox o
