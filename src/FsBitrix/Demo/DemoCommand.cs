@@ -1,4 +1,7 @@
+using FsBitrix.Configuration;
+using FsBitrix.Hosting;
 using FsBitrix.Simulator.Demo;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -10,15 +13,19 @@ namespace FsBitrix.Demo;
 /// </summary>
 internal static class DemoCommand
 {
-    public const int SimulatorPort = 18021;
     public const string ServiceUrl = "http://127.0.0.1:8085";
-    public const string PortalUrl = "http://127.0.0.1:8086";
-    public const string SecondPortalUrl = "http://127.0.0.1:8087";
 
     public static async Task<int> RunAsync(string[] args)
     {
-        await using DemoEnvironment demo = await DemoEnvironment.StartAsync(args, PortalUrl, SimulatorPort, ServiceUrl,
-            secondPortalUrl: SecondPortalUrl).ConfigureAwait(false);
+        // Every port from the configuration like any other setting; a taken one ends the demo with one line naming it.
+        (string serviceUrl, DemoSettings settings) = Addresses(ServiceConfiguration.Build(args));
+        Ports.EnsureFree(serviceUrl, "FsBitrix:Http:Urls");
+        Ports.EnsureFree(settings.PortalUrl, "FsBitrix:Demo:PortalUrl");
+        Ports.EnsureFree(settings.SecondPortalUrl, "FsBitrix:Demo:SecondPortalUrl");
+        Ports.EnsureFree($"127.0.0.1:{settings.SimulatorPort}", "FsBitrix:Demo:SimulatorPort");
+
+        await using DemoEnvironment demo = await DemoEnvironment.StartAsync(args, settings.PortalUrl, settings.SimulatorPort, serviceUrl,
+            secondPortalUrl: settings.SecondPortalUrl).ConfigureAwait(false);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
             demo.Service.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
         Task calls = new DemoDriver(demo.Simulator, new DemoOptions { SecondDomain = DemoEnvironment.SecondDomain }).RunAsync(stopping.Token);
@@ -33,6 +40,14 @@ internal static class DemoCommand
         return 0;
     }
 
+    /// <summary>The service's address (<c>FsBitrix:Http:Urls</c>) and the demo's own (<c>FsBitrix:Demo</c>).</summary>
+    internal static (string ServiceUrl, DemoSettings Demo) Addresses(IConfiguration configuration)
+    {
+        var settings = new DemoSettings();
+        configuration.GetSection(DemoSettings.Section).Bind(settings);
+        return (configuration["FsBitrix:Http:Urls"] is { Length: > 0 } urls ? urls : ServiceUrl, settings);
+    }
+
     private static void PrintBanner(DemoEnvironment demo)
     {
         Console.WriteLine();
@@ -41,8 +56,9 @@ internal static class DemoCommand
         Console.WriteLine($"    Bitrix24 sandbox portal (open in a browser): {demo.Portal.BaseUrl}");
         Console.WriteLine($"    Second company's portal ({DemoEnvironment.SecondDomain}):      {demo.SecondPortal.BaseUrl}");
         Console.WriteLine($"    Both companies side by side:                 {new Uri(demo.Portal.BaseUrl, "companies")}");
-        Console.WriteLine($"    FsBitrix health:                             {ServiceUrl}/healthz");
-        Console.WriteLine($"    FreeSWITCH simulator event socket:           127.0.0.1:{SimulatorPort} (password ClueCon)");
+        Console.WriteLine($"    FsBitrix status page:                        {demo.ServiceUrl}");
+        Console.WriteLine($"    FsBitrix health and metrics:                 {new Uri(demo.ServiceUrl, "healthz")}, {new Uri(demo.ServiceUrl, "metrics")}");
+        Console.WriteLine($"    FreeSWITCH simulator event socket:           127.0.0.1:{demo.Simulator.Port} (password ClueCon)");
         Console.WriteLine($"    Data (database, recordings):                 {demo.Folder}");
         Console.WriteLine();
         Console.WriteLine("  Press Ctrl+C to stop.");
