@@ -27,6 +27,17 @@ public class CheckTests
         Assert.That(output, Does.Contain("ok    telephony.externalcall.searchCrmEntities: allowed"));
         Assert.That(output, Does.Contain("Bitrix24 auth: webhook"));
         Assert.That(output, Does.Not.Contain("FAIL"));
+        Assert.That(output, Does.Contain("ok    recordings are encoded to MP3 by /usr/bin/ffmpeg"));
+    }
+
+    [Test]
+    public async Task A_missing_mp3_encoder_is_a_warning_with_its_fix_not_a_failure()
+    {
+        (int exit, string output) = await CheckAsync(o => o.Recordings.Encoder = "/nonexistent/ffmpeg");
+
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain("warn  recordings go as WAV, not MP3: the encoder '/nonexistent/ffmpeg' not found"));
+        Assert.That(output, Does.Contain("fix: apt-get install ffmpeg"));
     }
 
     [Test]
