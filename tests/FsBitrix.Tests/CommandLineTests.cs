@@ -18,7 +18,8 @@ public class CommandLineTests
         (int code, string output, _) = await RunAsync("--help");
 
         Assert.That(code, Is.Zero);
-        Assert.That(output, Does.Contain("run").And.Contain("demo").And.Contain("check").And.Contain("backfill"));
+        Assert.That(output, Does.Contain("run").And.Contain("check").And.Contain("backfill"));
+        Assert.That(output, Does.Not.Contain("demo"), "the demo is a program of its own (src/FsBitrix.Demo)");
     }
 
     [Test]
@@ -32,7 +33,7 @@ public class CommandLineTests
 
     [TestCase("frobnicate")]
     [TestCase("check", "--bogus")]
-    [TestCase("demo", "extra")]
+    [TestCase("demo")]
     [TestCase("run", "--Esl.Host=x")]
     public async Task An_unknown_word_is_a_clear_error_and_runs_nothing(params string[] args)
     {
@@ -93,13 +94,29 @@ public class CommandLineTests
         taken.Start();
         int port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
-        (int code, _, string error) = await RunAsync("demo", "--FsBitrix:Http:Urls=http://127.0.0.1:0",
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+        int code = await Demo.Program.RunAsync(["--FsBitrix:Http:Urls=http://127.0.0.1:0",
             $"--FsBitrix:Demo:PortalUrl=http://127.0.0.1:{port}", "--FsBitrix:Demo:SecondPortalUrl=http://127.0.0.1:0",
-            "--FsBitrix:Demo:SimulatorPort=0");
+            "--FsBitrix:Demo:SimulatorPort=0"], output, errors);
+        string error = errors.ToString();
 
         Assert.That(code, Is.EqualTo(FsBitrixCommandLine.PortTaken));
         Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1), error);
         Assert.That(error, Does.Contain($"port {port}").And.Contain("FsBitrix:Demo:PortalUrl"));
+    }
+
+    [Test]
+    public async Task The_demo_refuses_a_word_it_does_not_know_and_explains_its_settings()
+    {
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+        Assert.That(await Demo.Program.RunAsync(["extra"], output, errors), Is.Not.Zero);
+        Assert.That(errors.ToString(), Does.Contain("Unrecognized command or argument 'extra'"));
+
+        using var help = new StringWriter();
+        Assert.That(await Demo.Program.RunAsync(["--help"], help, errors), Is.Zero);
+        Assert.That(help.ToString(), Does.Contain("FsBitrix:Demo:PortalUrl"));
     }
 
     [Test]

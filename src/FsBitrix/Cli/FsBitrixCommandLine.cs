@@ -2,7 +2,6 @@ using System.CommandLine;
 using FsBitrix.Cdr;
 using FsBitrix.Check;
 using FsBitrix.Configuration;
-using FsBitrix.Demo;
 using FsBitrix.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FsBitrix.Cli;
 
 /// <summary>
-/// The verbs — <c>run</c> (the default), <c>demo</c>, <c>check</c>, <c>backfill</c> — with <c>--help</c>, parsed by
+/// The verbs — <c>run</c> (the default), <c>check</c>, <c>backfill</c> — with <c>--help</c>, parsed by
 /// System.CommandLine. Settings for this run ride along as configuration keys, <c>--FsBitrix:Esl:Host=10.0.0.5</c>
 /// (the same keys as appsettings.json and <c>FsBitrix__…</c> environment variables); any other unknown word is an error.
 /// </summary>
@@ -42,23 +41,19 @@ internal static class FsBitrixCommandLine
             + "Settings come from appsettings.json, /etc/fsbitrix/appsettings.json, FsBitrix__… environment variables, or arguments such as --FsBitrix:Esl:Host=10.0.0.5.");
 
         var run = new Command("run", "Run the service (what plain `fsbitrix` does).");
-        run.SetAction((_, ct) => Guard(() => RunServiceAsync(settings), error));
+        run.SetAction((_, ct) => GuardAsync(() => RunServiceAsync(settings), error));
         root.Subcommands.Add(run);
-        root.SetAction((_, ct) => Guard(() => RunServiceAsync(settings), error));
-
-        var demo = new Command("demo", "Run the service on its embedded default: a FreeSWITCH simulator and a Bitrix24 sandbox portal on 127.0.0.1, nothing to configure.");
-        demo.SetAction((_, ct) => Guard(() => DemoCommand.RunAsync(settings), error));
-        root.Subcommands.Add(demo);
+        root.SetAction((_, ct) => GuardAsync(() => RunServiceAsync(settings), error));
 
         var check = new Command("check", "Check the installation: configuration, FreeSWITCH's event socket, Bitrix24 access and scopes, extensions without an employee, the MP3 encoder.");
-        check.SetAction((_, ct) => Guard(() => CheckCommand.RunAsync(settings), error));
+        check.SetAction((_, ct) => GuardAsync(() => CheckCommand.RunAsync(settings), error));
         root.Subcommands.Add(check);
 
         var since = new Option<string>("--since") { Description = "Start of the period, e.g. 2026-12-01 or 2026-12-01T08:00+03:00 (local time without an offset).", Required = true };
         var until = new Option<string>("--until") { Description = "End of the period (default: now)." };
         var newPortal = new Option<bool>("--new-portal") { Description = "The portal never had these calls: send them even beyond what FsBitrix remembers sending." };
         var backfill = new Command("backfill", "Send an old period's calls to Bitrix24 from FreeSWITCH's CDRs, through the running service.") { since, until, newPortal };
-        backfill.SetAction((result, ct) => Guard(() =>
+        backfill.SetAction((result, ct) => GuardAsync(() =>
         {
             List<string> arguments = ["--since", result.GetValue(since)!];
             if (result.GetValue(until) is { } to)
@@ -92,7 +87,7 @@ internal static class FsBitrixCommandLine
     }
 
     /// <summary>What an admin must fix, in their words: a configuration problem or a taken port is a line, not a stack trace.</summary>
-    private static async Task<int> Guard(Func<Task<int>> verb, TextWriter error)
+    internal static async Task<int> GuardAsync(Func<Task<int>> verb, TextWriter error)
     {
         try
         {

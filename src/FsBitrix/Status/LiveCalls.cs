@@ -9,16 +9,20 @@ namespace FsBitrix.Status;
 /// The latest state of every call followed now, from the tracker's steps (what the status page lists). Started with
 /// the host, before call tracking, so that no call's first steps pass unseen.
 /// </summary>
-internal sealed class LiveCalls(CallTracker tracker) : IHostedService, IDisposable
+internal sealed class LiveCalls(CallTracker tracker, TimeProvider time) : IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<string, CallState> _calls = new(StringComparer.Ordinal);
     private IDisposable? _subscription;
+
+    /// <summary>When the service started (this started with it).</summary>
+    public DateTimeOffset StartedAt { get; private set; }
 
     /// <summary>Oldest first.</summary>
     public IReadOnlyList<CallState> Snapshot() => [.. _calls.Values.OrderBy(c => c.StartedAt ?? DateTimeOffset.MaxValue)];
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        StartedAt = time.GetUtcNow();
         _subscription = tracker.Steps.Subscribe(Seen);
         return Task.CompletedTask;
     }

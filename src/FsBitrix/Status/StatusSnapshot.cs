@@ -23,8 +23,6 @@ internal sealed class StatusSnapshot(
     FsBitrixOptions options,
     TimeProvider time)
 {
-    private readonly DateTimeOffset _started = time.GetUtcNow();
-
     public async Task<object> ReadAsync(CancellationToken cancellationToken)
     {
         DateTimeOffset now = time.GetUtcNow();
@@ -64,7 +62,7 @@ internal sealed class StatusSnapshot(
         return new
         {
             now,
-            startedAt = _started,
+            startedAt = calls.StartedAt,
             status = state.IsConnected && tracker.OutboxWriteProblem is null ? "ok" : "degraded",
             nodes = new[]
             {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 namespace FsBitrix.Demo;
 
 /// <summary>
-/// <c>fsbitrix demo</c>: the real service on its embedded default — a FreeSWITCH simulator playing realistic calls
+/// <c>dotnet run --project src/FsBitrix.Demo</c>: the real service on its embedded default — a FreeSWITCH simulator playing realistic calls
 /// and the Bitrix24 sandbox portal — all on 127.0.0.1, with nothing to configure. Runs until Ctrl+C.
 /// </summary>
 internal static class DemoCommand
