@@ -94,9 +94,8 @@ public sealed class ChannelEventFactoryTests
     [Test]
     public void Queue_is_read_from_the_socket_apps_channel_data_and_the_hangup()
     {
-        var seq = new ReadOnlySequence<byte>(File.ReadAllBytes(Fixtures.Scenario("s9_queue_socket.outbound.raw")));
-        Assert.That(EslFrameParser.TryReadFrame(ref seq, EslParserOptions.Default, out EslFrame? frame, pooled: false));
-        ChannelEvent? data = ChannelEventFactory.From(frame!.AsHeaderEvent());
+        EslCapturedFrame connect = EslCapture.Read(File.ReadAllBytes(Fixtures.Scenario("s9_queue_socket.outbound.raw"))).First();
+        ChannelEvent? data = ChannelEventFactory.From(connect.HeaderEvent);
         ChannelEvent hangup = First("s9_queue_socket.raw", ChannelEventKind.HangupComplete, "9dbf1cff-959f-4057-b8e6-64ba469dcdfc");
 
         Assert.Multiple(() =>

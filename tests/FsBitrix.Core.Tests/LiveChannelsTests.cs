@@ -12,10 +12,9 @@ public sealed class LiveChannelsTests
     private static List<string> ApiBodies(string fileName)
     {
         var bodies = new List<string>();
-        var seq = new ReadOnlySequence<byte>(File.ReadAllBytes(Fixtures.Protocol(fileName)));
-        while (EslFrameParser.TryReadFrame(ref seq, EslParserOptions.Default, out EslFrame? frame, pooled: false))
+        foreach (EslCapturedFrame frame in EslCapture.Read(File.ReadAllBytes(Fixtures.Protocol(fileName))))
         {
-            if (frame.ContentType == EslContentType.ApiResponse)
+            if (frame.ContentType == "api/response")
             {
                 bodies.Add(frame.BodyText);
             }

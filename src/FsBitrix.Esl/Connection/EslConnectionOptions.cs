@@ -17,5 +17,6 @@ public record EslConnectionOptions
     /// </summary>
     public int EventBufferCapacity { get; init; } = 10_000;
 
-    public EslParserOptions Parser { get; init; } = EslParserOptions.Default;
+    /// <summary>Limits of the frame parser (tests tighten them); not configuration.</summary>
+    internal EslParserOptions Parser { get; init; } = EslParserOptions.Default;
 }

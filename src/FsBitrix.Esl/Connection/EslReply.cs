@@ -17,7 +17,7 @@ public sealed class EslReply
         _headers = headers;
     }
 
-    public EslContentType ContentType { get; }
+    internal EslContentType ContentType { get; }
 
     /// <summary><c>Reply-Text</c> of a command reply, or the whole output of an api command.</summary>
     public string Text { get; }

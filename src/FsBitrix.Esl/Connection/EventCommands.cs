@@ -3,7 +3,7 @@ using FsBitrix.Esl.Events;
 namespace FsBitrix.Esl.Connection;
 
 /// <summary>Builders for the event-subscription commands.</summary>
-public static class EventCommands
+internal static class EventCommands
 {
     public static EslCommand Subscribe(EslEventFormat format, IEnumerable<string> events, IEnumerable<string>? customSubclasses = null)
     {

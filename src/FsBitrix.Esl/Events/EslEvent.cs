@@ -29,7 +29,7 @@ public sealed partial class EslEvent
     public EslEventFormat Format { get; }
 
     /// <summary>The frame this event came in.</summary>
-    public EslFrame Frame => _frame;
+    internal EslFrame Frame => _frame;
 
     /// <summary>The first value of a header, or null; <c>variable_x</c> names reach channel variables.</summary>
     public string? this[string name] => GetHeader(name);

@@ -13,6 +13,18 @@ namespace FsBitrix.Esl.Inbound;
 /// and after any drop reconnects with backoff, re-authenticates and re-subscribes. Events of every connection
 /// come through the same observables; <see cref="ConnectionStates"/> tells when a gap happened.
 /// </summary>
+/// <example>
+/// Print every hangup with its talk time; the client reconnects and re-subscribes by itself:
+/// <code>
+/// await using var esl = new EslInboundClient(new EslInboundOptions
+/// {
+///     Host = "127.0.0.1", Port = 8021, Password = "ClueCon", Events = [EslEventNames.ChannelHangupComplete],
+/// });
+/// using var hangups = esl.Events.Subscribe(e => Console.WriteLine($"{e.UniqueId} {e.GetVariable("billsec")} s"));
+/// await esl.StartAsync();
+/// EslReply status = await esl.ApiAsync("status");
+/// </code>
+/// </example>
 public sealed partial class EslInboundClient : EslEndpoint, IAsyncDisposable
 {
     private readonly EslInboundOptions _options;

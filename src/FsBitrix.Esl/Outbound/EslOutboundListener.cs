@@ -11,6 +11,19 @@ namespace FsBitrix.Esl.Outbound;
 /// Accepts the connections of FreeSWITCH's <c>socket</c> dialplan application and runs a handler for each
 /// call on the thread pool, never on a socket reader. The session is disposed when its handler returns.
 /// </summary>
+/// <example>
+/// The dialplan's <c>socket 127.0.0.1:8084 async full</c> hands each call to the handler:
+/// <code>
+/// await using var listener = new EslOutboundListener(new IPEndPoint(IPAddress.Loopback, 8084), async (session, ct) =>
+/// {
+///     EslEvent channel = await session.ConnectAsync(ct);
+///     await session.ExecuteAsync("answer", cancellationToken: ct);
+///     await session.ExecuteAsync("playback", "ivr/ivr-welcome.wav", cancellationToken: ct);
+///     await session.HangupAsync(cancellationToken: ct);
+/// });
+/// listener.Start();
+/// </code>
+/// </example>
 public sealed partial class EslOutboundListener : IAsyncDisposable
 {
     private readonly TcpListener _listener;

@@ -1,7 +1,7 @@
 namespace FsBitrix.Esl.Protocol;
 
 /// <summary>The <c>Content-Type</c> of a frame FreeSWITCH sends on the Event Socket.</summary>
-public enum EslContentType
+internal enum EslContentType
 {
     /// <summary>A content type this library does not know; such frames are logged and skipped.</summary>
     Unknown = 0,
@@ -17,7 +17,7 @@ public enum EslContentType
 }
 
 /// <summary>The content types as they appear on the wire.</summary>
-public static class EslContentTypes
+internal static class EslContentTypes
 {
     public const string AuthRequest = "auth/request";
     public const string CommandReply = "command/reply";

@@ -10,7 +10,7 @@ namespace FsBitrix.Esl.Protocol;
 /// every accessor throws, so a kept reference fails loudly instead of reading another frame's bytes.
 /// Call <see cref="Clone"/> to keep a frame beyond its consumer.
 /// </summary>
-public sealed class EslFrame : IDisposable
+internal sealed class EslFrame : IDisposable
 {
     private byte[]? _buffer;
     private readonly int _headerLength;

@@ -9,7 +9,7 @@ namespace FsBitrix.Esl.Protocol;
 /// <c>Content-Length</c> bytes. Works on bytes only (text is decoded after a whole frame is in), so a
 /// multi-byte character split across TCP reads cannot shift a boundary.
 /// </summary>
-public static class EslFrameParser
+internal static class EslFrameParser
 {
     private static ReadOnlySpan<byte> HeaderTerminator => "\n\n"u8;
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using FsBitrix.Core.Events;
 using FsBitrix.Esl.Protocol;
@@ -15,10 +14,9 @@ internal static class Captures
     private static IReadOnlyList<ChannelEvent> Load(string fileName)
     {
         var events = new List<ChannelEvent>();
-        var seq = new ReadOnlySequence<byte>(File.ReadAllBytes(Fixtures.Scenario(fileName)));
-        while (EslFrameParser.TryReadFrame(ref seq, EslParserOptions.Default, out EslFrame? frame, pooled: false))
+        foreach (EslCapturedFrame frame in EslCapture.Read(File.ReadAllBytes(Fixtures.Scenario(fileName))))
         {
-            if (frame.IsEvent && ChannelEventFactory.From(frame.Event) is { } e)
+            if (frame.Event is { } esl && ChannelEventFactory.From(esl) is { } e)
             {
                 events.Add(e);
             }

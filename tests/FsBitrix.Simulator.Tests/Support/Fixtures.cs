@@ -13,12 +13,11 @@ internal static class Fixtures
     public static List<EslEvent> Events(string scenarioFile)
     {
         var events = new List<EslEvent>();
-        var seq = new ReadOnlySequence<byte>(File.ReadAllBytes(Scenario(scenarioFile)));
-        while (EslFrameParser.TryReadFrame(ref seq, EslParserOptions.Default, out EslFrame? frame, pooled: false))
+        foreach (EslCapturedFrame frame in EslCapture.Read(File.ReadAllBytes(Scenario(scenarioFile))))
         {
-            if (frame.IsEvent)
+            if (frame.Event is { } e)
             {
-                events.Add(frame.Event);
+                events.Add(e);
             }
         }
 

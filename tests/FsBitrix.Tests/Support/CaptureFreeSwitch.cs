@@ -78,10 +78,9 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
     {
         var uuids = new Dictionary<string, string>(keep ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         var frames = new List<byte[]>();
-        var sequence = new ReadOnlySequence<byte>(capture);
-        while (EslFrameParser.TryReadFrame(ref sequence, EslParserOptions.Default, out EslFrame? frame, pooled: false))
+        foreach (EslCapturedFrame frame in EslCapture.Read(capture))
         {
-            if (!frame.IsEvent)
+            if (frame.Event is null)
             {
                 continue;
             }
@@ -95,7 +94,7 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
             inner = UuidPattern().Replace(inner, m => Fresh(uuids, m.Value));
             inner = CapturedRecordings.Aggregate(inner, (text, folder) => text.Replace(folder, recordingsFolder, StringComparison.Ordinal));
             byte[] body = Encoding.UTF8.GetBytes(inner);
-            frames.Add([.. Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\nContent-Type: {frame.ContentTypeText}\n\n"), .. body]);
+            frames.Add([.. Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\nContent-Type: {frame.ContentType}\n\n"), .. body]);
         }
 
         return (frames, uuids);
