@@ -12,7 +12,7 @@ public sealed partial class Bitrix24Client
 {
     // A finish whose answer was lost is remembered this long; the service's outbox finishes well within it.
     private static readonly TimeSpan AmbiguousFinishMemory = TimeSpan.FromHours(2);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> ambiguousFinishes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _ambiguousFinishes = new(StringComparer.Ordinal);
 
     public Task<RegisteredCall> RegisterCallAsync(RegisterCallRequest request, CancellationToken cancellationToken = default)
     {
@@ -33,13 +33,13 @@ public sealed partial class Bitrix24Client
         try
         {
             FinishedCall call = await CallAsync(Bitrix24Methods.Finish, parameters, RetryRule.OnlyIfNotExecuted, static r => FinishedCall.Read(r.Result), cancellationToken).ConfigureAwait(false);
-            ambiguousFinishes.TryRemove(request.CallId, out _);
+            _ambiguousFinishes.TryRemove(request.CallId, out _);
             return new FinishResult(FinishOutcome.Finished, call);
         }
-        catch (Bitrix24Exception e) when (e.Kind == Bitrix24ErrorKind.CallNotFound && (request.AfterAmbiguousAttempt || ambiguousFinishes.ContainsKey(request.CallId)))
+        catch (Bitrix24Exception e) when (e.Kind == Bitrix24ErrorKind.CallNotFound && (request.AfterAmbiguousAttempt || _ambiguousFinishes.ContainsKey(request.CallId)))
         {
-            ambiguousFinishes.TryRemove(request.CallId, out _);
-            LogAlreadyFinished(logger, request.CallId);
+            _ambiguousFinishes.TryRemove(request.CallId, out _);
+            LogAlreadyFinished(_logger, request.CallId);
             return new FinishResult(FinishOutcome.AlreadyFinished, null);
         }
         catch (Bitrix24Exception e) when (e.MayHaveExecuted)
@@ -81,13 +81,13 @@ public sealed partial class Bitrix24Client
 
     private void RememberAmbiguousFinish(string callId)
     {
-        DateTimeOffset now = time.GetUtcNow();
-        ambiguousFinishes[callId] = now;
-        foreach (KeyValuePair<string, DateTimeOffset> entry in ambiguousFinishes)
+        DateTimeOffset now = _time.GetUtcNow();
+        _ambiguousFinishes[callId] = now;
+        foreach (KeyValuePair<string, DateTimeOffset> entry in _ambiguousFinishes)
         {
             if (now - entry.Value > AmbiguousFinishMemory)
             {
-                ambiguousFinishes.TryRemove(entry.Key, out _);
+                _ambiguousFinishes.TryRemove(entry.Key, out _);
             }
         }
     }

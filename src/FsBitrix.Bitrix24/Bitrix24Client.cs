@@ -18,11 +18,11 @@ namespace FsBitrix.Bitrix24;
 /// </summary>
 public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
 {
-    private readonly Bitrix24Transport transport;
-    private readonly RetryPipelines retries;
-    private readonly Bitrix24Instruments instruments;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
+    private readonly Bitrix24Transport _transport;
+    private readonly RetryPipelines _retries;
+    private readonly Bitrix24Instruments _instruments;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
     /// <param name="options">Webhook (unless <paramref name="auth"/> is given), timeout, rate limit and retry settings.</param>
     /// <param name="logger">Never receives the webhook code.</param>
@@ -48,13 +48,13 @@ public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.RequestTimeout, "RequestTimeout must be positive.");
         }
 
-        time = timeProvider ?? TimeProvider.System;
-        this.logger = logger ?? NullLogger<Bitrix24Client>.Instance;
-        Limiter = limiter ?? new LeakyBucketLimiter(options.RateLimit, time);
-        Operating = new OperatingLimits(time, options.Operating);
-        transport = new Bitrix24Transport(Auth, options.RequestTimeout, handler, Operating, time, this.logger);
-        retries = new RetryPipelines(options.Retry, time, this.logger);
-        instruments = new Bitrix24Instruments(options.MeterFactory, options.Portal);
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<Bitrix24Client>.Instance;
+        Limiter = limiter ?? new LeakyBucketLimiter(options.RateLimit, _time);
+        Operating = new OperatingLimits(_time, options.Operating);
+        _transport = new Bitrix24Transport(Auth, options.RequestTimeout, handler, Operating, _time, _logger);
+        _retries = new RetryPipelines(options.Retry, _time, _logger);
+        _instruments = new Bitrix24Instruments(options.MeterFactory, options.Portal);
     }
 
     /// <summary>The webhook this client talks to (null in app mode); its ToString is masked.</summary>
@@ -77,13 +77,13 @@ public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(map);
         var attempt = new Attempt<T>(this, method, System.Text.Encoding.UTF8.GetString(ParamsWriter.ToJson(parameters)), map);
-        return await retries.For(rule).ExecuteAsync(
+        return await _retries.For(rule).ExecuteAsync(
             static (state, ct) => new ValueTask<T>(state.RunAsync(ct)),
             attempt,
             cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => transport.Dispose();
+    public void Dispose() => _transport.Dispose();
 
     private sealed class Attempt<T>(Bitrix24Client client, string method, string body, Func<Bitrix24Response, T> map)
     {
@@ -111,16 +111,16 @@ public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
 
         private async Task<T> SendAsync(Bitrix24Credential credential, CancellationToken cancellationToken)
         {
-            long started = client.time.GetTimestamp();
+            long started = client._time.GetTimestamp();
             try
             {
-                T result = await client.transport.SendAsync(method, body, credential, map, cancellationToken).ConfigureAwait(false);
-                client.instruments.Attempted(method, client.time.GetElapsedTime(started), null);
+                T result = await client._transport.SendAsync(method, body, credential, map, cancellationToken).ConfigureAwait(false);
+                client._instruments.Attempted(method, client._time.GetElapsedTime(started), null);
                 return result;
             }
             catch (Bitrix24Exception e)
             {
-                client.instruments.Attempted(method, client.time.GetElapsedTime(started), e);
+                client._instruments.Attempted(method, client._time.GetElapsedTime(started), e);
                 throw;
             }
         }
@@ -133,9 +133,9 @@ public sealed partial class Bitrix24Client : IBitrix24Client, IDisposable
                 return;
             }
 
-            long started = client.time.GetTimestamp();
+            long started = client._time.GetTimestamp();
             await wait.ConfigureAwait(false);
-            client.instruments.Waited(client.time.GetElapsedTime(started));
+            client._instruments.Waited(client._time.GetElapsedTime(started));
         }
     }
 }

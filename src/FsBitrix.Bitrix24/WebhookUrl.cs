@@ -7,14 +7,14 @@ namespace FsBitrix.Bitrix24;
 public sealed class WebhookUrl
 {
     private const string Mask = "***";
-    private readonly string code;
+    private readonly string _code;
 
     private WebhookUrl(Uri baseUri, string portal, int userId, string code)
     {
         BaseUri = baseUri;
         Portal = portal;
         UserId = userId;
-        this.code = code;
+        _code = code;
         Masked = $"{baseUri.Scheme}://{baseUri.Authority}/rest/{userId}/{Mask}/";
     }
 
@@ -66,7 +66,7 @@ public sealed class WebhookUrl
             return string.Empty;
         }
 
-        return text.Contains(code, StringComparison.Ordinal) ? text.Replace(code, Mask, StringComparison.Ordinal) : text;
+        return text.Contains(_code, StringComparison.Ordinal) ? text.Replace(_code, Mask, StringComparison.Ordinal) : text;
     }
 
     public override string ToString() => Masked;

@@ -20,16 +20,16 @@ namespace FsBitrix.Sandbox;
 /// </summary>
 public sealed class SandboxPortal : IAsyncDisposable
 {
-    private readonly WebApplication app;
-    private readonly PortalBucket bucket;
-    private readonly HttpClient outbound;
+    private readonly WebApplication _app;
+    private readonly PortalBucket _bucket;
+    private readonly HttpClient _outbound;
 
     private SandboxPortal(WebApplication app, SandboxOptions options, PortalState state, PortalBucket bucket, SandboxFaults faults, SandboxEvents events, SandboxApp localApp, HttpClient outbound)
     {
         App = localApp;
-        this.app = app;
-        this.bucket = bucket;
-        this.outbound = outbound;
+        _app = app;
+        _bucket = bucket;
+        _outbound = outbound;
         Options = options;
         State = state;
         Faults = faults;
@@ -56,8 +56,8 @@ public sealed class SandboxPortal : IAsyncDisposable
     /// <summary>The request limit; can be changed while running (e.g. to unlimited for a benchmark).</summary>
     public SandboxRateLimit RateLimit
     {
-        get => bucket.Limit;
-        set => bucket.Configure(value);
+        get => _bucket.Limit;
+        set => _bucket.Configure(value);
     }
 
     public static async Task<SandboxPortal> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
@@ -162,8 +162,8 @@ public sealed class SandboxPortal : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync().ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
-        outbound.Dispose();
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _outbound.Dispose();
     }
 }

@@ -125,7 +125,7 @@ internal static class BitrixBenchmark
     /// <summary>Answers every request with the same Bitrix24 envelope, without a socket.</summary>
     private sealed class CannedHandler(string answer) : HttpMessageHandler
     {
-        private readonly byte[] body = Encoding.UTF8.GetBytes(answer);
+        private readonly byte[] _body = Encoding.UTF8.GetBytes(answer);
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -135,7 +135,7 @@ internal static class BitrixBenchmark
                 await request.Content.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
             }
 
-            var content = new ByteArrayContent(body);
+            var content = new ByteArrayContent(_body);
             content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request };
         }

@@ -16,7 +16,7 @@ internal static class ParseBenchmark
     private const int ReadSize = 64 * 1024;
 
     // Keeps the header reads observable so nothing can be optimised away.
-    private static long s_checksum;
+    private static long _checksum;
 
     public static int Run(string[] args)
     {
@@ -67,7 +67,7 @@ internal static class ParseBenchmark
         clock.Stop();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         double elapsed = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"headers read: checksum {s_checksum}");
+        Console.WriteLine($"headers read: checksum {_checksum}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"parse: {totalEvents / elapsed:F0} events/s, {totalBytes / elapsed / 1e6:F1} MB/s, {(double)allocated / totalEvents:F0} B allocated/event"));
         return 0;
@@ -95,8 +95,8 @@ internal static class ParseBenchmark
                     if (frame.IsEvent)
                     {
                         events++;
-                        s_checksum += frame.Event.EventName?.Length ?? 0;
-                        s_checksum += frame.Event.UniqueId?.Length ?? 0;
+                        _checksum += frame.Event.EventName?.Length ?? 0;
+                        _checksum += frame.Event.UniqueId?.Length ?? 0;
                     }
                 }
             }

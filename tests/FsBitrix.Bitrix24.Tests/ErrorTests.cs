@@ -13,38 +13,38 @@ namespace FsBitrix.Bitrix24.Tests;
 /// <summary>Every error class, produced by the sandbox the way Bitrix24 produces it, with retries switched off.</summary>
 public sealed class ErrorTests
 {
-    private SandboxPortal portal = null!;
-    private Bitrix24Client client = null!;
-    private LogCapture logs = null!;
+    private SandboxPortal _portal = null!;
+    private Bitrix24Client _client = null!;
+    private LogCapture _logs = null!;
 
     [SetUp]
     public async Task StartAsync()
     {
-        portal = await Portal.StartAsync();
-        logs = new LogCapture();
-        client = Portal.Client(portal, o => o.Retry = new RetryOptions { MaxRetryAttempts = 0 }, logs);
+        _portal = await Portal.StartAsync();
+        _logs = new LogCapture();
+        _client = Portal.Client(_portal, o => o.Retry = new RetryOptions { MaxRetryAttempts = 0 }, _logs);
     }
 
     [TearDown]
     public async Task StopAsync()
     {
-        client.Dispose();
-        await portal.DisposeAsync();
+        _client.Dispose();
+        await _portal.DisposeAsync();
     }
 
     [Test]
     public async Task Query_limit_is_rate_limited_and_certainly_not_executed()
     {
-        portal.Faults.Add(new SandboxFault(SandboxFaultKind.QueryLimitExceeded) { Count = 1 });
+        _portal.Faults.Add(new SandboxFault(SandboxFaultKind.QueryLimitExceeded) { Count = 1 });
 
-        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => client.RegisterCallAsync(Calls.Incoming()))!;
+        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => _client.RegisterCallAsync(Calls.Incoming()))!;
 
         Assert.That(e.Kind, Is.EqualTo(Bitrix24ErrorKind.RateLimited));
         Assert.That(e.HttpStatus, Is.EqualTo(503));
         Assert.That(e.Error, Is.EqualTo("QUERY_LIMIT_EXCEEDED"));
         Assert.That(e.ErrorDescription, Is.EqualTo("Too many requests"));
         Assert.That(e.MayHaveExecuted, Is.False);
-        Assert.That(portal.State.LiveCalls, Is.Empty);
+        Assert.That(_portal.State.LiveCalls, Is.Empty);
         await Task.CompletedTask;
     }
 
@@ -76,7 +76,7 @@ public sealed class ErrorTests
     [Test]
     public void Wrong_webhook_code_is_an_authorization_error_logged_loudly()
     {
-        using Bitrix24Client wrong = Portal.Client(portal, o => o.WebhookUrl = new Uri(portal.BaseUrl, "rest/1/wrongcode/").AbsoluteUri, logs);
+        using Bitrix24Client wrong = Portal.Client(_portal, o => o.WebhookUrl = new Uri(_portal.BaseUrl, "rest/1/wrongcode/").AbsoluteUri, _logs);
 
         Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => wrong.SearchCrmEntitiesAsync(Calls.KnownCustomer))!;
 
@@ -84,39 +84,39 @@ public sealed class ErrorTests
         Assert.That(e.HttpStatus, Is.EqualTo(401));
         Assert.That(e.Error, Is.EqualTo("NO_AUTH_FOUND"));
         Assert.That(e.ErrorDescription, Is.EqualTo("Wrong authorization data"));
-        Assert.That(logs.Count(LogLevel.Critical, "NO_AUTH_FOUND"), Is.EqualTo(1));
+        Assert.That(_logs.Count(LogLevel.Critical, "NO_AUTH_FOUND"), Is.EqualTo(1));
     }
 
     [Test]
     public void Wrong_auth_type_hits_register_and_finish_but_not_show()
     {
-        portal.Faults.Add(new SandboxFault(SandboxFaultKind.WrongAuthType));
+        _portal.Faults.Add(new SandboxFault(SandboxFaultKind.WrongAuthType));
 
-        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => client.RegisterCallAsync(Calls.Incoming()))!;
+        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => _client.RegisterCallAsync(Calls.Incoming()))!;
 
         Assert.That(e.Kind, Is.EqualTo(Bitrix24ErrorKind.Authorization));
         Assert.That(e.HttpStatus, Is.EqualTo(403));
         Assert.That(e.Error, Is.EqualTo("WRONG_AUTH_TYPE"));
         Assert.That(e.ErrorDescription, Is.EqualTo("Current authorization type is denied for this method"));
-        Assert.DoesNotThrowAsync(() => client.ShowCallAsync("externalCall.x.1", [2]));
+        Assert.DoesNotThrowAsync(() => _client.ShowCallAsync("externalCall.x.1", [2]));
     }
 
     [Test]
     public async Task Authorization_errors_are_not_retried()
     {
-        using Bitrix24Client retrying = Portal.Client(portal, logs: logs);
-        portal.Faults.Add(new SandboxFault(SandboxFaultKind.WrongAuthType));
+        using Bitrix24Client retrying = Portal.Client(_portal, logs: _logs);
+        _portal.Faults.Add(new SandboxFault(SandboxFaultKind.WrongAuthType));
 
         Assert.ThrowsAsync<Bitrix24Exception>(() => retrying.RegisterCallAsync(Calls.Incoming()));
 
-        Assert.That(portal.State.RequestCount("telephony.externalcall.register"), Is.EqualTo(1));
+        Assert.That(_portal.State.RequestCount("telephony.externalcall.register"), Is.EqualTo(1));
         await Task.CompletedTask;
     }
 
     [Test]
     public async Task Finish_of_an_unknown_call_is_call_not_found_with_the_real_text_and_empty_code()
     {
-        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => client.FinishCallAsync(Calls.Finish("externalCall.0123456789abcdef0123456789abcdef.1773130779")))!;
+        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => _client.FinishCallAsync(Calls.Finish("externalCall.0123456789abcdef0123456789abcdef.1773130779")))!;
 
         Assert.That(e.Kind, Is.EqualTo(Bitrix24ErrorKind.CallNotFound));
         Assert.That(e.HttpStatus, Is.EqualTo(400));
@@ -128,9 +128,9 @@ public sealed class ErrorTests
     [Test]
     public async Task AttachRecord_before_finish_is_call_not_finished()
     {
-        RegisteredCall call = await client.RegisterCallAsync(Calls.Incoming());
+        RegisteredCall call = await _client.RegisterCallAsync(Calls.Incoming());
 
-        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => client.AttachRecordAsync(AttachRecordRequest.FromFile(call.CallId, "a.mp3", new byte[] { 1 })))!;
+        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => _client.AttachRecordAsync(AttachRecordRequest.FromFile(call.CallId, "a.mp3", new byte[] { 1 })))!;
 
         Assert.That(e.Kind, Is.EqualTo(Bitrix24ErrorKind.CallNotFinished));
         Assert.That(e.Error, Is.EqualTo("ERROR_CORE"));
@@ -140,7 +140,7 @@ public sealed class ErrorTests
     [Test]
     public void Business_error_with_an_empty_code_is_a_bad_request()
     {
-        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => client.RegisterCallAsync(Calls.Incoming(userId: 5)))!;
+        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => _client.RegisterCallAsync(Calls.Incoming(userId: 5)))!;
 
         Assert.That(e.Kind, Is.EqualTo(Bitrix24ErrorKind.BadRequest));
         Assert.That(e.HttpStatus, Is.EqualTo(400));
@@ -152,9 +152,9 @@ public sealed class ErrorTests
     [Test]
     public void Server_error_is_transient_and_may_have_executed()
     {
-        portal.Faults.Add(new SandboxFault(SandboxFaultKind.InternalServerError) { Count = 1 });
+        _portal.Faults.Add(new SandboxFault(SandboxFaultKind.InternalServerError) { Count = 1 });
 
-        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => client.SearchCrmEntitiesAsync(Calls.KnownCustomer))!;
+        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => _client.SearchCrmEntitiesAsync(Calls.KnownCustomer))!;
 
         Assert.That(e.Kind, Is.EqualTo(Bitrix24ErrorKind.Transient));
         Assert.That(e.HttpStatus, Is.EqualTo(500));
@@ -165,9 +165,9 @@ public sealed class ErrorTests
     [Test]
     public void Html_error_page_is_not_parsed_as_json_and_is_transient()
     {
-        portal.Faults.Add(new SandboxFault(SandboxFaultKind.HtmlErrorPage) { Count = 1 });
+        _portal.Faults.Add(new SandboxFault(SandboxFaultKind.HtmlErrorPage) { Count = 1 });
 
-        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => client.SearchCrmEntitiesAsync(Calls.KnownCustomer))!;
+        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => _client.SearchCrmEntitiesAsync(Calls.KnownCustomer))!;
 
         Assert.That(e.Kind, Is.EqualTo(Bitrix24ErrorKind.Transient));
         Assert.That(e.HttpStatus, Is.EqualTo(502));
@@ -178,9 +178,9 @@ public sealed class ErrorTests
     [Test]
     public void Outage_html_503_is_transient_not_rate_limited()
     {
-        portal.Faults.StartOutage(requests: 1);
+        _portal.Faults.StartOutage(requests: 1);
 
-        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => client.SearchCrmEntitiesAsync(Calls.KnownCustomer))!;
+        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => _client.SearchCrmEntitiesAsync(Calls.KnownCustomer))!;
 
         Assert.That(e.Kind, Is.EqualTo(Bitrix24ErrorKind.Transient));
         Assert.That(e.HttpStatus, Is.EqualTo(503));
@@ -190,8 +190,8 @@ public sealed class ErrorTests
     [Test]
     public void Timeout_is_transient_and_may_have_executed()
     {
-        portal.Faults.Add(new SandboxFault(SandboxFaultKind.Latency) { Count = 1, Latency = TimeSpan.FromSeconds(3) });
-        using Bitrix24Client impatient = Portal.Client(portal, o =>
+        _portal.Faults.Add(new SandboxFault(SandboxFaultKind.Latency) { Count = 1, Latency = TimeSpan.FromSeconds(3) });
+        using Bitrix24Client impatient = Portal.Client(_portal, o =>
         {
             o.RequestTimeout = TimeSpan.FromMilliseconds(300);
             o.Retry = new RetryOptions { MaxRetryAttempts = 0 };
@@ -208,7 +208,7 @@ public sealed class ErrorTests
     [Test]
     public void Refused_connection_is_transient_and_certainly_not_executed()
     {
-        using Bitrix24Client nowhere = Portal.Client(portal, o =>
+        using Bitrix24Client nowhere = Portal.Client(_portal, o =>
         {
             o.WebhookUrl = $"http://127.0.0.1:{ClosedPort()}/rest/1/{Portal.Secret}/";
             o.Retry = new RetryOptions { MaxRetryAttempts = 0 };

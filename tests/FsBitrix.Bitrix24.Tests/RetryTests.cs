@@ -14,78 +14,78 @@ public sealed class RetryTests
 {
     private const string FinishMethod = "telephony.externalcall.finish";
     private const string RegisterMethod = "telephony.externalcall.register";
-    private SandboxPortal portal = null!;
-    private Bitrix24Client client = null!;
-    private LogCapture logs = null!;
+    private SandboxPortal _portal = null!;
+    private Bitrix24Client _client = null!;
+    private LogCapture _logs = null!;
 
     [SetUp]
     public async Task StartAsync()
     {
-        portal = await Portal.StartAsync();
-        logs = new LogCapture();
-        client = Portal.Client(portal, logs: logs);
+        _portal = await Portal.StartAsync();
+        _logs = new LogCapture();
+        _client = Portal.Client(_portal, logs: _logs);
     }
 
     [TearDown]
     public async Task StopAsync()
     {
-        client.Dispose();
-        await portal.DisposeAsync();
+        _client.Dispose();
+        await _portal.DisposeAsync();
     }
 
     [Test]
     public async Task Finish_is_retried_after_query_limit_because_bitrix_refused_it_before_running()
     {
-        RegisteredCall call = await client.RegisterCallAsync(Calls.Incoming());
-        portal.Faults.Add(new SandboxFault(SandboxFaultKind.QueryLimitExceeded) { Count = 2, Methods = [FinishMethod] });
+        RegisteredCall call = await _client.RegisterCallAsync(Calls.Incoming());
+        _portal.Faults.Add(new SandboxFault(SandboxFaultKind.QueryLimitExceeded) { Count = 2, Methods = [FinishMethod] });
 
-        FinishResult result = await client.FinishCallAsync(Calls.Finish(call.CallId));
+        FinishResult result = await _client.FinishCallAsync(Calls.Finish(call.CallId));
 
         Assert.That(result.Outcome, Is.EqualTo(FinishOutcome.Finished));
-        Assert.That(portal.State.RequestCount(FinishMethod), Is.EqualTo(3));
-        Assert.That(portal.State.FinishedCalls, Has.Count.EqualTo(1));
+        Assert.That(_portal.State.RequestCount(FinishMethod), Is.EqualTo(3));
+        Assert.That(_portal.State.FinishedCalls, Has.Count.EqualTo(1));
     }
 
     [Test]
     public async Task Finish_is_not_retried_after_a_server_error()
     {
-        RegisteredCall call = await client.RegisterCallAsync(Calls.Incoming());
-        portal.Faults.Add(new SandboxFault(SandboxFaultKind.InternalServerError) { Count = 1, Methods = [FinishMethod] });
+        RegisteredCall call = await _client.RegisterCallAsync(Calls.Incoming());
+        _portal.Faults.Add(new SandboxFault(SandboxFaultKind.InternalServerError) { Count = 1, Methods = [FinishMethod] });
 
-        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => client.FinishCallAsync(Calls.Finish(call.CallId)))!;
+        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => _client.FinishCallAsync(Calls.Finish(call.CallId)))!;
 
         Assert.That(e.MayHaveExecuted, Is.True);
-        Assert.That(portal.State.RequestCount(FinishMethod), Is.EqualTo(1));
+        Assert.That(_portal.State.RequestCount(FinishMethod), Is.EqualTo(1));
         // This 500 came before the method ran, so the caller's later finish is the real one.
-        FinishResult later = await client.FinishCallAsync(Calls.Finish(call.CallId));
+        FinishResult later = await _client.FinishCallAsync(Calls.Finish(call.CallId));
         Assert.That(later.Outcome, Is.EqualTo(FinishOutcome.Finished));
     }
 
     [Test]
     public async Task Finish_whose_answer_was_lost_is_not_retried_and_a_later_call_not_found_counts_as_finished()
     {
-        RegisteredCall call = await client.RegisterCallAsync(Calls.Incoming());
-        using Bitrix24Client impatient = Portal.Client(portal, o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
-        portal.Faults.Add(new SandboxFault(SandboxFaultKind.Latency) { Count = 1, Methods = [FinishMethod], Latency = TimeSpan.FromSeconds(3) });
+        RegisteredCall call = await _client.RegisterCallAsync(Calls.Incoming());
+        using Bitrix24Client impatient = Portal.Client(_portal, o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
+        _portal.Faults.Add(new SandboxFault(SandboxFaultKind.Latency) { Count = 1, Methods = [FinishMethod], Latency = TimeSpan.FromSeconds(3) });
 
         Bitrix24Exception lost = Assert.ThrowsAsync<Bitrix24Exception>(() => impatient.FinishCallAsync(Calls.Finish(call.CallId)))!;
         Assert.That(lost.MayHaveExecuted, Is.True);
-        await portal.WaitForFinishAsync(call.CallId, Signal.Timeout);
+        await _portal.WaitForFinishAsync(call.CallId, Signal.Timeout);
 
         FinishResult again = await impatient.FinishCallAsync(Calls.Finish(call.CallId));
 
         Assert.That(again.Outcome, Is.EqualTo(FinishOutcome.AlreadyFinished));
         Assert.That(again.Call, Is.Null);
-        Assert.That(portal.State.FinishedCalls, Has.Count.EqualTo(1));
-        Assert.That(portal.State.RequestCount(FinishMethod), Is.EqualTo(2));
+        Assert.That(_portal.State.FinishedCalls, Has.Count.EqualTo(1));
+        Assert.That(_portal.State.RequestCount(FinishMethod), Is.EqualTo(2));
     }
 
     [Test]
     public async Task After_a_restart_the_caller_carries_the_ambiguity_and_gets_already_finished()
     {
-        RegisteredCall call = await client.RegisterCallAsync(Calls.Incoming());
-        await client.FinishCallAsync(Calls.Finish(call.CallId));
-        using Bitrix24Client restarted = Portal.Client(portal);
+        RegisteredCall call = await _client.RegisterCallAsync(Calls.Incoming());
+        await _client.FinishCallAsync(Calls.Finish(call.CallId));
+        using Bitrix24Client restarted = Portal.Client(_portal);
 
         FinishResult result = await restarted.FinishCallAsync(Calls.Finish(call.CallId) with { AfterAmbiguousAttempt = true });
 
@@ -95,10 +95,10 @@ public sealed class RetryTests
     [Test]
     public async Task A_second_finish_without_any_earlier_ambiguity_is_an_error()
     {
-        RegisteredCall call = await client.RegisterCallAsync(Calls.Incoming());
-        await client.FinishCallAsync(Calls.Finish(call.CallId));
+        RegisteredCall call = await _client.RegisterCallAsync(Calls.Incoming());
+        await _client.FinishCallAsync(Calls.Finish(call.CallId));
 
-        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => client.FinishCallAsync(Calls.Finish(call.CallId)))!;
+        Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => _client.FinishCallAsync(Calls.Finish(call.CallId)))!;
 
         Assert.That(e.Kind, Is.EqualTo(Bitrix24ErrorKind.CallNotFound));
     }
@@ -106,37 +106,37 @@ public sealed class RetryTests
     [Test]
     public async Task Finish_is_retried_when_the_connection_is_refused()
     {
-        using Bitrix24Client nowhere = Portal.Client(portal, o => o.WebhookUrl = $"http://127.0.0.1:{ErrorTests.ClosedPort()}/rest/1/{Portal.Secret}/", logs);
+        using Bitrix24Client nowhere = Portal.Client(_portal, o => o.WebhookUrl = $"http://127.0.0.1:{ErrorTests.ClosedPort()}/rest/1/{Portal.Secret}/", _logs);
 
         Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => nowhere.FinishCallAsync(Calls.Finish("externalCall.a.1")))!;
 
         Assert.That(e.MayHaveExecuted, Is.False);
-        Assert.That(logs.Count(LogLevel.Warning, "Bitrix24 retry #"), Is.EqualTo(3));
+        Assert.That(_logs.Count(LogLevel.Warning, "Bitrix24 retry #"), Is.EqualTo(3));
         await Task.CompletedTask;
     }
 
     [Test]
     public async Task Register_whose_answer_was_lost_is_retried_with_the_same_external_call_id_and_gets_the_same_call()
     {
-        using Bitrix24Client impatient = Portal.Client(portal, o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
-        portal.Faults.Add(new SandboxFault(SandboxFaultKind.Latency) { Count = 1, Methods = [RegisterMethod], Latency = TimeSpan.FromSeconds(3) });
+        using Bitrix24Client impatient = Portal.Client(_portal, o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
+        _portal.Faults.Add(new SandboxFault(SandboxFaultKind.Latency) { Count = 1, Methods = [RegisterMethod], Latency = TimeSpan.FromSeconds(3) });
 
         RegisteredCall call = await impatient.RegisterCallAsync(Calls.Incoming("fs-uuid-retry"));
 
-        string[] sentIds = [.. portal.State.Requests.Where(r => r.Method == RegisterMethod)
+        string[] sentIds = [.. _portal.State.Requests.Where(r => r.Method == RegisterMethod)
             .Select(r => JsonNode.Parse(r.Parameters)!["EXTERNAL_CALL_ID"]!.GetValue<string>())];
         Assert.That(sentIds, Is.EqualTo(new[] { "fs-uuid-retry", "fs-uuid-retry" }));
-        Assert.That(portal.State.LiveCalls.Single().CallId, Is.EqualTo(call.CallId));
+        Assert.That(_portal.State.LiveCalls.Single().CallId, Is.EqualTo(call.CallId));
     }
 
     [Test]
     public async Task Show_is_retried_through_an_outage()
     {
-        RegisteredCall call = await client.RegisterCallAsync(Calls.Incoming() with { Show = false });
-        portal.Faults.StartOutage(requests: 2);
+        RegisteredCall call = await _client.RegisterCallAsync(Calls.Incoming() with { Show = false });
+        _portal.Faults.StartOutage(requests: 2);
 
-        Assert.That(await client.ShowCallAsync(call.CallId, [3]), Is.True);
-        Assert.That(portal.State.RequestCount("telephony.externalcall.show"), Is.EqualTo(3));
+        Assert.That(await _client.ShowCallAsync(call.CallId, [3]), Is.True);
+        Assert.That(_portal.State.RequestCount("telephony.externalcall.show"), Is.EqualTo(3));
     }
 
     [Test]

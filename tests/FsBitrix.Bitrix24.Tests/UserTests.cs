@@ -11,8 +11,8 @@ namespace FsBitrix.Bitrix24.Tests;
 public sealed class UserTests
 {
     private const int ExtraUsers = 120;
-    private SandboxPortal portal = null!;
-    private Bitrix24Client client = null!;
+    private SandboxPortal _portal = null!;
+    private Bitrix24Client _client = null!;
 
     [SetUp]
     public async Task StartAsync()
@@ -22,31 +22,31 @@ public sealed class UserTests
         {
             Users = [.. seed.Users, .. Enumerable.Range(0, ExtraUsers).Select(i => new SeedUser { Id = 100 + i, Name = $"Agent{i}", UfPhoneInner = (2000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture) })],
         };
-        portal = await Portal.StartAsync(o => o.Seed = seed);
-        client = Portal.Client(portal, o => o.Retry = new RetryOptions { MaxRetryAttempts = 0 });
+        _portal = await Portal.StartAsync(o => o.Seed = seed);
+        _client = Portal.Client(_portal, o => o.Retry = new RetryOptions { MaxRetryAttempts = 0 });
     }
 
     [TearDown]
     public async Task StopAsync()
     {
-        client.Dispose();
-        await portal.DisposeAsync();
+        _client.Dispose();
+        await _portal.DisposeAsync();
     }
 
     [Test]
     public async Task GetUsers_follows_next_through_every_page_of_50()
     {
-        IReadOnlyList<Bitrix24User> users = await client.GetUsersAsync(UserFilter.ActiveEmployees);
+        IReadOnlyList<Bitrix24User> users = await _client.GetUsersAsync(UserFilter.ActiveEmployees);
 
         Assert.That(users, Has.Count.EqualTo(4 + ExtraUsers), "the dismissed user is filtered out");
         Assert.That(users.Select(u => u.Id), Is.Unique);
-        Assert.That(portal.State.RequestCount("user.get"), Is.EqualTo(3));
+        Assert.That(_portal.State.RequestCount("user.get"), Is.EqualTo(3));
     }
 
     [Test]
     public async Task A_page_reports_total_and_next()
     {
-        UserPage page = await client.GetUsersPageAsync(UserFilter.ActiveEmployees, start: 50);
+        UserPage page = await _client.GetUsersPageAsync(UserFilter.ActiveEmployees, start: 50);
 
         Assert.That(page.Users, Has.Count.EqualTo(50));
         Assert.That(page.Total, Is.EqualTo(4 + ExtraUsers));
@@ -56,7 +56,7 @@ public sealed class UserTests
     [Test]
     public async Task Filter_by_extension_finds_the_user()
     {
-        IReadOnlyList<Bitrix24User> users = await client.GetUsersAsync(new UserFilter { UfPhoneInner = "1002", Active = true });
+        IReadOnlyList<Bitrix24User> users = await _client.GetUsersAsync(new UserFilter { UfPhoneInner = "1002", Active = true });
 
         Bitrix24User boris = users.Single();
         Assert.That(boris.Id, Is.EqualTo(3));
@@ -70,7 +70,7 @@ public sealed class UserTests
         var options = new UserDirectoryOptions();
         options.StaticMap["1001"] = 4;
         options.StaticMap["5555"] = 3;
-        var directory = new Bitrix24UserDirectory(client, options);
+        var directory = new Bitrix24UserDirectory(_client, options);
 
         Assert.That(await directory.RefreshAsync(), Is.True);
 
@@ -86,10 +86,10 @@ public sealed class UserTests
     [Test]
     public async Task A_failed_snapshot_keeps_the_known_map()
     {
-        var directory = new Bitrix24UserDirectory(client, new UserDirectoryOptions());
+        var directory = new Bitrix24UserDirectory(_client, new UserDirectoryOptions());
         await directory.RefreshAsync();
         DateTimeOffset? taken = directory.SnapshotTakenAt;
-        portal.Faults.StartOutage();
+        _portal.Faults.StartOutage();
 
         Assert.That(await directory.RefreshAsync(), Is.False);
 
@@ -100,11 +100,11 @@ public sealed class UserTests
     [Test]
     public async Task An_empty_snapshot_keeps_the_known_map()
     {
-        var directory = new Bitrix24UserDirectory(client, new UserDirectoryOptions());
+        var directory = new Bitrix24UserDirectory(_client, new UserDirectoryOptions());
         await directory.RefreshAsync();
-        foreach (SandboxUser user in portal.State.Users)
+        foreach (SandboxUser user in _portal.State.Users)
         {
-            portal.State.AddUser(user with { UfPhoneInner = null });
+            _portal.State.AddUser(user with { UfPhoneInner = null });
         }
 
         Assert.That(await directory.RefreshAsync(), Is.False);
@@ -115,10 +115,10 @@ public sealed class UserTests
     [Test]
     public async Task A_new_snapshot_replaces_changed_extensions()
     {
-        var directory = new Bitrix24UserDirectory(client, new UserDirectoryOptions());
+        var directory = new Bitrix24UserDirectory(_client, new UserDirectoryOptions());
         await directory.RefreshAsync();
-        SandboxUser anna = portal.State.Users.Single(u => u.Id == 2);
-        portal.State.AddUser(anna with { UfPhoneInner = "1009" });
+        SandboxUser anna = _portal.State.Users.Single(u => u.Id == 2);
+        _portal.State.AddUser(anna with { UfPhoneInner = "1009" });
 
         Assert.That(await directory.RefreshAsync(), Is.True);
 
@@ -130,15 +130,15 @@ public sealed class UserTests
     public async Task RunAsync_refreshes_on_its_interval()
     {
         var time = new SignallingTimeProvider();
-        var directory = new Bitrix24UserDirectory(client, new UserDirectoryOptions { RefreshInterval = TimeSpan.FromMinutes(5) }, timeProvider: time);
+        var directory = new Bitrix24UserDirectory(_client, new UserDirectoryOptions { RefreshInterval = TimeSpan.FromMinutes(5) }, timeProvider: time);
         using var cts = new CancellationTokenSource();
         int timers = time.TimersCreated;
         Task run = directory.RunAsync(cts.Token);
-        await portal.WaitForAsync(s => s.RequestCount("user.get") == 3, Signal.Timeout);
+        await _portal.WaitForAsync(s => s.RequestCount("user.get") == 3, Signal.Timeout);
         await time.WaitForTimersAsync(timers + 1);
 
         time.Advance(TimeSpan.FromMinutes(5));
-        await portal.WaitForAsync(s => s.RequestCount("user.get") == 6, Signal.Timeout);
+        await _portal.WaitForAsync(s => s.RequestCount("user.get") == 6, Signal.Timeout);
 
         await cts.CancelAsync();
         await run.WaitAsync(Signal.Timeout);

@@ -14,8 +14,8 @@ public sealed class Chromium
     /// <summary>The size the page is designed for.</summary>
     public static readonly ViewportSize Viewport = new() { Width = 1280, Height = 800 };
 
-    private static IPlaywright? playwright;
-    private static IBrowser? browser;
+    private static IPlaywright? _playwright;
+    private static IBrowser? _browser;
 
     // Quiet and offline: no sandbox (root in a container), no GPU, and none of the calls home Chromium makes.
     private static readonly string[] Args =
@@ -24,7 +24,7 @@ public sealed class Chromium
         "--disable-sync", "--no-first-run", "--disable-quic",
     ];
 
-    public static IBrowser Browser => browser ?? throw new InvalidOperationException("Chromium is not started (the SetUpFixture did not run).");
+    public static IBrowser Browser => _browser ?? throw new InvalidOperationException("Chromium is not started (the SetUpFixture did not run).");
 
     /// <summary>A fresh context (cookies, cache) at the design size; dispose it at the end of the test.</summary>
     public static Task<IBrowserContext> NewContextAsync() => Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = Viewport });
@@ -39,8 +39,8 @@ public sealed class Chromium
 
         // Expectations wait for the page's live updates; generous for a loaded CI machine, instant when all is well.
         Assertions.SetDefaultExpectTimeout(10_000);
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ExecutablePath,
             Headless = true,
@@ -51,11 +51,11 @@ public sealed class Chromium
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (browser is not null)
+        if (_browser is not null)
         {
-            await browser.DisposeAsync();
+            await _browser.DisposeAsync();
         }
 
-        playwright?.Dispose();
+        _playwright?.Dispose();
     }
 }

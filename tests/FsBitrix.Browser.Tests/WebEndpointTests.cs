@@ -9,21 +9,21 @@ namespace FsBitrix.Browser.Tests;
 /// <summary>The page's endpoints over plain HTTP: what a browser relies on without being one.</summary>
 public sealed class WebEndpointTests
 {
-    private SandboxPortal portal = null!;
-    private HttpClient http = null!;
+    private SandboxPortal _portal = null!;
+    private HttpClient _http = null!;
 
     [SetUp]
     public async Task StartAsync()
     {
-        portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None });
-        http = new HttpClient { BaseAddress = portal.BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
+        _portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None });
+        _http = new HttpClient { BaseAddress = _portal.BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
     }
 
     [TearDown]
     public async Task StopAsync()
     {
-        http.Dispose();
-        await portal.DisposeAsync();
+        _http.Dispose();
+        await _portal.DisposeAsync();
     }
 
     [TestCase("/", "text/html")]
@@ -31,7 +31,7 @@ public sealed class WebEndpointTests
     [TestCase("/assets/app.js", "text/javascript")]
     public async Task The_page_loads_nothing_from_outside(string path, string type)
     {
-        using HttpResponseMessage response = await http.GetAsync(new Uri(path, UriKind.Relative));
+        using HttpResponseMessage response = await _http.GetAsync(new Uri(path, UriKind.Relative));
         string body = await response.Content.ReadAsStringAsync();
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -43,16 +43,16 @@ public sealed class WebEndpointTests
     [Test]
     public async Task A_recording_is_served_in_byte_ranges()
     {
-        using var rest = new PortalRest(portal);
+        using var rest = new PortalRest(_portal);
         byte[] wav = Wav.Tone();
         string callId = await rest.RegisterInboundAsync(2, "+79161234567");
         await rest.FinishAsync(callId, 2, 5, "200");
         await rest.AttachRecordAsync(callId, "r.wav", wav);
-        long fileId = portal.State.FindFinished(callId)!.Recording!.FileId;
+        long fileId = _portal.State.FindFinished(callId)!.Recording!.FileId;
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/sandbox/records/{fileId}/audio");
         request.Headers.Range = new RangeHeaderValue(10, 19);
-        using HttpResponseMessage response = await http.SendAsync(request);
+        using HttpResponseMessage response = await _http.SendAsync(request);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.PartialContent));
         Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("audio/wav"));
@@ -64,7 +64,7 @@ public sealed class WebEndpointTests
     [Test]
     public async Task An_unknown_recording_is_404()
     {
-        using HttpResponseMessage response = await http.GetAsync(new Uri("/sandbox/records/1/audio", UriKind.Relative));
+        using HttpResponseMessage response = await _http.GetAsync(new Uri("/sandbox/records/1/audio", UriKind.Relative));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
@@ -72,14 +72,14 @@ public sealed class WebEndpointTests
     public async Task The_event_stream_starts_with_the_whole_state_then_follows_changes()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/sandbox/events/stream");
-        using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
 
         Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/event-stream"));
         string first = await NextEventAsync(reader);
         Assert.That(first, Does.StartWith("event: state\ndata: {").And.Contain("\"domain\":\"sandbox.bitrix24.test\""));
 
-        using var rest = new PortalRest(portal);
+        using var rest = new PortalRest(_portal);
         string callId = await rest.RegisterInboundAsync(2, "+79161234567");
         Assert.That(await NextEventAsync(reader), Does.Contain(callId));
     }
@@ -88,13 +88,13 @@ public sealed class WebEndpointTests
     public async Task Stopping_the_portal_ends_an_open_stream_at_once()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/sandbox/events/stream");
-        using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         await NextEventAsync(reader);
 
         // Kestrel would otherwise wait for the stream for its whole shutdown timeout.
         var stopping = System.Diagnostics.Stopwatch.StartNew();
-        await portal.DisposeAsync();
+        await _portal.DisposeAsync();
 
         Assert.That(stopping.Elapsed, Is.LessThan(TimeSpan.FromSeconds(3)));
         Assert.That(await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(5)), Is.Empty, "the stream ends");
@@ -104,22 +104,22 @@ public sealed class WebEndpointTests
     public async Task Click_to_call_without_a_handler_says_so()
     {
         using var content = new StringContent("""{"userId":2,"phone":"+79161234567"}""", Encoding.UTF8, "application/json");
-        using HttpResponseMessage response = await http.PostAsync(new Uri("/sandbox/click-to-call", UriKind.Relative), content);
+        using HttpResponseMessage response = await _http.PostAsync(new Uri("/sandbox/click-to-call", UriKind.Relative), content);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("no event handler URL"));
-        Assert.That(portal.State.LiveCalls, Is.Empty);
+        Assert.That(_portal.State.LiveCalls, Is.Empty);
     }
 
     [Test]
     public async Task Click_to_call_refuses_a_cross_site_form()
     {
-        portal.Options.EventHandlerUrl = new Uri("http://127.0.0.1:9/bitrix/events");
+        _portal.Options.EventHandlerUrl = new Uri("http://127.0.0.1:9/bitrix/events");
         using var form = new FormUrlEncodedContent([new("userId", "2"), new("phone", "+79161234567")]);
-        using HttpResponseMessage response = await http.PostAsync(new Uri("/sandbox/click-to-call", UriKind.Relative), form);
+        using HttpResponseMessage response = await _http.PostAsync(new Uri("/sandbox/click-to-call", UriKind.Relative), form);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
-        Assert.That(portal.State.LiveCalls, Is.Empty);
+        Assert.That(_portal.State.LiveCalls, Is.Empty);
     }
 
     /// <summary>Reads one SSE message (up to its blank line), skipping the retry hint and heartbeats.</summary>

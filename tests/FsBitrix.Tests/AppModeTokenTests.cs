@@ -20,14 +20,14 @@ namespace FsBitrix.Tests;
 public class AppModeTokenTests
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
-    private FakeTimeProvider portalClock = null!;
-    private FakeTimeProvider serviceClock = null!;
+    private FakeTimeProvider _portalClock = null!;
+    private FakeTimeProvider _serviceClock = null!;
 
     [SetUp]
     public void Clocks()
     {
-        portalClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        serviceClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        _portalClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        _serviceClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
     }
 
     [Test]
@@ -36,8 +36,8 @@ public class AppModeTokenTests
         await using ServiceHarness h = await StartAsync();
         string installed = await AccessTokenAsync(h);
 
-        portalClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
-        serviceClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
+        _portalClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
+        _serviceClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
         await h.PlayAsync("s1_inbound_answered.raw");
         await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, ServiceHarness.Patience);
 
@@ -52,7 +52,7 @@ public class AppModeTokenTests
         await using ServiceHarness h = await StartAsync();
         string installed = await AccessTokenAsync(h);
 
-        portalClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
+        _portalClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
         await h.PlayAsync("s1_inbound_answered.raw");
         await h.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, ServiceHarness.Patience);
 
@@ -69,8 +69,8 @@ public class AppModeTokenTests
         OutboxStore outbox = h.Service.Services.GetRequiredService<OutboxStore>();
 
         h.Portal.App.RevokeRefreshTokens();
-        portalClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
-        serviceClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
+        _portalClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
+        _serviceClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
         await h.PlayAsync("s1_inbound_answered.raw");
         await h.WaitUntilAsync(async () => auth.State.Status == AppAuthStatus.Refused
             && h.Service.Services.GetRequiredService<Calls.CallTracker>().ActiveCalls == 0 && await outbox.PendingCountAsync() > 0);
@@ -139,9 +139,9 @@ public class AppModeTokenTests
 
     private async Task<ServiceHarness> StartAsync()
     {
-        ServiceHarness h = await ServiceHarness.StartAsync(o => o.AuthTime = serviceClock, portalOptions: p =>
+        ServiceHarness h = await ServiceHarness.StartAsync(o => o.AuthTime = _serviceClock, portalOptions: p =>
         {
-            p.TimeProvider = portalClock;
+            p.TimeProvider = _portalClock;
             p.AccessTokenLifetime = Lifetime;
         }, appMode: true);
         await h.Portal.App.InstallAsync(h.InstallUrl);

@@ -3,10 +3,10 @@ using FsBitrix.AppMode;
 using FsBitrix.Bitrix24;
 using FsBitrix.Bitrix24.Auth;
 using FsBitrix.Check;
-using FsBitrix.Outbox;
-using FsBitrix.Sandbox.Faults;
 using FsBitrix.Configuration;
+using FsBitrix.Outbox;
 using FsBitrix.Sandbox;
+using FsBitrix.Sandbox.Faults;
 using FsBitrix.Simulator;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Configuration;
 using System.Net;
 using System.Net.Sockets;
 using FsBitrix.Cli;
+using Microsoft.Extensions.Configuration;
 
 namespace FsBitrix.Tests;
 

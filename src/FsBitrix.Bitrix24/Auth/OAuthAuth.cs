@@ -12,25 +12,25 @@ namespace FsBitrix.Bitrix24.Auth;
 /// </summary>
 public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
 {
-    private readonly OAuthAppOptions options;
-    private readonly IOAuthGrantStore store;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly OAuthTokenServer server;
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private OAuthGrant? grant;
-    private bool loaded;
+    private readonly OAuthAppOptions _options;
+    private readonly IOAuthGrantStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly OAuthTokenServer _server;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private OAuthGrant? _grant;
+    private bool _loaded;
 
     public OAuthAuth(OAuthAppOptions options, IOAuthGrantStore store, TimeProvider? timeProvider = null, ILogger<OAuthAuth>? logger = null, HttpMessageHandler? handler = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
-        this.options = options;
-        this.store = store;
-        time = timeProvider ?? TimeProvider.System;
-        this.logger = logger ?? NullLogger<OAuthAuth>.Instance;
-        server = new OAuthTokenServer(options, time, handler);
-        State = new AppAuthState(AppAuthStatus.NotInstalled, NotInstalledProblem, time.GetUtcNow());
+        _options = options;
+        _store = store;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<OAuthAuth>.Instance;
+        _server = new OAuthTokenServer(options, _time, handler);
+        State = new AppAuthState(AppAuthStatus.NotInstalled, NotInstalledProblem, _time.GetUtcNow());
     }
 
     private const string NotInstalledProblem = "the local application is not installed yet: save the local application's form in Bitrix24 "
@@ -42,37 +42,37 @@ public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
     public event Action<AppAuthState>? StateChanged;
 
     /// <summary>The stored installation, or null before the first install (after <see cref="LoadAsync"/>).</summary>
-    public OAuthGrant? Grant => Volatile.Read(ref grant);
+    public OAuthGrant? Grant => Volatile.Read(ref _grant);
 
-    public string Describe => Grant is { } g ? $"local application {options.ClientId} on {g.Domain}" : $"local application {options.ClientId} (not installed)";
+    public string Describe => Grant is { } g ? $"local application {_options.ClientId} on {g.Domain}" : $"local application {_options.ClientId} (not installed)";
 
     /// <summary>Reads the stored installation once; later calls are free.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        if (loaded)
+        if (_loaded)
         {
             return;
         }
 
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!loaded)
+            if (!_loaded)
             {
-                if (await store.LoadAsync(cancellationToken).ConfigureAwait(false) is { } stored)
+                if (await _store.LoadAsync(cancellationToken).ConfigureAwait(false) is { } stored)
                 {
-                    Volatile.Write(ref grant, stored);
+                    Volatile.Write(ref _grant, stored);
                     State = stored.Refusal is null
-                        ? new AppAuthState(AppAuthStatus.Ready, null, time.GetUtcNow())
-                        : new AppAuthState(AppAuthStatus.Refused, stored.Refusal, time.GetUtcNow());
+                        ? new AppAuthState(AppAuthStatus.Ready, null, _time.GetUtcNow())
+                        : new AppAuthState(AppAuthStatus.Refused, stored.Refusal, _time.GetUtcNow());
                 }
 
-                loaded = true;
+                _loaded = true;
             }
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
     }
 
@@ -80,18 +80,18 @@ public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
     public async Task InstallAsync(OAuthGrant installed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(installed);
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             installed = installed with { Refusal = null };
-            await store.SaveAsync(installed, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref grant, installed);
-            loaded = true;
-            State = new AppAuthState(AppAuthStatus.Ready, null, time.GetUtcNow());
+            await _store.SaveAsync(installed, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _grant, installed);
+            _loaded = true;
+            State = new AppAuthState(AppAuthStatus.Ready, null, _time.GetUtcNow());
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
 
         LogInstalled(installed.MemberId, installed.Domain, installed.ExpiresAt);
@@ -104,7 +104,7 @@ public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
     {
         await LoadAsync(cancellationToken).ConfigureAwait(false);
         OAuthGrant current = Usable();
-        if (time.GetUtcNow() >= current.ExpiresAt - options.RefreshAhead)
+        if (_time.GetUtcNow() >= current.ExpiresAt - _options.RefreshAhead)
         {
             current = await RefreshAsync(current.AccessToken, cancellationToken).ConfigureAwait(false);
         }
@@ -127,7 +127,7 @@ public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
         }
 
         OAuthGrant? g = Grant;
-        foreach (string? secret in (ReadOnlySpan<string?>)[options.ClientSecret, g?.AccessToken, g?.RefreshToken, g?.ApplicationToken])
+        foreach (string? secret in (ReadOnlySpan<string?>)[_options.ClientSecret, g?.AccessToken, g?.RefreshToken, g?.ApplicationToken])
         {
             if (!string.IsNullOrEmpty(secret))
             {
@@ -140,8 +140,8 @@ public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
 
     public void Dispose()
     {
-        server.Dispose();
-        gate.Dispose();
+        _server.Dispose();
+        _gate.Dispose();
     }
 
     private OAuthGrant Usable()
@@ -161,19 +161,19 @@ public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
     private async Task<OAuthGrant> RefreshAsync(string? stale, CancellationToken cancellationToken, bool force = false)
     {
         OAuthGrant renewed;
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             OAuthGrant current = Usable();
             bool alreadyRenewed = !string.Equals(current.AccessToken, stale, StringComparison.Ordinal);
-            if (alreadyRenewed && (force || time.GetUtcNow() < current.ExpiresAt - options.RefreshAhead))
+            if (alreadyRenewed && (force || _time.GetUtcNow() < current.ExpiresAt - _options.RefreshAhead))
             {
                 return current;
             }
 
             try
             {
-                renewed = await server.RefreshAsync(current, cancellationToken).ConfigureAwait(false);
+                renewed = await _server.RefreshAsync(current, cancellationToken).ConfigureAwait(false);
             }
             catch (Bitrix24Exception e) when (e.Kind == Bitrix24ErrorKind.Authorization)
             {
@@ -182,20 +182,20 @@ public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
                     + "Commands wait in the outbox until then.";
                 // Remembered, so a restart does not ask the OAuth server again with a token it refused.
                 OAuthGrant refused = current with { Refusal = problem };
-                await store.SaveAsync(refused, CancellationToken.None).ConfigureAwait(false);
-                Volatile.Write(ref grant, refused);
+                await _store.SaveAsync(refused, CancellationToken.None).ConfigureAwait(false);
+                Volatile.Write(ref _grant, refused);
                 SetState(AppAuthStatus.Refused, problem);
                 LogRefused(e.Error, e.ErrorDescription);
                 throw new Bitrix24Exception(OAuthTokenServer.Method, Bitrix24ErrorKind.Authorization, e.HttpStatus, "REFRESH_REFUSED", problem, mayHaveExecuted: false);
             }
 
             // Saved before use: the old refresh token is spent, and a crash now must not lose the new one.
-            await store.SaveAsync(renewed, CancellationToken.None).ConfigureAwait(false);
-            Volatile.Write(ref grant, renewed);
+            await _store.SaveAsync(renewed, CancellationToken.None).ConfigureAwait(false);
+            Volatile.Write(ref _grant, renewed);
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
         }
 
         LogRenewed(renewed.ExpiresAt);
@@ -204,7 +204,7 @@ public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
 
     private void SetState(AppAuthStatus status, string? problem)
     {
-        State = new AppAuthState(status, problem, time.GetUtcNow());
+        State = new AppAuthState(status, problem, _time.GetUtcNow());
         if (status == AppAuthStatus.Refused)
         {
             StateChanged?.Invoke(State);

@@ -13,7 +13,7 @@ internal sealed class OAuthTokenServer(OAuthAppOptions options, TimeProvider tim
 {
     public const string Method = "oauth/token";
 
-    private readonly RestClient rest = new(new RestClientOptions
+    private readonly RestClient _rest = new(new RestClientOptions
     {
         Timeout = options.RequestTimeout,
         ThrowOnAnyError = false,
@@ -30,7 +30,7 @@ internal sealed class OAuthTokenServer(OAuthAppOptions options, TimeProvider tim
             .AddQueryParameter("client_id", options.ClientId)
             .AddQueryParameter("client_secret", options.ClientSecret)
             .AddQueryParameter("refresh_token", grant.RefreshToken);
-        RestResponse response = await rest.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
+        RestResponse response = await _rest.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         int status = (int)response.StatusCode;
         if (status == 0)
@@ -72,5 +72,5 @@ internal sealed class OAuthTokenServer(OAuthAppOptions options, TimeProvider tim
         }
     }
 
-    public void Dispose() => rest.Dispose();
+    public void Dispose() => _rest.Dispose();
 }

@@ -9,9 +9,9 @@ namespace FsBitrix.Bitrix24.Params;
 /// </summary>
 public sealed class BitrixParams : IEnumerable<KeyValuePair<string, object>>
 {
-    private readonly List<KeyValuePair<string, object>> items = [];
+    private readonly List<KeyValuePair<string, object>> _items = [];
 
-    public int Count => items.Count;
+    public int Count => _items.Count;
 
     public BitrixParams Add(string name, string value) => Put(name, value);
 
@@ -37,24 +37,24 @@ public sealed class BitrixParams : IEnumerable<KeyValuePair<string, object>>
     /// <summary>Replaces the value of <paramref name="name"/> (a batch command's reference to an earlier answer).</summary>
     internal BitrixParams Set(string name, Batch.BatchReference value)
     {
-        int i = items.FindIndex(p => p.Key == name);
+        int i = _items.FindIndex(p => p.Key == name);
         if (i < 0)
         {
             throw new ArgumentException($"Parameter {name} is not set.", nameof(name));
         }
 
-        items[i] = new(name, value);
+        _items[i] = new(name, value);
         return this;
     }
 
-    public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => items.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => _items.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     private BitrixParams Put(string name, object value)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        items.Add(new(name, value));
+        _items.Add(new(name, value));
         return this;
     }
 }

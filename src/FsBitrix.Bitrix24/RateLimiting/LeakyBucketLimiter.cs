@@ -13,34 +13,34 @@ namespace FsBitrix.Bitrix24.RateLimiting;
 /// </remarks>
 public sealed class LeakyBucketLimiter
 {
-    private readonly TimeProvider time;
-    private readonly long origin;
-    private readonly long intervalTicks;
-    private readonly long capacityTicks;
-    private readonly bool unlimited;
-    private readonly Lock gate = new();
-    private long tat;
-    private int waiting;
+    private readonly TimeProvider _time;
+    private readonly long _origin;
+    private readonly long _intervalTicks;
+    private readonly long _capacityTicks;
+    private readonly bool _unlimited;
+    private readonly Lock _gate = new();
+    private long _tat;
+    private int _waiting;
 
     public LeakyBucketLimiter(LeakyBucketOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        time = timeProvider ?? TimeProvider.System;
-        origin = time.GetTimestamp();
-        unlimited = options.IsUnlimited;
-        if (!unlimited)
+        _time = timeProvider ?? TimeProvider.System;
+        _origin = _time.GetTimestamp();
+        _unlimited = options.IsUnlimited;
+        if (!_unlimited)
         {
-            intervalTicks = (long)Math.Ceiling(TimeSpan.TicksPerSecond / options.DrainPerSecond);
-            capacityTicks = intervalTicks * options.Burst;
+            _intervalTicks = (long)Math.Ceiling(TimeSpan.TicksPerSecond / options.DrainPerSecond);
+            _capacityTicks = _intervalTicks * options.Burst;
         }
     }
 
     public LeakyBucketOptions Options { get; }
 
     /// <summary>Requests currently held back by the limiter.</summary>
-    public int Waiting => Volatile.Read(ref waiting);
+    public int Waiting => Volatile.Read(ref _waiting);
 
     /// <summary>
     /// How long until one more request could leave without waiting (zero: now). Only a look: nothing is reserved, so a
@@ -50,15 +50,15 @@ public sealed class LeakyBucketLimiter
     {
         get
         {
-            if (unlimited)
+            if (_unlimited)
             {
                 return TimeSpan.Zero;
             }
 
-            lock (gate)
+            lock (_gate)
             {
                 long now = Now();
-                long wait = Math.Max(tat, now) + intervalTicks - capacityTicks - now;
+                long wait = Math.Max(_tat, now) + _intervalTicks - _capacityTicks - now;
                 return wait <= 0 ? TimeSpan.Zero : TimeSpan.FromTicks(wait);
             }
         }
@@ -69,15 +69,15 @@ public sealed class LeakyBucketLimiter
     {
         get
         {
-            if (unlimited)
+            if (_unlimited)
             {
                 return int.MaxValue;
             }
 
-            lock (gate)
+            lock (_gate)
             {
-                long used = Math.Max(tat - Now(), 0);
-                return (int)((capacityTicks - used) / intervalTicks);
+                long used = Math.Max(_tat - Now(), 0);
+                return (int)((_capacityTicks - used) / _intervalTicks);
             }
         }
     }
@@ -86,18 +86,18 @@ public sealed class LeakyBucketLimiter
     public ValueTask WaitAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (unlimited)
+        if (_unlimited)
         {
             return ValueTask.CompletedTask;
         }
 
         long delayTicks;
-        lock (gate)
+        lock (_gate)
         {
             long now = Now();
-            long newTat = Math.Max(tat, now) + intervalTicks;
-            delayTicks = newTat - capacityTicks - now;
-            tat = newTat;
+            long newTat = Math.Max(_tat, now) + _intervalTicks;
+            delayTicks = newTat - _capacityTicks - now;
+            _tat = newTat;
         }
 
         return delayTicks <= 0 ? ValueTask.CompletedTask : WaitForSlotAsync(TimeSpan.FromTicks(delayTicks), cancellationToken);
@@ -105,10 +105,10 @@ public sealed class LeakyBucketLimiter
 
     private async ValueTask WaitForSlotAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref waiting);
+        Interlocked.Increment(ref _waiting);
         try
         {
-            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -117,17 +117,17 @@ public sealed class LeakyBucketLimiter
         }
         finally
         {
-            Interlocked.Decrement(ref waiting);
+            Interlocked.Decrement(ref _waiting);
         }
     }
 
     private void GiveBack()
     {
-        lock (gate)
+        lock (_gate)
         {
-            tat = Math.Max(tat - intervalTicks, Now());
+            _tat = Math.Max(_tat - _intervalTicks, Now());
         }
     }
 
-    private long Now() => time.GetElapsedTime(origin).Ticks;
+    private long Now() => _time.GetElapsedTime(_origin).Ticks;
 }

@@ -18,9 +18,9 @@ public sealed class OperatingLimits(TimeProvider time, OperatingOptions? options
 {
     private static readonly TimeSpan FallbackBlock = TimeSpan.FromMinutes(1);
     private const int Buckets = 10;
-    private readonly OperatingOptions options = options ?? new OperatingOptions();
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, MethodTime> methods = new(StringComparer.OrdinalIgnoreCase);
+    private readonly OperatingOptions _options = options ?? new OperatingOptions();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, MethodTime> _methods = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A successful answer's <c>time</c> block (of a request, or of one command in a batch).</summary>
     public void Observe(string method, JsonElement? timeBlock)
@@ -29,7 +29,7 @@ public sealed class OperatingLimits(TimeProvider time, OperatingOptions? options
         DateTimeOffset? resetAt = timeBlock is { } r && JsonRead.Double(r, "operating_reset_at") is { } reset
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)(reset * 1000)) : null;
         double duration = timeBlock is { } d ? JsonRead.Double(d, "duration") ?? 0 : 0;
-        lock (gate)
+        lock (_gate)
         {
             MethodTime m = Of(method);
             m.BlockedUntil = null;
@@ -44,7 +44,7 @@ public sealed class OperatingLimits(TimeProvider time, OperatingOptions? options
     public DateTimeOffset Block(string method, DateTimeOffset? resetAtFromError)
     {
         DateTimeOffset now = time.GetUtcNow();
-        lock (gate)
+        lock (_gate)
         {
             MethodTime m = Of(method);
             DateTimeOffset until = resetAtFromError ?? (m.ResetAt is { } last && last > now ? last : now + FallbackBlock);
@@ -56,9 +56,9 @@ public sealed class OperatingLimits(TimeProvider time, OperatingOptions? options
     /// <summary>Blocked by the portal (429) and not yet released.</summary>
     public DateTimeOffset? BlockedUntil(string method)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return methods.TryGetValue(method, out MethodTime? m) && m.BlockedUntil is { } until && until > time.GetUtcNow() ? until : null;
+            return _methods.TryGetValue(method, out MethodTime? m) && m.BlockedUntil is { } until && until > time.GetUtcNow() ? until : null;
         }
     }
 
@@ -66,9 +66,9 @@ public sealed class OperatingLimits(TimeProvider time, OperatingOptions? options
     public DateTimeOffset? HeldUntil(string method)
     {
         DateTimeOffset now = time.GetUtcNow();
-        lock (gate)
+        lock (_gate)
         {
-            if (!methods.TryGetValue(method, out MethodTime? m))
+            if (!_methods.TryGetValue(method, out MethodTime? m))
             {
                 return null;
             }
@@ -79,7 +79,7 @@ public sealed class OperatingLimits(TimeProvider time, OperatingOptions? options
             }
 
             double used = Math.Max(Reported(m, now), Estimated(m));
-            if (used < options.Limit.TotalSeconds * options.SlowDownAt)
+            if (used < _options.Limit.TotalSeconds * _options.SlowDownAt)
             {
                 return null;
             }
@@ -93,9 +93,9 @@ public sealed class OperatingLimits(TimeProvider time, OperatingOptions? options
     /// <summary>The time <paramref name="method"/> has used in the portal's window, as best known (seconds).</summary>
     public double Used(string method)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return methods.TryGetValue(method, out MethodTime? m) ? Math.Max(Reported(m, time.GetUtcNow()), Estimated(m)) : 0;
+            return _methods.TryGetValue(method, out MethodTime? m) ? Math.Max(Reported(m, time.GetUtcNow()), Estimated(m)) : 0;
         }
     }
 
@@ -119,9 +119,9 @@ public sealed class OperatingLimits(TimeProvider time, OperatingOptions? options
 
     private MethodTime Of(string method)
     {
-        if (!methods.TryGetValue(method, out MethodTime? m))
+        if (!_methods.TryGetValue(method, out MethodTime? m))
         {
-            methods[method] = m = new MethodTime();
+            _methods[method] = m = new MethodTime();
         }
 
         return m;

@@ -8,22 +8,22 @@ namespace FsBitrix.Bitrix24.Retry;
 /// <summary>One Polly pipeline per <see cref="RetryRule"/>, built once and shared by all calls.</summary>
 internal sealed partial class RetryPipelines
 {
-    private readonly ResiliencePipeline idempotent;
-    private readonly ResiliencePipeline onlyIfNotExecuted;
-    private readonly RetryOptions options;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
+    private readonly ResiliencePipeline _idempotent;
+    private readonly ResiliencePipeline _onlyIfNotExecuted;
+    private readonly RetryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
     public RetryPipelines(RetryOptions options, TimeProvider time, ILogger logger)
     {
-        this.options = options;
-        this.time = time;
-        this.logger = logger;
-        idempotent = Build(RetryRule.Idempotent);
-        onlyIfNotExecuted = Build(RetryRule.OnlyIfNotExecuted);
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _idempotent = Build(RetryRule.Idempotent);
+        _onlyIfNotExecuted = Build(RetryRule.OnlyIfNotExecuted);
     }
 
-    public ResiliencePipeline For(RetryRule rule) => rule == RetryRule.Idempotent ? idempotent : onlyIfNotExecuted;
+    public ResiliencePipeline For(RetryRule rule) => rule == RetryRule.Idempotent ? _idempotent : _onlyIfNotExecuted;
 
     /// <summary>The decision itself, separate from Polly so that it reads (and tests) as a rule table.</summary>
     internal bool ShouldRetry(Bitrix24Exception e, RetryRule rule)
@@ -31,7 +31,7 @@ internal sealed partial class RetryPipelines
         bool retryableKind = e.Kind switch
         {
             Bitrix24ErrorKind.RateLimited or Bitrix24ErrorKind.Transient => true,
-            Bitrix24ErrorKind.OperationTimeLimit => e.RetryAt is { } at && at - time.GetUtcNow() <= options.MaxOperatingLimitWait,
+            Bitrix24ErrorKind.OperationTimeLimit => e.RetryAt is { } at && at - _time.GetUtcNow() <= _options.MaxOperatingLimitWait,
             _ => false,
         };
         return retryableKind && (rule == RetryRule.Idempotent || !e.MayHaveExecuted);
@@ -39,27 +39,27 @@ internal sealed partial class RetryPipelines
 
     private ResiliencePipeline Build(RetryRule rule)
     {
-        if (options.MaxRetryAttempts <= 0)
+        if (_options.MaxRetryAttempts <= 0)
         {
             return ResiliencePipeline.Empty;
         }
 
-        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
+        var builder = new ResiliencePipelineBuilder { TimeProvider = _time };
         builder.AddRetry(new RetryStrategyOptions
         {
-            MaxRetryAttempts = options.MaxRetryAttempts,
+            MaxRetryAttempts = _options.MaxRetryAttempts,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
-            Delay = options.BaseDelay,
-            MaxDelay = options.MaxDelay,
+            Delay = _options.BaseDelay,
+            MaxDelay = _options.MaxDelay,
             ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is Bitrix24Exception e && ShouldRetry(e, rule)),
             DelayGenerator = args => ValueTask.FromResult(
                 args.Outcome.Exception is Bitrix24Exception { Kind: Bitrix24ErrorKind.OperationTimeLimit, RetryAt: { } at }
-                    ? TimeSpan.FromTicks(Math.Max(0, (at - time.GetUtcNow()).Ticks))
+                    ? TimeSpan.FromTicks(Math.Max(0, (at - _time.GetUtcNow()).Ticks))
                     : (TimeSpan?)null),
             OnRetry = args =>
             {
-                LogRetry(logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.Message ?? "no exception");
+                LogRetry(_logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.Message ?? "no exception");
                 return ValueTask.CompletedTask;
             },
         });

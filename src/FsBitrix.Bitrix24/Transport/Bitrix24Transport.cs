@@ -16,18 +16,18 @@ namespace FsBitrix.Bitrix24.Transport;
 /// <summary>One attempt of one REST call: POST JSON, read the envelope, turn every failure into a <see cref="Bitrix24Exception"/>.</summary>
 internal sealed partial class Bitrix24Transport : IDisposable
 {
-    private readonly RestClient rest;
-    private readonly IBitrix24Auth auth;
-    private readonly OperatingLimits operatingLimits;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
+    private readonly RestClient _rest;
+    private readonly IBitrix24Auth _auth;
+    private readonly OperatingLimits _operatingLimits;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
     public Bitrix24Transport(IBitrix24Auth auth, TimeSpan timeout, HttpMessageHandler? handler, OperatingLimits operatingLimits, TimeProvider time, ILogger logger)
     {
-        this.auth = auth;
-        this.operatingLimits = operatingLimits;
-        this.time = time;
-        this.logger = logger;
+        _auth = auth;
+        _operatingLimits = operatingLimits;
+        _time = time;
+        _logger = logger;
         // No base URL: each request names its endpoint, which in app mode is known only after the install call.
         var options = new RestClientOptions
         {
@@ -40,12 +40,12 @@ internal sealed partial class Bitrix24Transport : IDisposable
             options.ConfigureMessageHandler = _ => handler;
         }
 
-        rest = new RestClient(options);
+        _rest = new RestClient(options);
     }
 
     public async Task<T> SendAsync<T>(string method, string body, Bitrix24Credential credential, Func<Bitrix24Response, T> map, CancellationToken cancellationToken)
     {
-        if (operatingLimits.BlockedUntil(method) is { } blockedUntil)
+        if (_operatingLimits.BlockedUntil(method) is { } blockedUntil)
         {
             // Bitrix24 asks not to call a method blocked by the operating-time limit before it is released.
             throw new Bitrix24Exception(method, Bitrix24ErrorKind.OperationTimeLimit, null, "OPERATION_TIME_LIMIT",
@@ -64,10 +64,10 @@ internal sealed partial class Bitrix24Transport : IDisposable
             request.AddQueryParameter("auth", token);
         }
 
-        long started = time.GetTimestamp();
-        RestResponse response = await rest.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
+        long started = _time.GetTimestamp();
+        RestResponse response = await _rest.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        TimeSpan elapsed = time.GetElapsedTime(started);
+        TimeSpan elapsed = _time.GetElapsedTime(started);
 
         if (response.ResponseStatus == ResponseStatus.TimedOut)
         {
@@ -107,10 +107,10 @@ internal sealed partial class Bitrix24Transport : IDisposable
                 // The outer batch costs no operating time; its commands are observed one by one by the client.
                 if (method != Bitrix24Methods.Batch)
                 {
-                    operatingLimits.Observe(method, JsonRead.Property(root, "time"));
+                    _operatingLimits.Observe(method, JsonRead.Property(root, "time"));
                 }
 
-                LogCompleted(logger, method, status, elapsed.TotalMilliseconds);
+                LogCompleted(_logger, method, status, elapsed.TotalMilliseconds);
                 return map(envelope);
             }
 
@@ -119,14 +119,14 @@ internal sealed partial class Bitrix24Transport : IDisposable
             DateTimeOffset? retryAt = null;
             if (kind == Bitrix24ErrorKind.OperationTimeLimit)
             {
-                retryAt = operatingLimits.Block(method, new Bitrix24Response(root).OperatingResetAt);
+                retryAt = _operatingLimits.Block(method, new Bitrix24Response(root).OperatingResetAt);
             }
 
             throw Fail(method, kind, status, error ?? string.Empty, description, ErrorClassifier.MayHaveExecuted(kind, status), retryAt);
         }
     }
 
-    public void Dispose() => rest.Dispose();
+    public void Dispose() => _rest.Dispose();
 
     private Bitrix24Exception NonJson(string method, int status, RestResponse response)
     {
@@ -154,14 +154,14 @@ internal sealed partial class Bitrix24Transport : IDisposable
     /// </remarks>
     private Bitrix24Exception Fail(string method, Bitrix24ErrorKind kind, int? status, string error, string description, bool mayHaveExecuted, DateTimeOffset? retryAt = null)
     {
-        var exception = new Bitrix24Exception(method, kind, status, error, auth.Redact(description), mayHaveExecuted, retryAt);
+        var exception = new Bitrix24Exception(method, kind, status, error, _auth.Redact(description), mayHaveExecuted, retryAt);
         if (kind == Bitrix24ErrorKind.Authorization && !Bitrix24Exception.IsRenewable(error))
         {
-            LogAuthorizationFailure(logger, method, auth.Describe, exception.Message);
+            LogAuthorizationFailure(_logger, method, _auth.Describe, exception.Message);
         }
         else
         {
-            LogFailed(logger, exception.Message);
+            LogFailed(_logger, exception.Message);
         }
 
         return exception;

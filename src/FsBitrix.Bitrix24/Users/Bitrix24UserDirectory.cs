@@ -12,46 +12,46 @@ namespace FsBitrix.Bitrix24.Users;
 /// </summary>
 public sealed partial class Bitrix24UserDirectory
 {
-    private readonly IBitrix24Client client;
-    private readonly UserDirectoryOptions options;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly FrozenDictionary<string, int> staticByExtension;
-    private readonly FrozenDictionary<int, string> staticByUser;
-    private volatile Snapshot snapshot = Snapshot.Empty;
+    private readonly IBitrix24Client _client;
+    private readonly UserDirectoryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly FrozenDictionary<string, int> _staticByExtension;
+    private readonly FrozenDictionary<int, string> _staticByUser;
+    private volatile Snapshot _snapshot = Snapshot.Empty;
 
     public Bitrix24UserDirectory(IBitrix24Client client, UserDirectoryOptions options, ILogger<Bitrix24UserDirectory>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
-        this.client = client;
-        this.options = options;
-        time = timeProvider ?? TimeProvider.System;
-        this.logger = logger ?? NullLogger<Bitrix24UserDirectory>.Instance;
-        staticByExtension = options.StaticMap.ToFrozenDictionary(p => p.Key.Trim(), p => p.Value, StringComparer.OrdinalIgnoreCase);
+        _client = client;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<Bitrix24UserDirectory>.Instance;
+        _staticByExtension = options.StaticMap.ToFrozenDictionary(p => p.Key.Trim(), p => p.Value, StringComparer.OrdinalIgnoreCase);
         // Several extensions may ring one user; the reverse lookup takes the first in key order, stably.
-        staticByUser = options.StaticMap
+        _staticByUser = options.StaticMap
             .OrderBy(p => p.Key, StringComparer.Ordinal)
             .GroupBy(p => p.Value)
             .ToFrozenDictionary(g => g.Key, g => g.First().Key.Trim());
     }
 
     /// <summary>When the current snapshot was taken; null before the first successful one.</summary>
-    public DateTimeOffset? SnapshotTakenAt => snapshot.TakenAt;
+    public DateTimeOffset? SnapshotTakenAt => _snapshot.TakenAt;
 
     /// <summary>Users with an extension in the current snapshot.</summary>
-    public IReadOnlyCollection<Bitrix24User> SnapshotUsers => snapshot.ByExtension.Values;
+    public IReadOnlyCollection<Bitrix24User> SnapshotUsers => _snapshot.ByExtension.Values;
 
     public bool TryGetUserId(string extension, out int userId)
     {
         ArgumentNullException.ThrowIfNull(extension);
         string key = extension.Trim();
-        if (staticByExtension.TryGetValue(key, out userId))
+        if (_staticByExtension.TryGetValue(key, out userId))
         {
             return true;
         }
 
-        if (snapshot.ByExtension.TryGetValue(key, out Bitrix24User? user))
+        if (_snapshot.ByExtension.TryGetValue(key, out Bitrix24User? user))
         {
             userId = user.Id;
             return true;
@@ -63,8 +63,8 @@ public sealed partial class Bitrix24UserDirectory
 
     public bool TryGetExtension(int userId, out string extension)
     {
-        if (staticByUser.TryGetValue(userId, out string? fromStatic)
-            || snapshot.ByUser.TryGetValue(userId, out fromStatic))
+        if (_staticByUser.TryGetValue(userId, out string? fromStatic)
+            || _snapshot.ByUser.TryGetValue(userId, out fromStatic))
         {
             extension = fromStatic;
             return true;
@@ -77,7 +77,7 @@ public sealed partial class Bitrix24UserDirectory
     /// <summary>Takes a new snapshot. Returns false (and keeps the old one) when it failed or came back empty.</summary>
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken = default)
     {
-        if (options.StaticOnly)
+        if (_options.StaticOnly)
         {
             return false;
         }
@@ -85,11 +85,11 @@ public sealed partial class Bitrix24UserDirectory
         IReadOnlyList<Bitrix24User> users;
         try
         {
-            users = await client.GetUsersAsync(UserFilter.ActiveEmployees, cancellationToken).ConfigureAwait(false);
+            users = await _client.GetUsersAsync(UserFilter.ActiveEmployees, cancellationToken).ConfigureAwait(false);
         }
         catch (Bitrix24Exception e)
         {
-            LogRefreshFailed(logger, snapshot.ByExtension.Count, e.Message);
+            LogRefreshFailed(_logger, _snapshot.ByExtension.Count, e.Message);
             return false;
         }
 
@@ -98,25 +98,25 @@ public sealed partial class Bitrix24UserDirectory
         {
             if (!byExtension.TryAdd(user.UfPhoneInner!, user))
             {
-                LogDuplicateExtension(logger, user.UfPhoneInner!, byExtension[user.UfPhoneInner!].Id, user.Id);
+                LogDuplicateExtension(_logger, user.UfPhoneInner!, byExtension[user.UfPhoneInner!].Id, user.Id);
             }
         }
 
         if (byExtension.Count == 0)
         {
-            LogEmptySnapshot(logger, users.Count, snapshot.ByExtension.Count);
+            LogEmptySnapshot(_logger, users.Count, _snapshot.ByExtension.Count);
             return false;
         }
 
-        snapshot = new Snapshot(byExtension.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), time.GetUtcNow());
-        LogRefreshed(logger, byExtension.Count, users.Count);
+        _snapshot = new Snapshot(byExtension.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), _time.GetUtcNow());
+        LogRefreshed(_logger, byExtension.Count, users.Count);
         return true;
     }
 
     /// <summary>Refreshes now and then every <see cref="UserDirectoryOptions.RefreshInterval"/> until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.RefreshInterval, time);
+        using var timer = new PeriodicTimer(_options.RefreshInterval, _time);
         try
         {
             do

@@ -14,29 +14,29 @@ namespace FsBitrix.Sandbox.Events;
 /// </summary>
 public sealed partial class SandboxEvents
 {
-    private readonly RegisterMethod register;
-    private readonly SandboxOptions options;
-    private readonly PortalState state;
-    private readonly HttpClient http;
-    private readonly Lock gate = new();
-    private readonly List<SentEvent> sent = [];
-    private int handlerId = 1054;
+    private readonly RegisterMethod _register;
+    private readonly SandboxOptions _options;
+    private readonly PortalState _state;
+    private readonly HttpClient _http;
+    private readonly Lock _gate = new();
+    private readonly List<SentEvent> _sent = [];
+    private int _handlerId = 1054;
 
     internal SandboxEvents(RegisterMethod register, SandboxOptions options, PortalState state, HttpClient http)
     {
-        this.register = register;
-        this.options = options;
-        this.state = state;
-        this.http = http;
+        _register = register;
+        _options = options;
+        _state = state;
+        _http = http;
     }
 
     public IReadOnlyList<SentEvent> Sent
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return [.. sent];
+                return [.. _sent];
             }
         }
     }
@@ -66,7 +66,7 @@ public sealed partial class SandboxEvents
         SandboxLiveCall call;
         try
         {
-            call = register.Register(new RestParams(parameters), startedByClickToCall: true).Call;
+            call = _register.Register(new RestParams(parameters), startedByClickToCall: true).Call;
         }
         catch (RestError e)
         {
@@ -116,23 +116,23 @@ public sealed partial class SandboxEvents
         var fields = new List<KeyValuePair<string, string>>
         {
             new("event", name),
-            new("event_handler_id", Text(Interlocked.Increment(ref handlerId))),
+            new("event_handler_id", Text(Interlocked.Increment(ref _handlerId))),
         };
         fields.AddRange(data);
-        fields.Add(new("ts", Text(state.Time.GetUtcNow().ToUnixTimeSeconds())));
+        fields.Add(new("ts", Text(_state.Time.GetUtcNow().ToUnixTimeSeconds())));
         // An outgoing webhook gets no OAuth tokens, only these five auth fields.
-        fields.Add(new("auth[domain]", options.Domain));
-        fields.Add(new("auth[client_endpoint]", $"https://{options.Domain}/rest/"));
+        fields.Add(new("auth[domain]", _options.Domain));
+        fields.Add(new("auth[client_endpoint]", $"https://{_options.Domain}/rest/"));
         fields.Add(new("auth[server_endpoint]", "https://oauth.bitrix.info/rest/"));
-        fields.Add(new("auth[member_id]", options.MemberId));
-        fields.Add(new("auth[application_token]", options.ApplicationToken));
+        fields.Add(new("auth[member_id]", _options.MemberId));
+        fields.Add(new("auth[application_token]", _options.ApplicationToken));
 
         int? status = null;
         string? error = null;
         try
         {
             using var content = new FormUrlEncodedContent(fields);
-            using HttpResponseMessage response = await http.PostAsync(handlerUrl, content, cancellationToken).ConfigureAwait(false);
+            using HttpResponseMessage response = await _http.PostAsync(handlerUrl, content, cancellationToken).ConfigureAwait(false);
             status = (int)response.StatusCode;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -142,9 +142,9 @@ public sealed partial class SandboxEvents
         }
 
         var record = new SentEvent(name, callId, fields, status, error);
-        lock (gate)
+        lock (_gate)
         {
-            sent.Add(record);
+            _sent.Add(record);
         }
 
         return record;

@@ -9,8 +9,8 @@ public sealed class SandboxFaults
         "telephony.externalline.add", "telephony.externalline.get", "telephony.externalline.update", "telephony.externalline.delete",
     ];
 
-    private readonly Lock gate = new();
-    private readonly List<Armed> armed = [];
+    private readonly Lock _gate = new();
+    private readonly List<Armed> _armed = [];
 
     /// <summary>Arms a fault; returns it so a test can read back what it set.</summary>
     public SandboxFault Add(SandboxFault fault)
@@ -23,9 +23,9 @@ public sealed class SandboxFaults
 
         IReadOnlyCollection<string>? methods = fault.Methods ?? (fault.Kind == SandboxFaultKind.WrongAuthType ? AuthTypeCheckedMethods : null);
         var set = methods is null ? null : new HashSet<string>(methods.Select(m => m.ToLowerInvariant()), StringComparer.Ordinal);
-        lock (gate)
+        lock (_gate)
         {
-            armed.Add(new Armed(fault, set, fault.Count));
+            _armed.Add(new Armed(fault, set, fault.Count));
         }
 
         return fault;
@@ -36,9 +36,9 @@ public sealed class SandboxFaults
 
     public void Clear()
     {
-        lock (gate)
+        lock (_gate)
         {
-            armed.Clear();
+            _armed.Clear();
         }
     }
 
@@ -46,9 +46,9 @@ public sealed class SandboxFaults
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return armed.Count;
+                return _armed.Count;
             }
         }
     }
@@ -59,11 +59,11 @@ public sealed class SandboxFaults
     /// </summary>
     internal SandboxFault? Take(string method, bool latency, bool appCaller = false)
     {
-        lock (gate)
+        lock (_gate)
         {
-            for (int i = 0; i < armed.Count; i++)
+            for (int i = 0; i < _armed.Count; i++)
             {
-                Armed a = armed[i];
+                Armed a = _armed[i];
                 if ((a.Fault.Kind == SandboxFaultKind.Latency) != latency || (a.Methods is not null && !a.Methods.Contains(method))
                     || (appCaller && a.Fault.Kind == SandboxFaultKind.WrongAuthType))
                 {
@@ -84,9 +84,9 @@ public sealed class SandboxFaults
     /// </summary>
     internal SandboxFault? TakeInBatch(string method)
     {
-        lock (gate)
+        lock (_gate)
         {
-            int i = armed.FindIndex(a => a.Methods is not null && a.Methods.Contains(method)
+            int i = _armed.FindIndex(a => a.Methods is not null && a.Methods.Contains(method)
                 && a.Fault.Kind is not (SandboxFaultKind.Latency or SandboxFaultKind.WrongAuthType));
             if (i < 0)
             {
@@ -100,16 +100,16 @@ public sealed class SandboxFaults
     /// <summary>Counts one use of an armed fault (under the lock): one with no uses left is disarmed.</summary>
     private SandboxFault Consume(int i)
     {
-        Armed a = armed[i];
+        Armed a = _armed[i];
         if (a.Remaining is { } remaining)
         {
             if (remaining <= 1)
             {
-                armed.RemoveAt(i);
+                _armed.RemoveAt(i);
             }
             else
             {
-                armed[i] = a with { Remaining = remaining - 1 };
+                _armed[i] = a with { Remaining = remaining - 1 };
             }
         }
 

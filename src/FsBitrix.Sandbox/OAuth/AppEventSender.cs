@@ -14,7 +14,7 @@ namespace FsBitrix.Sandbox.OAuth;
 internal sealed class AppEventSender(
     RegisterMethod register, OAuthTokens tokens, AppIdentity identity, EventBindings bindings, OfflineQueue offline, HttpClient http)
 {
-    private int handlerId = 2054;
+    private int _handlerId = 2054;
 
     public async Task<SentEvent> SendInstallAsync(Uri installUrl, TokenPair pair, CancellationToken cancellationToken)
     {
@@ -113,7 +113,7 @@ internal sealed class AppEventSender(
         var fields = new List<KeyValuePair<string, string>>
         {
             new("event", "ONEXTERNALCALLSTART"),
-            new("event_handler_id", Interlocked.Increment(ref handlerId).ToString(CultureInfo.InvariantCulture)),
+            new("event_handler_id", Interlocked.Increment(ref _handlerId).ToString(CultureInfo.InvariantCulture)),
         };
 
         // Form-encoded, every value is a string; PHP sends booleans as "1"/"".

@@ -9,16 +9,16 @@ public sealed record EventBinding(string Event, string? Handler, int AuthType, b
 /// </summary>
 public sealed class EventBindings
 {
-    private readonly Lock gate = new();
-    private readonly List<EventBinding> rows = [];
+    private readonly Lock _gate = new();
+    private readonly List<EventBinding> _rows = [];
 
     public IReadOnlyList<EventBinding> All
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return [.. rows];
+                return [.. _rows];
             }
         }
     }
@@ -28,14 +28,14 @@ public sealed class EventBindings
     /// <summary>False when the same row already exists ("Handler already binded").</summary>
     internal bool TryAdd(EventBinding binding)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (rows.Contains(binding))
+            if (_rows.Contains(binding))
             {
                 return false;
             }
 
-            rows.Add(binding);
+            _rows.Add(binding);
             return true;
         }
     }
@@ -45,9 +45,9 @@ public sealed class EventBindings
 
     internal int Remove(Func<EventBinding, bool> match)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return rows.RemoveAll(b => match(b));
+            return _rows.RemoveAll(b => match(b));
         }
     }
 }

@@ -12,10 +12,10 @@ internal sealed class OAuthTokens(TimeProvider time, SandboxOptions options)
     public static readonly TimeSpan RefreshLifetime = TimeSpan.FromDays(180);
     public static readonly TimeSpan CodeLifetime = TimeSpan.FromSeconds(30);
 
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, Grant> access = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Grant> refresh = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Grant> codes = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Grant> _access = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Grant> _refresh = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Grant> _codes = new(StringComparer.Ordinal);
 
     /// <summary>False after the app is uninstalled: the token endpoint answers <c>invalid_client</c>, REST <c>invalid_token</c>.</summary>
     public bool Installed { get; private set; } = true;
@@ -25,13 +25,13 @@ internal sealed class OAuthTokens(TimeProvider time, SandboxOptions options)
     /// <summary>A fresh access + refresh pair for <paramref name="userId"/> (install, code exchange, refresh).</summary>
     public TokenPair IssuePair(int userId)
     {
-        lock (gate)
+        lock (_gate)
         {
             Installed = true;
             DateTimeOffset now = Now;
             var pair = new TokenPair(NewToken(), NewToken(), userId, now + options.AccessTokenLifetime);
-            access[pair.AccessToken] = new Grant(userId, pair.Expires);
-            refresh[pair.RefreshToken] = new Grant(userId, now + RefreshLifetime);
+            _access[pair.AccessToken] = new Grant(userId, pair.Expires);
+            _refresh[pair.RefreshToken] = new Grant(userId, now + RefreshLifetime);
             return pair;
         }
     }
@@ -39,36 +39,36 @@ internal sealed class OAuthTokens(TimeProvider time, SandboxOptions options)
     /// <summary>An access token alone: what an online event's <c>auth[access_token]</c> carries for the clicking user.</summary>
     public (string Token, DateTimeOffset Expires) IssueAccess(int userId)
     {
-        lock (gate)
+        lock (_gate)
         {
             string token = NewToken();
             DateTimeOffset expires = Now + options.AccessTokenLifetime;
-            access[token] = new Grant(userId, expires);
+            _access[token] = new Grant(userId, expires);
             return (token, expires);
         }
     }
 
     public string IssueCode(int userId)
     {
-        lock (gate)
+        lock (_gate)
         {
             string code = NewToken();
-            codes[code] = new Grant(userId, Now + CodeLifetime);
+            _codes[code] = new Grant(userId, Now + CodeLifetime);
             return code;
         }
     }
 
     /// <summary>Rotates: the old refresh token is used up, a new pair comes back; null = <c>invalid_grant</c>.</summary>
-    public TokenPair? Refresh(string refreshToken) => Redeem(refresh, refreshToken);
+    public TokenPair? Refresh(string refreshToken) => Redeem(_refresh, refreshToken);
 
     /// <summary>A code is good once, within 30 s; null = <c>invalid_grant</c>.</summary>
-    public TokenPair? ExchangeCode(string code) => Redeem(codes, code);
+    public TokenPair? ExchangeCode(string code) => Redeem(_codes, code);
 
     public AccessCheck Check(string accessToken)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!Installed || !access.TryGetValue(accessToken, out Grant? grant))
+            if (!Installed || !_access.TryGetValue(accessToken, out Grant? grant))
             {
                 return new AccessCheck(AccessState.Unknown, 0);
             }
@@ -80,29 +80,29 @@ internal sealed class OAuthTokens(TimeProvider time, SandboxOptions options)
     /// <summary>Refuses every refresh token issued so far (the portal dropped them); access tokens live on until expiry.</summary>
     public void RevokeRefreshTokens()
     {
-        lock (gate)
+        lock (_gate)
         {
-            refresh.Clear();
-            codes.Clear();
+            _refresh.Clear();
+            _codes.Clear();
         }
     }
 
     /// <summary>The app is deleted from the portal: every grant is gone and the client credentials stop working.</summary>
     public void Uninstall()
     {
-        lock (gate)
+        lock (_gate)
         {
             Installed = false;
-            access.Clear();
-            refresh.Clear();
-            codes.Clear();
+            _access.Clear();
+            _refresh.Clear();
+            _codes.Clear();
         }
     }
 
     private TokenPair? Redeem(Dictionary<string, Grant> grants, string token)
     {
         int userId;
-        lock (gate)
+        lock (_gate)
         {
             if (!grants.Remove(token, out Grant? grant) || grant.Expires <= Now)
             {

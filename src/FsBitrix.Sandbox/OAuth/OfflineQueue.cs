@@ -14,17 +14,17 @@ public sealed record OfflineEvent(long Id, DateTimeOffset Timestamp, string Even
 /// </summary>
 public sealed class OfflineQueue
 {
-    private readonly Lock gate = new();
-    private readonly List<OfflineEvent> rows = [];
-    private long nextId = 1;
+    private readonly Lock _gate = new();
+    private readonly List<OfflineEvent> _rows = [];
+    private long _nextId = 1;
 
     public IReadOnlyList<OfflineEvent> Pending
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return [.. rows];
+                return [.. _rows];
             }
         }
     }
@@ -32,18 +32,18 @@ public sealed class OfflineQueue
     internal OfflineEvent Add(string eventName, JsonObject data, int? userId, DateTimeOffset at)
     {
         string messageId = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes($"{eventName}|{data.ToJsonString()}")));
-        lock (gate)
+        lock (_gate)
         {
-            int existing = rows.FindIndex(r => r.MessageId == messageId);
+            int existing = _rows.FindIndex(r => r.MessageId == messageId);
             if (existing >= 0)
             {
-                OfflineEvent merged = rows[existing] with { Timestamp = at };
-                rows[existing] = merged;
+                OfflineEvent merged = _rows[existing] with { Timestamp = at };
+                _rows[existing] = merged;
                 return merged;
             }
 
-            var row = new OfflineEvent(nextId++, at, eventName, data, userId, messageId);
-            rows.Add(row);
+            var row = new OfflineEvent(_nextId++, at, eventName, data, userId, messageId);
+            _rows.Add(row);
             return row;
         }
     }
@@ -51,12 +51,12 @@ public sealed class OfflineQueue
     /// <summary>The oldest <paramref name="limit"/> rows; with <paramref name="clear"/> they are deleted in the same step.</summary>
     internal IReadOnlyList<OfflineEvent> Take(int limit, bool clear)
     {
-        lock (gate)
+        lock (_gate)
         {
-            List<OfflineEvent> taken = [.. rows.OrderBy(r => r.Timestamp).ThenBy(r => r.Id).Take(limit)];
+            List<OfflineEvent> taken = [.. _rows.OrderBy(r => r.Timestamp).ThenBy(r => r.Id).Take(limit)];
             if (clear)
             {
-                rows.RemoveAll(taken.Contains);
+                _rows.RemoveAll(taken.Contains);
             }
 
             return taken;

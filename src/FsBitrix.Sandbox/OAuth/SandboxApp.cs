@@ -9,29 +9,29 @@ namespace FsBitrix.Sandbox.OAuth;
 /// </summary>
 public sealed class SandboxApp
 {
-    private readonly OAuthTokens tokens;
-    private readonly AppIdentity identity;
-    private readonly AppEventSender sender;
+    private readonly OAuthTokens _tokens;
+    private readonly AppIdentity _identity;
+    private readonly AppEventSender _sender;
 
     internal SandboxApp(OAuthTokens tokens, AppIdentity identity, AppEventSender sender, EventBindings bindings, OfflineQueue offline, ExternalLines lines)
     {
-        this.tokens = tokens;
-        this.identity = identity;
-        this.sender = sender;
+        _tokens = tokens;
+        _identity = identity;
+        _sender = sender;
         Bindings = bindings;
         Offline = offline;
         Lines = lines;
     }
 
-    public string ClientId => identity.Options.ClientId;
+    public string ClientId => _identity.Options.ClientId;
 
-    public string ClientSecret => identity.Options.ClientSecret;
+    public string ClientSecret => _identity.Options.ClientSecret;
 
     /// <summary>Where a client refreshes: <c>{BaseUrl}oauth/token/</c> (the host of <c>server_endpoint</c>).</summary>
-    public Uri TokenUrl => new(new Uri(identity.ServerEndpoint), "/oauth/token/");
+    public Uri TokenUrl => new(new Uri(_identity.ServerEndpoint), "/oauth/token/");
 
     /// <summary><c>client_endpoint</c>: REST calls go to <c>{ClientEndpoint}{method}?auth=…</c>.</summary>
-    public Uri ClientEndpoint => new(identity.ClientEndpoint);
+    public Uri ClientEndpoint => new(_identity.ClientEndpoint);
 
     public EventBindings Bindings { get; }
 
@@ -44,21 +44,21 @@ public sealed class SandboxApp
     /// installation", with the installing admin's access and refresh tokens. Never retried.
     /// </summary>
     public Task<SentEvent> InstallAsync(Uri installUrl, int adminUserId = 1, CancellationToken cancellationToken = default) =>
-        sender.SendInstallAsync(installUrl, tokens.IssuePair(adminUserId), cancellationToken);
+        _sender.SendInstallAsync(installUrl, _tokens.IssuePair(adminUserId), cancellationToken);
 
     /// <summary>The full OAuth flow's redirect: a <c>code</c> good for one exchange within 30 s.</summary>
-    public string IssueAuthorizationCode(int userId = 1) => tokens.IssueCode(userId);
+    public string IssueAuthorizationCode(int userId = 1) => _tokens.IssueCode(userId);
 
     /// <summary>Every refresh token issued so far is refused with <c>invalid_grant</c>; the client must re-authorize.</summary>
-    public void RevokeRefreshTokens() => tokens.RevokeRefreshTokens();
+    public void RevokeRefreshTokens() => _tokens.RevokeRefreshTokens();
 
     /// <summary>The app is deleted: tokens stop working and the token endpoint answers <c>invalid_client</c>.</summary>
-    public void Uninstall() => tokens.Uninstall();
+    public void Uninstall() => _tokens.Uninstall();
 
     /// <summary>
     /// A rep clicks a number: the portal registers the call for the app, then delivers ONEXTERNALCALLSTART to
     /// every app row: POSTed to online handlers, queued for offline ones. Returns what was POSTed.
     /// </summary>
     public Task<IReadOnlyList<SentEvent>> ClickToCallAsync(ClickToCall click, CancellationToken cancellationToken = default) =>
-        sender.ClickToCallAsync(click, cancellationToken);
+        _sender.ClickToCallAsync(click, cancellationToken);
 }

@@ -7,8 +7,8 @@ namespace FsBitrix.Sandbox.Rest;
 internal sealed class OperatingMeter(SandboxOperating settings, TimeProvider time)
 {
     private const int Buckets = 10;
-    private readonly Dictionary<string, SortedDictionary<long, double>> used = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Lock gate = new();
+    private readonly Dictionary<string, SortedDictionary<long, double>> _used = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _gate = new();
 
     public SandboxOperating Settings { get; set; } = settings;
 
@@ -18,7 +18,7 @@ internal sealed class OperatingMeter(SandboxOperating settings, TimeProvider tim
     /// <summary>Refused now (429): the method's sum has reached the limit; when its oldest minute is released.</summary>
     public bool Blocked(string method, out DateTimeOffset resetAt)
     {
-        lock (gate)
+        lock (_gate)
         {
             (double sum, long oldest) = Sum(method);
             resetAt = ResetAt(oldest);
@@ -30,12 +30,12 @@ internal sealed class OperatingMeter(SandboxOperating settings, TimeProvider tim
     public (double Cost, double Operating, DateTimeOffset ResetAt) Run(string method)
     {
         double cost = Settings.Limit is null ? 0 : Settings.CostOf(method).TotalSeconds;
-        lock (gate)
+        lock (_gate)
         {
             long minute = Minute();
-            if (!used.TryGetValue(method, out SortedDictionary<long, double>? minutes))
+            if (!_used.TryGetValue(method, out SortedDictionary<long, double>? minutes))
             {
-                used[method] = minutes = [];
+                _used[method] = minutes = [];
             }
 
             minutes[minute] = minutes.GetValueOrDefault(minute) + cost;
@@ -47,7 +47,7 @@ internal sealed class OperatingMeter(SandboxOperating settings, TimeProvider tim
     private (double Sum, long Oldest) Sum(string method)
     {
         long now = Minute();
-        if (!used.TryGetValue(method, out SortedDictionary<long, double>? minutes))
+        if (!_used.TryGetValue(method, out SortedDictionary<long, double>? minutes))
         {
             return (0, now);
         }

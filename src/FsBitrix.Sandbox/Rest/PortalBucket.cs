@@ -7,21 +7,21 @@ namespace FsBitrix.Sandbox.Rest;
 /// </summary>
 internal sealed class PortalBucket
 {
-    private readonly TimeProvider time;
-    private readonly long origin;
-    private readonly Lock gate = new();
-    private SandboxRateLimit limit = SandboxRateLimit.Standard;
-    private long intervalTicks;
-    private long tat;
+    private readonly TimeProvider _time;
+    private readonly long _origin;
+    private readonly Lock _gate = new();
+    private SandboxRateLimit _limit = SandboxRateLimit.Standard;
+    private long _intervalTicks;
+    private long _tat;
 
     public PortalBucket(SandboxRateLimit limit, TimeProvider time)
     {
-        this.time = time;
-        origin = time.GetTimestamp();
+        _time = time;
+        _origin = time.GetTimestamp();
         Configure(limit);
     }
 
-    public SandboxRateLimit Limit => limit;
+    public SandboxRateLimit Limit => _limit;
 
     public void Configure(SandboxRateLimit value)
     {
@@ -31,30 +31,30 @@ internal sealed class PortalBucket
             throw new ArgumentOutOfRangeException(nameof(value), "Drain rate and burst must be positive.");
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            limit = value;
-            intervalTicks = value.Unlimited ? 0 : (long)Math.Ceiling(TimeSpan.TicksPerSecond / value.DrainPerSecond);
+            _limit = value;
+            _intervalTicks = value.Unlimited ? 0 : (long)Math.Ceiling(TimeSpan.TicksPerSecond / value.DrainPerSecond);
         }
     }
 
     public bool TryTake()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (limit.Unlimited)
+            if (_limit.Unlimited)
             {
                 return true;
             }
 
-            long now = time.GetElapsedTime(origin).Ticks;
-            long newTat = Math.Max(tat, now) + intervalTicks;
-            if (newTat - now > intervalTicks * limit.Burst)
+            long now = _time.GetElapsedTime(_origin).Ticks;
+            long newTat = Math.Max(_tat, now) + _intervalTicks;
+            if (newTat - now > _intervalTicks * _limit.Burst)
             {
                 return false;
             }
 
-            tat = newTat;
+            _tat = newTat;
             return true;
         }
     }

@@ -18,33 +18,33 @@ internal sealed class RestDispatcher
 {
     private const string JsonContentType = "application/json; charset=utf-8";
     private const int LoggedParameterChars = 4000;
-    private readonly Dictionary<string, IRestMethod> methods;
-    private readonly PortalState state;
-    private readonly SandboxOptions options;
-    private readonly SandboxFaults faults;
-    private readonly PortalBucket bucket;
-    private readonly OAuthTokens tokens;
-    private readonly OperatingMeter operating;
+    private readonly Dictionary<string, IRestMethod> _methods;
+    private readonly PortalState _state;
+    private readonly SandboxOptions _options;
+    private readonly SandboxFaults _faults;
+    private readonly PortalBucket _bucket;
+    private readonly OAuthTokens _tokens;
+    private readonly OperatingMeter _operating;
 
     // Batch commands run inside their batch request and inherit its auth, as on the portal.
-    private readonly AsyncLocal<RestCaller?> caller = new();
+    private readonly AsyncLocal<RestCaller?> _caller = new();
 
     public RestDispatcher(IEnumerable<IRestMethod> methods, PortalState state, SandboxOptions options, SandboxFaults faults, PortalBucket bucket,
         OAuthTokens tokens, OperatingMeter operating)
     {
-        this.operating = operating;
-        this.tokens = tokens;
-        this.methods = methods.ToDictionary(m => m.Name, StringComparer.Ordinal);
-        this.state = state;
-        this.options = options;
-        this.faults = faults;
-        this.bucket = bucket;
+        _operating = operating;
+        _tokens = tokens;
+        _methods = methods.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        _state = state;
+        _options = options;
+        _faults = faults;
+        _bucket = bucket;
     }
 
     /// <summary>Runs a method by name without HTTP, auth or limits: what <c>batch</c> does for its commands.</summary>
     public MethodResult Execute(string method, RestParams parameters) =>
-        methods.TryGetValue(NormalizeMethod(method), out IRestMethod? m)
-            ? m is ICallerAwareMethod aware ? aware.Invoke(parameters, caller.Value ?? RestCaller.Webhook(options.WebhookUserId)) : m.Invoke(parameters)
+        _methods.TryGetValue(NormalizeMethod(method), out IRestMethod? m)
+            ? m is ICallerAwareMethod aware ? aware.Invoke(parameters, _caller.Value ?? RestCaller.Webhook(_options.WebhookUserId)) : m.Invoke(parameters)
             : throw new RestError(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
 
     /// <summary>Method names are case-insensitive and may end in <c>.json</c> (CRestServer lower-cases them).</summary>
@@ -64,10 +64,10 @@ internal sealed class RestDispatcher
 
     public async Task HandleAsync(HttpContext http)
     {
-        DateTimeOffset started = state.Time.GetUtcNow();
+        DateTimeOffset started = _state.Time.GetUtcNow();
         http.Items[ArrivedKey] = started;
         string method = NormalizeMethod(http.GetRouteValue("method") as string ?? string.Empty);
-        state.CountArrival(method);
+        _state.CountArrival(method);
         if (!Authorized(http))
         {
             await WriteJsonAsync(http, method, "{}", 401, Envelope.Error("NO_AUTH_FOUND", "Wrong authorization data")).ConfigureAwait(false);
@@ -76,7 +76,7 @@ internal sealed class RestDispatcher
 
         if (await TryReadParamsAsync(http, method).ConfigureAwait(false) is { } parameters)
         {
-            await RunAsync(http, method, parameters, RestCaller.Webhook(options.WebhookUserId), started).ConfigureAwait(false);
+            await RunAsync(http, method, parameters, RestCaller.Webhook(_options.WebhookUserId), started).ConfigureAwait(false);
         }
     }
 
@@ -86,10 +86,10 @@ internal sealed class RestDispatcher
     /// </summary>
     public async Task HandleAppAsync(HttpContext http)
     {
-        DateTimeOffset started = state.Time.GetUtcNow();
+        DateTimeOffset started = _state.Time.GetUtcNow();
         http.Items[ArrivedKey] = started;
         string method = NormalizeMethod(http.GetRouteValue("method") as string ?? string.Empty);
-        state.CountArrival(method);
+        _state.CountArrival(method);
         if (await TryReadParamsAsync(http, method).ConfigureAwait(false) is not { } parameters)
         {
             return;
@@ -99,7 +99,7 @@ internal sealed class RestDispatcher
         string token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : parameters.String("auth") ?? parameters.String("access_token") ?? string.Empty;
         parameters.Root.Remove("auth");
         parameters.Root.Remove("access_token");
-        AccessCheck check = token.Length == 0 ? new AccessCheck(AccessState.Unknown, 0) : tokens.Check(token);
+        AccessCheck check = token.Length == 0 ? new AccessCheck(AccessState.Unknown, 0) : _tokens.Check(token);
         JsonObject? refusal = check.State switch
         {
             AccessState.Valid => null,
@@ -132,40 +132,40 @@ internal sealed class RestDispatcher
     private async Task RunAsync(HttpContext http, string method, RestParams parameters, RestCaller who, DateTimeOffset started)
     {
         string logged = Truncate(parameters.ToString());
-        if (faults.Take(method, latency: false, appCaller: who.IsApp) is { } fault)
+        if (_faults.Take(method, latency: false, appCaller: who.IsApp) is { } fault)
         {
             await WriteFaultAsync(http, method, logged, fault).ConfigureAwait(false);
             return;
         }
 
-        if (!bucket.TryTake())
+        if (!_bucket.TryTake())
         {
             await WriteJsonAsync(http, method, logged, 503, Envelope.Error("QUERY_LIMIT_EXCEEDED", "Too many requests")).ConfigureAwait(false);
             return;
         }
 
         // The outer batch costs nothing: its commands are counted one by one.
-        if (method != "batch" && operating.Blocked(method, out DateTimeOffset resetAt))
+        if (method != "batch" && _operating.Blocked(method, out DateTimeOffset resetAt))
         {
             await WriteJsonAsync(http, method, logged, 429, OperationTimeLimit(resetAt)).ConfigureAwait(false);
             return;
         }
 
         DateTimeOffset arrived = Arrived(http);
-        caller.Value = who;
-        if (methods.GetValueOrDefault(method) is IPrefetchingMethod prefetching)
+        _caller.Value = who;
+        if (_methods.GetValueOrDefault(method) is IPrefetchingMethod prefetching)
         {
             await prefetching.PrefetchAsync(parameters, http.RequestAborted).ConfigureAwait(false);
         }
 
-        (int status, JsonObject body) = state.Atomically(
+        (int status, JsonObject body) = _state.Atomically(
             () =>
             {
                 try
                 {
                     MethodResult result = Execute(method, parameters);
-                    return (200, Envelope.Success(result, started, state.Time.GetUtcNow(), options.PortalUtcOffset,
-                        method == "batch" || !operating.On ? null : operating.Run(method)));
+                    return (200, Envelope.Success(result, started, _state.Time.GetUtcNow(), _options.PortalUtcOffset,
+                        method == "batch" || !_operating.On ? null : _operating.Run(method)));
                 }
                 catch (RestError e)
                 {
@@ -174,7 +174,7 @@ internal sealed class RestDispatcher
             },
             answer => new SandboxRequest(arrived, method, answer.Item1, ErrorOf(answer.Item2), logged));
 
-        if (faults.Take(method, latency: true, appCaller: who.IsApp) is { } slow)
+        if (_faults.Take(method, latency: true, appCaller: who.IsApp) is { } slow)
         {
             // The method already ran: a client that gives up now has lost the answer, not the effect.
             try
@@ -201,14 +201,14 @@ internal sealed class RestDispatcher
     /// <summary>A batch command of a method past its operating time fails as the method's own request would.</summary>
     internal void ThrowIfOperatingUsedUp(string method)
     {
-        if (operating.Blocked(method, out _))
+        if (_operating.Blocked(method, out _))
         {
             throw new RestError(429, "OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.");
         }
     }
 
     /// <summary>Counts a batch command's run against its method's operating time.</summary>
-    internal (double Cost, double Operating, DateTimeOffset ResetAt)? CountOperating(string method) => operating.On ? operating.Run(method) : null;
+    internal (double Cost, double Operating, DateTimeOffset ResetAt)? CountOperating(string method) => _operating.On ? _operating.Run(method) : null;
 
     private static string ErrorOf(JsonObject body) => body["error"]?.GetValue<string>() ?? string.Empty;
 
@@ -216,11 +216,11 @@ internal sealed class RestDispatcher
     private const string ArrivedKey = "sandbox.arrived";
 
     private DateTimeOffset Arrived(HttpContext http) =>
-        http.Items.TryGetValue(ArrivedKey, out object? at) && at is DateTimeOffset arrived ? arrived : state.Time.GetUtcNow();
+        http.Items.TryGetValue(ArrivedKey, out object? at) && at is DateTimeOffset arrived ? arrived : _state.Time.GetUtcNow();
 
     private bool Authorized(HttpContext http) =>
-        http.GetRouteValue("userId") as string == options.WebhookUserId.ToString(System.Globalization.CultureInfo.InvariantCulture)
-        && string.Equals(http.GetRouteValue("code") as string, options.WebhookCode, StringComparison.Ordinal);
+        http.GetRouteValue("userId") as string == _options.WebhookUserId.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        && string.Equals(http.GetRouteValue("code") as string, _options.WebhookCode, StringComparison.Ordinal);
 
     private async Task WriteFaultAsync(HttpContext http, string method, string logged, SandboxFault fault)
     {
@@ -251,7 +251,7 @@ internal sealed class RestDispatcher
 
     private async Task WriteJsonAsync(HttpContext http, string method, string logged, int status, JsonObject body)
     {
-        state.RecordRequest(Arrived(http), method, status, ErrorOf(body), logged);
+        _state.RecordRequest(Arrived(http), method, status, ErrorOf(body), logged);
         await WriteAsync(http, status, body).ConfigureAwait(false);
     }
 
@@ -264,7 +264,7 @@ internal sealed class RestDispatcher
 
     private async Task WriteHtmlAsync(HttpContext http, string method, string logged, int status, string title)
     {
-        state.RecordRequest(Arrived(http), method, status, string.Empty, logged);
+        _state.RecordRequest(Arrived(http), method, status, string.Empty, logged);
         http.Response.StatusCode = status;
         http.Response.ContentType = "text/html; charset=utf-8";
         string page = $"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";

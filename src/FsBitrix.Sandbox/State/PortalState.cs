@@ -10,35 +10,35 @@ namespace FsBitrix.Sandbox.State;
 public sealed class PortalState
 {
     private const int RequestLogCapacity = 5000;
-    private readonly Lock gate = new();
-    private readonly Dictionary<int, SandboxUser> users = [];
-    private readonly List<SandboxCrmEntity> crm = [];
-    private readonly Dictionary<string, SandboxLiveCall> live = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<int>> cards = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SandboxFinishedCall> finished = new(StringComparer.Ordinal);
-    private readonly List<string> finishedOrder = [];
-    private readonly HashSet<string> lines = new(StringComparer.Ordinal);
-    private readonly Queue<SandboxRequest> requestLog = new();
-    private readonly ConcurrentDictionary<string, int> requestsByMethod = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<int, int> requestsByStatus = new();
-    private long httpRequests;
-    private long nextLeadId = 1000;
-    private long nextStatisticId = 1;
-    private long nextActivityId = 7000;
-    private long nextFileId = 9000;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, SandboxUser> _users = [];
+    private readonly List<SandboxCrmEntity> _crm = [];
+    private readonly Dictionary<string, SandboxLiveCall> _live = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<int>> _cards = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SandboxFinishedCall> _finished = new(StringComparer.Ordinal);
+    private readonly List<string> _finishedOrder = [];
+    private readonly HashSet<string> _lines = new(StringComparer.Ordinal);
+    private readonly Queue<SandboxRequest> _requestLog = new();
+    private readonly ConcurrentDictionary<string, int> _requestsByMethod = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<int, int> _requestsByStatus = new();
+    private long _httpRequests;
+    private long _nextLeadId = 1000;
+    private long _nextStatisticId = 1;
+    private long _nextActivityId = 7000;
+    private long _nextFileId = 9000;
 
     internal PortalState(SandboxSeed seed, TimeProvider time)
     {
         Time = time;
         foreach (SeedUser u in seed.Users)
         {
-            users[u.Id] = new SandboxUser(u.Id, u.Name, u.LastName, u.Email, u.Active, u.UfPhoneInner, u.UserType, u.PersonalMobile, u.WorkPhone, u.TimemanStatus);
+            _users[u.Id] = new SandboxUser(u.Id, u.Name, u.LastName, u.Email, u.Active, u.UfPhoneInner, u.UserType, u.PersonalMobile, u.WorkPhone, u.TimemanStatus);
         }
 
         AddSeedCrm(seed.Contacts, "CONTACT");
         AddSeedCrm(seed.Companies, "COMPANY");
         AddSeedCrm(seed.Leads, "LEAD");
-        nextLeadId = Math.Max(nextLeadId, crm.Count == 0 ? 0 : crm.Max(c => c.Id) + 1);
+        _nextLeadId = Math.Max(_nextLeadId, _crm.Count == 0 ? 0 : _crm.Max(c => c.Id) + 1);
     }
 
     /// <summary>Raised after every change (outside the lock); handlers must be quick.</summary>
@@ -46,33 +46,33 @@ public sealed class PortalState
 
     internal TimeProvider Time { get; }
 
-    public IReadOnlyList<SandboxUser> Users => Read(() => users.Values.OrderBy(u => u.Id).ToList());
+    public IReadOnlyList<SandboxUser> Users => Read(() => _users.Values.OrderBy(u => u.Id).ToList());
 
-    public IReadOnlyList<SandboxCrmEntity> CrmEntities => Read(() => crm.ToList());
+    public IReadOnlyList<SandboxCrmEntity> CrmEntities => Read(() => _crm.ToList());
 
-    public IReadOnlyList<SandboxCrmEntity> Leads => Read(() => crm.Where(c => c.EntityType == "LEAD").ToList());
+    public IReadOnlyList<SandboxCrmEntity> Leads => Read(() => _crm.Where(c => c.EntityType == "LEAD").ToList());
 
-    public IReadOnlyList<SandboxLiveCall> LiveCalls => Read(() => live.Values.OrderBy(c => c.RegisteredAt).ToList());
+    public IReadOnlyList<SandboxLiveCall> LiveCalls => Read(() => _live.Values.OrderBy(c => c.RegisteredAt).ToList());
 
-    public IReadOnlyList<SandboxFinishedCall> FinishedCalls => Read(() => finishedOrder.Select(id => finished[id]).ToList());
+    public IReadOnlyList<SandboxFinishedCall> FinishedCalls => Read(() => _finishedOrder.Select(id => _finished[id]).ToList());
 
-    public IReadOnlyCollection<string> Lines => Read(() => lines.ToList());
+    public IReadOnlyCollection<string> Lines => Read(() => _lines.ToList());
 
     /// <summary>Which call cards each user sees right now.</summary>
     public IReadOnlyDictionary<int, IReadOnlyList<string>> CardsByUser => Read(() =>
-        (IReadOnlyDictionary<int, IReadOnlyList<string>>)cards
+        (IReadOnlyDictionary<int, IReadOnlyList<string>>)_cards
             .SelectMany(c => c.Value.Select(user => (user, call: c.Key)))
             .GroupBy(x => x.user)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(x => x.call).Order(StringComparer.Ordinal).ToList()));
 
     /// <summary>The latest REST requests, oldest first (bounded).</summary>
-    public IReadOnlyList<SandboxRequest> Requests => Read(() => requestLog.ToList());
+    public IReadOnlyList<SandboxRequest> Requests => Read(() => _requestLog.ToList());
 
     /// <summary>The latest logged request of a method, without copying the log (waits re-check this on every change).</summary>
     public SandboxRequest? LastRequest(string method) => Read(() =>
     {
         SandboxRequest? last = null;
-        foreach (SandboxRequest request in requestLog)
+        foreach (SandboxRequest request in _requestLog)
         {
             if (request.Method.Equals(method, StringComparison.OrdinalIgnoreCase))
             {
@@ -83,28 +83,28 @@ public sealed class PortalState
         return last;
     });
 
-    public IReadOnlyDictionary<string, int> RequestsByMethod => new Dictionary<string, int>(requestsByMethod, StringComparer.OrdinalIgnoreCase);
+    public IReadOnlyDictionary<string, int> RequestsByMethod => new Dictionary<string, int>(_requestsByMethod, StringComparer.OrdinalIgnoreCase);
 
-    public IReadOnlyDictionary<int, int> RequestsByStatus => new Dictionary<int, int>(requestsByStatus);
+    public IReadOnlyDictionary<int, int> RequestsByStatus => new Dictionary<int, int>(_requestsByStatus);
 
-    public SandboxLiveCall? FindLive(string callId) => Read(() => live.GetValueOrDefault(callId));
+    public SandboxLiveCall? FindLive(string callId) => Read(() => _live.GetValueOrDefault(callId));
 
-    public SandboxFinishedCall? FindFinished(string callId) => Read(() => finished.GetValueOrDefault(callId));
+    public SandboxFinishedCall? FindFinished(string callId) => Read(() => _finished.GetValueOrDefault(callId));
 
-    public IReadOnlyList<int> CardViewers(string callId) => Read(() => cards.TryGetValue(callId, out HashSet<int>? v) ? v.Order().ToList() : []);
+    public IReadOnlyList<int> CardViewers(string callId) => Read(() => _cards.TryGetValue(callId, out HashSet<int>? v) ? v.Order().ToList() : []);
 
     /// <summary>How many times the portal was asked to run <paramref name="method"/>: requests of its own and commands in batches.</summary>
-    public int RequestCount(string method) => requestsByMethod.GetValueOrDefault(method);
+    public int RequestCount(string method) => _requestsByMethod.GetValueOrDefault(method);
 
     /// <summary>HTTP requests received (a batch counts once), whatever their method.</summary>
-    public long HttpRequestCount => Interlocked.Read(ref httpRequests);
+    public long HttpRequestCount => Interlocked.Read(ref _httpRequests);
 
-    public int StatusCount(int status) => requestsByStatus.GetValueOrDefault(status);
+    public int StatusCount(int status) => _requestsByStatus.GetValueOrDefault(status);
 
     public void AddUser(SandboxUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        Write("user", null, () => users[user.Id] = user);
+        Write("user", null, () => _users[user.Id] = user);
     }
 
     public void AddCrmEntity(SandboxCrmEntity entity)
@@ -112,43 +112,43 @@ public sealed class PortalState
         ArgumentNullException.ThrowIfNull(entity);
         Write("crm", null, () =>
         {
-            crm.RemoveAll(c => c.EntityType == entity.EntityType && c.Id == entity.Id);
-            crm.Add(entity);
+            _crm.RemoveAll(c => c.EntityType == entity.EntityType && c.Id == entity.Id);
+            _crm.Add(entity);
             return entity;
         });
     }
 
-    internal Dictionary<int, SandboxUser> UsersById => users;
+    internal Dictionary<int, SandboxUser> UsersById => _users;
 
-    internal List<SandboxCrmEntity> Crm => crm;
+    internal List<SandboxCrmEntity> Crm => _crm;
 
-    internal Dictionary<string, SandboxLiveCall> Live => live;
+    internal Dictionary<string, SandboxLiveCall> Live => _live;
 
-    internal Dictionary<string, HashSet<int>> Cards => cards;
+    internal Dictionary<string, HashSet<int>> Cards => _cards;
 
-    internal Dictionary<string, SandboxFinishedCall> Finished => finished;
+    internal Dictionary<string, SandboxFinishedCall> Finished => _finished;
 
-    internal HashSet<string> KnownLines => lines;
+    internal HashSet<string> KnownLines => _lines;
 
-    internal long NewLeadId() => nextLeadId++;
+    internal long NewLeadId() => _nextLeadId++;
 
-    internal long NewStatisticId() => nextStatisticId++;
+    internal long NewStatisticId() => _nextStatisticId++;
 
-    internal long NewActivityId() => nextActivityId++;
+    internal long NewActivityId() => _nextActivityId++;
 
-    internal long NewFileId() => nextFileId++;
+    internal long NewFileId() => _nextFileId++;
 
     internal void AddFinished(SandboxFinishedCall call)
     {
-        finished[call.CallId] = call;
-        finishedOrder.Add(call.CallId);
+        _finished[call.CallId] = call;
+        _finishedOrder.Add(call.CallId);
     }
 
     /// <summary>Runs <paramref name="change"/> under the lock, then tells subscribers.</summary>
     internal T Write<T>(string kind, string? callId, Func<T> change)
     {
         T result;
-        lock (gate)
+        lock (_gate)
         {
             result = change();
         }
@@ -163,13 +163,13 @@ public sealed class PortalState
     /// </summary>
     internal T Atomically<T>(Func<T> execute, Func<T, SandboxRequest> logged)
     {
-        List<SandboxChange> changes = deferred ??= [];
+        List<SandboxChange> changes = _deferred ??= [];
         int start = changes.Count;
         try
         {
-            lock (gate)
+            lock (_gate)
             {
-                depth++;
+                _depth++;
                 try
                 {
                     T result = execute();
@@ -179,14 +179,14 @@ public sealed class PortalState
                 }
                 finally
                 {
-                    depth--;
+                    _depth--;
                 }
             }
         }
         finally
         {
             // Told even when the method threw: whatever it changed is there to see.
-            if (depth == 0)
+            if (_depth == 0)
             {
                 SandboxChange[] told = [.. changes.Skip(start)];
                 changes.RemoveRange(start, changes.Count - start);
@@ -200,16 +200,16 @@ public sealed class PortalState
 
     // Changes made inside Atomically on this thread, told once its lock is released.
     [ThreadStatic]
-    private static List<SandboxChange>? deferred;
+    private static List<SandboxChange>? _deferred;
 
     [ThreadStatic]
-    private static int depth;
+    private static int _depth;
 
     private void Tell(SandboxChange change)
     {
-        if (depth > 0)
+        if (_depth > 0)
         {
-            deferred!.Add(change);
+            _deferred!.Add(change);
             return;
         }
 
@@ -218,7 +218,7 @@ public sealed class PortalState
 
     internal T Read<T>(Func<T> read)
     {
-        lock (gate)
+        lock (_gate)
         {
             return read();
         }
@@ -228,11 +228,11 @@ public sealed class PortalState
     /// Counts a request when it arrives, before the method runs: whoever sees a change the request made (a finished
     /// call, a card) then also sees the request counted.
     /// </summary>
-    internal void CountArrival(string method) => requestsByMethod.AddOrUpdate(method, 1, (_, n) => n + 1);
+    internal void CountArrival(string method) => _requestsByMethod.AddOrUpdate(method, 1, (_, n) => n + 1);
 
     internal void RecordRequest(DateTimeOffset arrivedAt, string method, int status, string error, string parameters, bool inBatch = false)
     {
-        lock (gate)
+        lock (_gate)
         {
             Log(new SandboxRequest(arrivedAt, method, status, error, parameters, inBatch));
         }
@@ -252,14 +252,14 @@ public sealed class PortalState
         if (!request.InBatch)
         {
             // HTTP answers only: a batch command's error travels inside a 200.
-            requestsByStatus.AddOrUpdate(request.Status, 1, (_, n) => n + 1);
-            Interlocked.Increment(ref httpRequests);
+            _requestsByStatus.AddOrUpdate(request.Status, 1, (_, n) => n + 1);
+            Interlocked.Increment(ref _httpRequests);
         }
 
-        requestLog.Enqueue(request);
-        while (requestLog.Count > RequestLogCapacity)
+        _requestLog.Enqueue(request);
+        while (_requestLog.Count > RequestLogCapacity)
         {
-            requestLog.Dequeue();
+            _requestLog.Dequeue();
         }
     }
 
@@ -267,7 +267,7 @@ public sealed class PortalState
     {
         foreach (SeedCrmRecord r in records)
         {
-            crm.Add(new SandboxCrmEntity(type, r.Id, r.Name, r.Phones, r.AssignedById));
+            _crm.Add(new SandboxCrmEntity(type, r.Id, r.Name, r.Phones, r.AssignedById));
         }
     }
 }

@@ -19,12 +19,12 @@ internal sealed partial class AppBindingsWatch(
     TimeProvider time,
     ILogger<AppBindingsWatch> logger) : BackgroundService
 {
-    private int runs;
+    private int _runs;
 
     /// <summary>Raised after each round with the number of rounds so far (the start-up one is 1).</summary>
     public event Action<int>? Checked;
 
-    public int Runs => Volatile.Read(ref runs);
+    public int Runs => Volatile.Read(ref _runs);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -50,7 +50,7 @@ internal sealed partial class AppBindingsWatch(
             }
 
             // Counted before telling: ?.Invoke would skip the increment when nobody listens.
-            int round = Interlocked.Increment(ref runs);
+            int round = Interlocked.Increment(ref _runs);
             Checked?.Invoke(round);
         }
         while (await Tick(timer, stoppingToken).ConfigureAwait(false));

@@ -19,7 +19,7 @@ internal sealed partial class AppSetup(Bitrix24Client client, InstallationStore 
     private static readonly string[] Events = [BitrixCallEvent.ClickToCallEvent, BitrixCallEvent.CallbackEvent];
 
     // An install and the periodic check must not read the rows at once and each unbind what the other just bound.
-    private readonly SemaphoreSlim oneAtATime = new(1, 1);
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
     /// <param name="eventsUrl">
     /// Where the portal should post online events (the install's address); null at start-up and in the periodic check,
@@ -28,14 +28,14 @@ internal sealed partial class AppSetup(Bitrix24Client client, InstallationStore 
     /// <returns>False when something is not as it should be (logged); the tokens stay installed either way.</returns>
     public async Task<bool> EnsureAsync(Uri? eventsUrl, CancellationToken cancellationToken)
     {
-        await oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await EnsureOnceAsync(eventsUrl, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            oneAtATime.Release();
+            _oneAtATime.Release();
         }
     }
 

@@ -41,7 +41,7 @@ internal static partial class DialValues
 
     /// <summary>
     /// A CRM name for the rep's display: letters, digits, spaces, dots and dashes (anything else becomes a space),
-    /// at most 40 characters, quoted when it has spaces. Null when nothing is left.
+    /// at most 40 characters (the dial-string builder quotes it when it has spaces). Null when nothing is left.
     /// </summary>
     public static string? DisplayName(string? text)
     {
@@ -63,7 +63,7 @@ internal static partial class DialValues
         }
 
         string result = name.ToString().TrimEnd();
-        return result.Length == 0 ? null : result.Contains(' ', StringComparison.Ordinal) ? $"'{result}'" : result;
+        return result.Length == 0 ? null : result;
     }
 
     [GeneratedRegex(@"^\+?[0-9]{3,20}$")]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FsBitrix.Configuration;
 using FsBitrix.Core.Events;
+using FsBitrix.Core.Queues;
 
 namespace FsBitrix.ClickToCall;
 
@@ -32,67 +33,52 @@ internal sealed record OriginatePlan(
 
     public IReadOnlyList<string> LegUuids => [.. Legs.Select(l => l.Uuid)];
 
-    /// <summary>The <c>originate</c> arguments, as sent after <c>bgapi</c>.</summary>
+    /// <summary>The <c>originate</c> arguments, as sent after <c>bgapi</c>, built by the one dial-string builder (<see cref="DialString"/>).</summary>
     /// <param name="domain">
     /// The company's FreeSWITCH domain (several companies on one switch): its <c>user/1001@domain</c> is rung, not
     /// another company's 1001, and the rep's leg carries <c>domain_name</c>, which sends the call's finish to its portal.
     /// </param>
     public string Command(DialSettings dial, ClickToCallSettings settings, string? domain = null)
     {
-        var rep = new List<string>();
+        var rep = new List<KeyValuePair<string, string>>();
         if (domain is not null)
         {
-            rep.Add("domain_name=" + domain);
+            rep.Add(new("domain_name", domain));
         }
 
         if (Legs.Count == 1)
         {
-            rep.Add("origination_uuid=" + LegUuid);
+            rep.Add(new(DialString.OriginationUuid, LegUuid));
         }
 
-        rep.Add("origination_caller_id_number=" + ClientNumber);
-        rep.Add("origination_caller_id_name=" + (ClientName ?? ClientNumber));
+        rep.Add(new("origination_caller_id_number", ClientNumber));
+        rep.Add(new("origination_caller_id_name", ClientName ?? ClientNumber));
         if (BitrixCallId is not null)
         {
-            rep.Add($"{ChannelEventFactory.BitrixCallIdVariable}={BitrixCallId}");
+            rep.Add(new(ChannelEventFactory.BitrixCallIdVariable, BitrixCallId));
         }
 
-        rep.Add("ignore_early_media=true");
-        rep.Add("originate_timeout=" + settings.RepRingSeconds.ToString(CultureInfo.InvariantCulture));
+        rep.Add(new("ignore_early_media", "true"));
+        rep.Add(new("originate_timeout", settings.RepRingSeconds.ToString(CultureInfo.InvariantCulture)));
 
-        var client = new List<string>();
+        var client = new List<KeyValuePair<string, string>>();
         if (CallerIdForClient is not null)
         {
-            client.Add("origination_caller_id_number=" + CallerIdForClient);
+            client.Add(new("origination_caller_id_number", CallerIdForClient));
         }
 
-        client.Add("originate_timeout=" + settings.ClientRingSeconds.ToString(CultureInfo.InvariantCulture));
+        client.Add(new("originate_timeout", settings.ClientRingSeconds.ToString(CultureInfo.InvariantCulture)));
 
-        // Ring-all: a comma between endpoints rings them together; per-leg [] variables give each leg its own UUID.
-        string repEndpoints = Legs.Count == 1
-            ? Endpoint(dial, Extension, domain)
-            : string.Join(',', Legs.Select(l => $"[origination_uuid={l.Uuid}]{Endpoint(dial, l.Extension, domain)}"));
-        string clientEndpoint = dial.External.Replace("{number}", ClientNumber, StringComparison.Ordinal);
-        string command = $"originate {{{string.Join(',', rep)}}}{repEndpoints} &bridge({{{string.Join(',', client)}}}{clientEndpoint})";
+        // Ring-all: the rep's phones at once, each leg with its own UUID when there are several.
+        string repLegs = DialString.Simultaneous(rep, Legs.Select(l => new DialLeg(DialString.Endpoint(dial.Extension, l.Extension, domain),
+            Legs.Count == 1 ? [] : [new(DialString.OriginationUuid, l.Uuid)])));
+        string clientLeg = DialString.Simultaneous(client, [new DialLeg(DialString.External(dial.External, ClientNumber), [])]);
+        string command = $"originate {repLegs} &bridge({clientLeg})";
 
         // The templates come from the admin, the values were checked; a line break here would end the ESL command.
         return command.AsSpan().IndexOfAny('\r', '\n') < 0
             ? command
             : throw new InvalidOperationException("FsBitrix:Dial templates must not contain line breaks");
-    }
-
-    // A template naming {domain} gets the company's; a plain user/{extension} gets @domain added.
-    private static string Endpoint(DialSettings dial, string extension, string? domain)
-    {
-        string endpoint = dial.Extension.Replace("{extension}", extension, StringComparison.Ordinal);
-        if (domain is null)
-        {
-            return endpoint.Replace("@{domain}", string.Empty, StringComparison.Ordinal);
-        }
-
-        return dial.Extension.Contains("{domain}", StringComparison.Ordinal)
-            ? endpoint.Replace("{domain}", domain, StringComparison.Ordinal)
-            : endpoint.StartsWith("user/", StringComparison.Ordinal) && !endpoint.Contains('@', StringComparison.Ordinal) ? $"{endpoint}@{domain}" : endpoint;
     }
 }
 

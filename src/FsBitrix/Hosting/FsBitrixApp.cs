@@ -1,15 +1,15 @@
 using FsBitrix.AppMode;
+using FsBitrix.Cdr;
 using FsBitrix.ClickToCall;
 using FsBitrix.Configuration;
 using FsBitrix.Metrics;
-using FsBitrix.Status;
 using FsBitrix.Queues;
 using FsBitrix.Recordings;
+using FsBitrix.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using FsBitrix.Cdr;
 using Serilog;
 
 namespace FsBitrix.Hosting;

@@ -1,11 +1,11 @@
 using System.Diagnostics.Metrics;
 using FsBitrix.AppMode;
-using FsBitrix.Cdr;
 using FsBitrix.Bitrix24;
 using FsBitrix.Bitrix24.Auth;
 using FsBitrix.Bitrix24.RateLimiting;
 using FsBitrix.Bitrix24.Users;
 using FsBitrix.Calls;
+using FsBitrix.Cdr;
 using FsBitrix.ClickToCall;
 using FsBitrix.Configuration;
 using FsBitrix.Core.Calls;

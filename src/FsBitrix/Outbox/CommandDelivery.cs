@@ -5,7 +5,6 @@ using FsBitrix.Bitrix24.RateLimiting;
 using FsBitrix.Bitrix24.Telephony;
 using FsBitrix.Core.Calls;
 using FsBitrix.Recordings;
-using BitrixCallType = FsBitrix.Bitrix24.Telephony.CallType;
 using CoreCallType = FsBitrix.Core.Calls.CallType;
 
 namespace FsBitrix.Outbox;
@@ -74,7 +73,7 @@ internal sealed partial class CommandDelivery(
             UserId = userId ?? (command.UserPhoneInner is null ? options.DefaultUserId : null),
             UserPhoneInner = userId is null ? command.UserPhoneInner : null,
             PhoneNumber = command.PhoneNumber,
-            Type = (BitrixCallType)(int)command.Type,
+            Type = BitrixVocabulary.TypeOf(command.Type),
             CallStartDate = command.StartedAt ?? time.GetUtcNow(),
             CrmCreate = options.CrmCreate && command.Type != CoreCallType.Outbound,
             Show = false,

@@ -10,28 +10,28 @@ namespace FsBitrix.Benchmarks.Service;
 /// </summary>
 internal sealed class RequestsIssued : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
 {
-    private readonly ConcurrentDictionary<string, long> latest = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<IDisposable> subscriptions = [];
+    private readonly ConcurrentDictionary<string, long> _latest = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<IDisposable> _subscriptions = [];
 
-    private readonly Action<string, long>? onIssued;
+    private readonly Action<string, long>? _onIssued;
 
     /// <param name="onIssued">Also told of each request (method, timestamp), on the thread that issues it.</param>
     public RequestsIssued(Action<string, long>? onIssued = null)
     {
-        this.onIssued = onIssued;
-        subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+        _onIssued = onIssued;
+        _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
     }
 
     /// <summary>The Stopwatch timestamp of the latest request to <paramref name="method"/>, or null.</summary>
-    public long? Latest(string method) => latest.TryGetValue(method, out long at) ? at : null;
+    public long? Latest(string method) => _latest.TryGetValue(method, out long at) ? at : null;
 
     public void OnNext(DiagnosticListener listener)
     {
         if (listener.Name == "HttpHandlerDiagnosticListener")
         {
-            lock (subscriptions)
+            lock (_subscriptions)
             {
-                subscriptions.Add(listener.Subscribe(this));
+                _subscriptions.Add(listener.Subscribe(this));
             }
         }
     }
@@ -46,8 +46,8 @@ internal sealed class RequestsIssued : IObserver<DiagnosticListener>, IObserver<
         long now = Stopwatch.GetTimestamp();
         string path = request.RequestUri?.AbsolutePath ?? string.Empty;
         string method = path[(path.LastIndexOf('/') + 1)..];
-        latest[method] = now;
-        onIssued?.Invoke(method, now);
+        _latest[method] = now;
+        _onIssued?.Invoke(method, now);
     }
 
     public void OnCompleted()
@@ -60,9 +60,9 @@ internal sealed class RequestsIssued : IObserver<DiagnosticListener>, IObserver<
 
     public void Dispose()
     {
-        lock (subscriptions)
+        lock (_subscriptions)
         {
-            subscriptions.ForEach(s => s.Dispose());
+            _subscriptions.ForEach(s => s.Dispose());
         }
     }
 }

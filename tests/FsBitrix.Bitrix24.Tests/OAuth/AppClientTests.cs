@@ -16,27 +16,27 @@ namespace FsBitrix.Bitrix24.Tests.OAuth;
 public sealed class AppClientTests
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
-    private SignallingTimeProvider portalTime = null!;
-    private SandboxPortal portal = null!;
+    private SignallingTimeProvider _portalTime = null!;
+    private SandboxPortal _portal = null!;
 
     [SetUp]
     public async Task StartAsync()
     {
-        portalTime = new SignallingTimeProvider();
-        portal = await Portal.StartAsync(o =>
+        _portalTime = new SignallingTimeProvider();
+        _portal = await Portal.StartAsync(o =>
         {
-            o.TimeProvider = portalTime;
+            o.TimeProvider = _portalTime;
             o.AccessTokenLifetime = Lifetime;
         });
     }
 
     [TearDown]
-    public async Task StopAsync() => await portal.DisposeAsync();
+    public async Task StopAsync() => await _portal.DisposeAsync();
 
     [Test]
     public async Task Calls_go_to_the_client_endpoint_with_the_access_token_and_no_refresh_while_it_is_fresh()
     {
-        (OAuthAuth auth, MemoryGrantStore store, Bitrix24Client client) = await AppClientAsync(portalTime);
+        (OAuthAuth auth, MemoryGrantStore store, Bitrix24Client client) = await AppClientAsync(_portalTime);
 
         IReadOnlyList<Bitrix24User> users = await client.GetUsersAsync(UserFilter.ActiveEmployees);
 
@@ -50,15 +50,15 @@ public sealed class AppClientTests
     [Test]
     public async Task A_token_close_to_expiry_on_the_clients_clock_is_renewed_before_the_call()
     {
-        (OAuthAuth auth, MemoryGrantStore store, Bitrix24Client client) = await AppClientAsync(portalTime, refreshAhead: TimeSpan.FromMinutes(2));
+        (OAuthAuth auth, MemoryGrantStore store, Bitrix24Client client) = await AppClientAsync(_portalTime, refreshAhead: TimeSpan.FromMinutes(2));
         string first = store.Grant!.AccessToken;
 
-        portalTime.Advance(Lifetime - TimeSpan.FromMinutes(1));
+        _portalTime.Advance(Lifetime - TimeSpan.FromMinutes(1));
         await client.GetUsersAsync(UserFilter.ActiveEmployees);
 
         Assert.That(store.Saves, Is.EqualTo(1), "renewed once, ahead of expiry");
         Assert.That(store.Grant!.AccessToken, Is.Not.EqualTo(first));
-        Assert.That(portal.State.StatusCount(401), Is.Zero, "no request was refused: the renewal came first");
+        Assert.That(_portal.State.StatusCount(401), Is.Zero, "no request was refused: the renewal came first");
         Dispose(auth, client);
     }
 
@@ -68,12 +68,12 @@ public sealed class AppClientTests
         var clientTime = new SignallingTimeProvider();
         (OAuthAuth auth, MemoryGrantStore store, Bitrix24Client client) = await AppClientAsync(clientTime, refreshAhead: TimeSpan.Zero, retries: 0);
 
-        portalTime.Advance(Lifetime + TimeSpan.FromSeconds(1));
+        _portalTime.Advance(Lifetime + TimeSpan.FromSeconds(1));
         IReadOnlyList<Bitrix24User> users = await client.GetUsersAsync(UserFilter.ActiveEmployees);
 
         Assert.That(users, Is.Not.Empty, "the call went through although retries are off: the renewal resend is not a retry");
         Assert.That(store.Saves, Is.EqualTo(1));
-        Assert.That(portal.State.StatusCount(401), Is.EqualTo(1), "one expired_token, then success");
+        Assert.That(_portal.State.StatusCount(401), Is.EqualTo(1), "one expired_token, then success");
         Dispose(auth, client);
     }
 
@@ -83,7 +83,7 @@ public sealed class AppClientTests
         var clientTime = new SignallingTimeProvider();
         (OAuthAuth auth, MemoryGrantStore store, Bitrix24Client client) = await AppClientAsync(clientTime, refreshAhead: TimeSpan.Zero, retries: 0);
 
-        portalTime.Advance(Lifetime + TimeSpan.FromSeconds(1));
+        _portalTime.Advance(Lifetime + TimeSpan.FromSeconds(1));
         await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.GetUsersAsync(UserFilter.ActiveEmployees)));
 
         Assert.That(store.Saves, Is.EqualTo(1), "a rotated refresh token used twice would be invalid_grant for the loser");
@@ -94,26 +94,26 @@ public sealed class AppClientTests
     public async Task A_refused_renewal_parks_the_auth_until_the_next_install_and_says_why()
     {
         var logs = new LogCapture();
-        (OAuthAuth auth, MemoryGrantStore store, Bitrix24Client client) = await AppClientAsync(portalTime, logs: logs);
+        (OAuthAuth auth, MemoryGrantStore store, Bitrix24Client client) = await AppClientAsync(_portalTime, logs: logs);
         int changes = 0;
         auth.StateChanged += _ => Interlocked.Increment(ref changes);
 
-        portal.App.RevokeRefreshTokens();
-        portalTime.Advance(Lifetime + TimeSpan.FromSeconds(1));
+        _portal.App.RevokeRefreshTokens();
+        _portalTime.Advance(Lifetime + TimeSpan.FromSeconds(1));
         Bitrix24Exception refused = Assert.ThrowsAsync<Bitrix24Exception>(() => client.GetUsersAsync(UserFilter.ActiveEmployees))!;
-        int usersAsked = portal.State.RequestCount("user.get");
+        int usersAsked = _portal.State.RequestCount("user.get");
         Bitrix24Exception again = Assert.ThrowsAsync<Bitrix24Exception>(() => client.GetUsersAsync(UserFilter.ActiveEmployees))!;
 
         Assert.That(refused.Kind, Is.EqualTo(Bitrix24ErrorKind.Authorization));
         Assert.That(refused.Error, Is.EqualTo("REFRESH_REFUSED"));
         Assert.That(refused.ErrorDescription, Does.Contain("invalid_grant").And.Contain("reinstall"));
         Assert.That(again.Error, Is.EqualTo("REFRESH_REFUSED"));
-        Assert.That(portal.State.RequestCount("user.get"), Is.EqualTo(usersAsked), "parked: nothing sent while refused");
+        Assert.That(_portal.State.RequestCount("user.get"), Is.EqualTo(usersAsked), "parked: nothing sent while refused");
         Assert.That(auth.State.Status, Is.EqualTo(AppAuthStatus.Refused));
         Assert.That(changes, Is.EqualTo(1));
         Assert.That(logs.Count(Microsoft.Extensions.Logging.LogLevel.Critical, "refused to renew"), Is.EqualTo(1));
 
-        await auth.InstallAsync(await GrantAsync(portal, portalTime), CancellationToken.None);
+        await auth.InstallAsync(await GrantAsync(_portal, _portalTime), CancellationToken.None);
         Assert.That(await client.GetUsersAsync(UserFilter.ActiveEmployees), Is.Not.Empty, "works again after the reinstall");
         Assert.That(auth.State.Status, Is.EqualTo(AppAuthStatus.Ready));
         Assert.That(changes, Is.EqualTo(2));
@@ -123,13 +123,13 @@ public sealed class AppClientTests
     [Test]
     public async Task A_refusal_is_remembered_across_a_restart_so_the_OAuth_server_is_not_asked_again()
     {
-        (OAuthAuth auth, MemoryGrantStore store, Bitrix24Client client) = await AppClientAsync(portalTime);
-        portal.App.RevokeRefreshTokens();
-        portalTime.Advance(Lifetime + TimeSpan.FromSeconds(1));
+        (OAuthAuth auth, MemoryGrantStore store, Bitrix24Client client) = await AppClientAsync(_portalTime);
+        _portal.App.RevokeRefreshTokens();
+        _portalTime.Advance(Lifetime + TimeSpan.FromSeconds(1));
         Assert.ThrowsAsync<Bitrix24Exception>(() => client.GetUsersAsync(UserFilter.ActiveEmployees));
         Dispose(auth, client);
 
-        using var restarted = new OAuthAuth(new OAuthAppOptions { ClientId = portal.App.ClientId, ClientSecret = portal.App.ClientSecret, TokenUrl = portal.App.TokenUrl }, store, portalTime);
+        using var restarted = new OAuthAuth(new OAuthAppOptions { ClientId = _portal.App.ClientId, ClientSecret = _portal.App.ClientSecret, TokenUrl = _portal.App.TokenUrl }, store, _portalTime);
         await restarted.LoadAsync(CancellationToken.None);
 
         Assert.That(restarted.State.Status, Is.EqualTo(AppAuthStatus.Refused));
@@ -139,13 +139,13 @@ public sealed class AppClientTests
     [Test]
     public async Task Not_installed_fails_at_once_without_a_request()
     {
-        var auth = new OAuthAuth(new OAuthAppOptions { ClientId = portal.App.ClientId, ClientSecret = portal.App.ClientSecret }, new MemoryGrantStore());
-        using Bitrix24Client client = Portal.Client(portal, auth: auth);
+        var auth = new OAuthAuth(new OAuthAppOptions { ClientId = _portal.App.ClientId, ClientSecret = _portal.App.ClientSecret }, new MemoryGrantStore());
+        using Bitrix24Client client = Portal.Client(_portal, auth: auth);
 
         Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => client.GetUsersAsync(UserFilter.ActiveEmployees))!;
 
         Assert.That(e.Error, Is.EqualTo("NOT_INSTALLED"));
-        Assert.That(portal.State.RequestCount("user.get"), Is.Zero);
+        Assert.That(_portal.State.RequestCount("user.get"), Is.Zero);
         auth.Dispose();
     }
 
@@ -153,14 +153,14 @@ public sealed class AppClientTests
     public async Task Secrets_stay_out_of_logs_and_messages()
     {
         var logs = new LogCapture();
-        (OAuthAuth auth, MemoryGrantStore store, Bitrix24Client client) = await AppClientAsync(portalTime, logs: logs);
+        (OAuthAuth auth, MemoryGrantStore store, Bitrix24Client client) = await AppClientAsync(_portalTime, logs: logs);
         OAuthGrant grant = store.Grant!;
 
-        portal.App.RevokeRefreshTokens();
-        portalTime.Advance(Lifetime + TimeSpan.FromSeconds(1));
+        _portal.App.RevokeRefreshTokens();
+        _portalTime.Advance(Lifetime + TimeSpan.FromSeconds(1));
         Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => client.GetUsersAsync(UserFilter.ActiveEmployees))!;
 
-        foreach (string secret in new[] { grant.AccessToken, grant.RefreshToken, grant.ApplicationToken, portal.App.ClientSecret })
+        foreach (string secret in new[] { grant.AccessToken, grant.RefreshToken, grant.ApplicationToken, _portal.App.ClientSecret })
         {
             Assert.That(logs.AllText, Does.Not.Contain(secret));
             Assert.That(e.ToString(), Does.Not.Contain(secret));
@@ -173,8 +173,8 @@ public sealed class AppClientTests
     [Test]
     public async Task Webhook_WRONG_AUTH_TYPE_is_classified_as_a_call_for_app_mode()
     {
-        portal.Faults.Add(new Sandbox.Faults.SandboxFault(Sandbox.Faults.SandboxFaultKind.WrongAuthType));
-        using Bitrix24Client client = Portal.Client(portal);
+        _portal.Faults.Add(new Sandbox.Faults.SandboxFault(Sandbox.Faults.SandboxFaultKind.WrongAuthType));
+        using Bitrix24Client client = Portal.Client(_portal);
 
         Bitrix24Exception e = Assert.ThrowsAsync<Bitrix24Exception>(() => client.CallAsync(Bitrix24Methods.ExternalLineGet, new Params.BitrixParams(), RetryRule.Idempotent, _ => true))!;
 
@@ -187,11 +187,11 @@ public sealed class AppClientTests
         TimeProvider clientTime, TimeSpan? refreshAhead = null, int retries = 3, LogCapture? logs = null)
     {
         logs ??= new LogCapture();
-        var store = new MemoryGrantStore(await GrantAsync(portal, clientTime));
+        var store = new MemoryGrantStore(await GrantAsync(_portal, clientTime));
         var auth = new OAuthAuth(
-            new OAuthAppOptions { ClientId = portal.App.ClientId, ClientSecret = portal.App.ClientSecret, TokenUrl = portal.App.TokenUrl, RefreshAhead = refreshAhead ?? TimeSpan.FromMinutes(1) },
+            new OAuthAppOptions { ClientId = _portal.App.ClientId, ClientSecret = _portal.App.ClientSecret, TokenUrl = _portal.App.TokenUrl, RefreshAhead = refreshAhead ?? TimeSpan.FromMinutes(1) },
             store, clientTime, logs.For<OAuthAuth>());
-        Bitrix24Client client = Portal.Client(portal, o => o.Retry = o.Retry with { MaxRetryAttempts = retries }, logs, clientTime, auth: auth);
+        Bitrix24Client client = Portal.Client(_portal, o => o.Retry = o.Retry with { MaxRetryAttempts = retries }, logs, clientTime, auth: auth);
         return (auth, store, client);
     }
 

@@ -9,20 +9,20 @@ namespace FsBitrix.Bitrix24.Tests.OAuth;
 /// <summary>event.bind online and offline, click-to-call delivered to each, and event.offline.get polling.</summary>
 public sealed class EventBindTests
 {
-    private SandboxPortal portal = null!;
-    private string access = null!;
+    private SandboxPortal _portal = null!;
+    private string _access = null!;
 
     [SetUp]
     public async Task StartAsync()
     {
-        portal = await Portal.StartAsync(o => o.ApplicationToken = "app-token-123");
-        (access, _) = await AppHttp.AuthorizeAsync(portal);
+        _portal = await Portal.StartAsync(o => o.ApplicationToken = "app-token-123");
+        (_access, _) = await AppHttp.AuthorizeAsync(_portal);
     }
 
     [TearDown]
-    public async Task StopAsync() => await portal.DisposeAsync();
+    public async Task StopAsync() => await _portal.DisposeAsync();
 
-    private Task<(HttpStatusCode Status, JsonObject Body)> BindAsync(JsonObject parameters) => AppHttp.CallAsync(portal, access, "event.bind", parameters);
+    private Task<(HttpStatusCode Status, JsonObject Body)> BindAsync(JsonObject parameters) => AppHttp.CallAsync(_portal, _access, "event.bind", parameters);
 
     [Test]
     public async Task An_online_binding_gets_the_click_posted_with_a_working_user_token()
@@ -30,7 +30,7 @@ public sealed class EventBindTests
         using var handler = new EventHandlerStub();
         (HttpStatusCode status, JsonObject bound) = await BindAsync(new JsonObject { ["event"] = "onExternalCallStart", ["handler"] = handler.Url.AbsoluteUri });
 
-        IReadOnlyList<SentEvent> sent = await portal.App.ClickToCallAsync(new ClickToCall(3, "+79161234567") { CrmEntityType = "CONTACT", CrmEntityId = 797 });
+        IReadOnlyList<SentEvent> sent = await _portal.App.ClickToCallAsync(new ClickToCall(3, "+79161234567") { CrmEntityType = "CONTACT", CrmEntityId = 797 });
         (_, Dictionary<string, string> form) = await handler.NextAsync();
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
@@ -41,8 +41,8 @@ public sealed class EventBindTests
         Assert.That(form["data[USER_ID]"], Is.EqualTo("3"));
         Assert.That(form["auth[application_token]"], Is.EqualTo("app-token-123"));
         Assert.That(form.Keys, Has.None.EqualTo("auth[refresh_token]"), "voximplant events do not send the refresh token");
-        Assert.That(portal.App.Offline.Pending, Is.Empty);
-        (HttpStatusCode finish, _) = await AppHttp.CallAsync(portal, form["auth[access_token]"], "telephony.externalcall.finish",
+        Assert.That(_portal.App.Offline.Pending, Is.Empty);
+        (HttpStatusCode finish, _) = await AppHttp.CallAsync(_portal, form["auth[access_token]"], "telephony.externalcall.finish",
             new JsonObject { ["CALL_ID"] = form["data[CALL_ID]"], ["USER_ID"] = 3, ["DURATION"] = 10 });
         Assert.That(finish, Is.EqualTo(HttpStatusCode.OK), "the event's token is a real access token");
     }
@@ -51,11 +51,11 @@ public sealed class EventBindTests
     public async Task An_offline_binding_queues_the_click_for_event_offline_get_which_clears_it()
     {
         (HttpStatusCode status, _) = await BindAsync(new JsonObject { ["event"] = "ONEXTERNALCALLSTART", ["event_type"] = "offline" });
-        IReadOnlyList<SentEvent> posted = await portal.App.ClickToCallAsync(new ClickToCall(2, "+79161234567"));
-        string callId = portal.State.LiveCalls.Single().CallId;
+        IReadOnlyList<SentEvent> posted = await _portal.App.ClickToCallAsync(new ClickToCall(2, "+79161234567"));
+        string callId = _portal.State.LiveCalls.Single().CallId;
 
-        (HttpStatusCode got, JsonObject first) = await AppHttp.CallAsync(portal, access, "event.offline.get", new JsonObject { ["limit"] = 10 });
-        (_, JsonObject second) = await AppHttp.CallAsync(portal, access, "event.offline.get");
+        (HttpStatusCode got, JsonObject first) = await AppHttp.CallAsync(_portal, _access, "event.offline.get", new JsonObject { ["limit"] = 10 });
+        (_, JsonObject second) = await AppHttp.CallAsync(_portal, _access, "event.offline.get");
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(posted, Is.Empty, "nothing is posted for an offline row");
@@ -76,18 +76,18 @@ public sealed class EventBindTests
     public async Task Offline_get_honours_limit_and_refuses_clear_0_without_the_extended_feature()
     {
         await BindAsync(new JsonObject { ["event"] = "ONEXTERNALCALLSTART", ["event_type"] = "offline" });
-        await portal.App.ClickToCallAsync(new ClickToCall(2, "+79161234567"));
-        await portal.App.ClickToCallAsync(new ClickToCall(3, "+79260001234"));
+        await _portal.App.ClickToCallAsync(new ClickToCall(2, "+79161234567"));
+        await _portal.App.ClickToCallAsync(new ClickToCall(3, "+79260001234"));
 
-        (HttpStatusCode kept, JsonObject license) = await AppHttp.CallAsync(portal, access, "event.offline.get", new JsonObject { ["clear"] = 0 });
-        (_, JsonObject one) = await AppHttp.CallAsync(portal, access, "event.offline.get", new JsonObject { ["limit"] = 1 });
-        (HttpStatusCode zero, _) = await AppHttp.CallAsync(portal, access, "event.offline.get", new JsonObject { ["limit"] = 0 });
+        (HttpStatusCode kept, JsonObject license) = await AppHttp.CallAsync(_portal, _access, "event.offline.get", new JsonObject { ["clear"] = 0 });
+        (_, JsonObject one) = await AppHttp.CallAsync(_portal, _access, "event.offline.get", new JsonObject { ["limit"] = 1 });
+        (HttpStatusCode zero, _) = await AppHttp.CallAsync(_portal, _access, "event.offline.get", new JsonObject { ["limit"] = 0 });
 
         Assert.That(kept, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(license["error"]!.GetValue<string>(), Is.EqualTo("WRONG_LICENSE"));
         Assert.That(one["result"]!["events"]!.AsArray().Single()!["EVENT_DATA"]!["USER_ID"]!.GetValue<int>(), Is.EqualTo(2), "oldest first");
         Assert.That(zero, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(portal.App.Offline.Pending, Has.Count.EqualTo(1));
+        Assert.That(_portal.App.Offline.Pending, Has.Count.EqualTo(1));
     }
 
     [Test]
@@ -100,8 +100,8 @@ public sealed class EventBindTests
         (HttpStatusCode noHandler, _) = await BindAsync(new JsonObject { ["event"] = "ONEXTERNALCALLSTART" });
         await BindAsync(new JsonObject { ["event"] = "ONEXTERNALCALLSTART", ["event_type"] = "offline" });
 
-        (_, JsonObject listed) = await AppHttp.CallAsync(portal, access, "event.get");
-        (_, JsonObject unbound) = await AppHttp.CallAsync(portal, access, "event.unbind", new JsonObject { ["event"] = "ONEXTERNALCALLSTART", ["handler"] = Handler });
+        (_, JsonObject listed) = await AppHttp.CallAsync(_portal, _access, "event.get");
+        (_, JsonObject unbound) = await AppHttp.CallAsync(_portal, _access, "event.unbind", new JsonObject { ["event"] = "ONEXTERNALCALLSTART", ["handler"] = Handler });
 
         Assert.That(again, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(duplicate.ToJsonString(), Is.EqualTo("""{"error":"ERROR_CORE","error_description":"Unable to set event handler: Handler already binded"}"""));
@@ -111,6 +111,6 @@ public sealed class EventBindTests
         Assert.That(listed["result"]!.ToJsonString(), Is.EqualTo(
             """[{"event":"ONEXTERNALCALLSTART","handler":"http://127.0.0.1:9/bitrix/events","auth_type":"0","offline":0},{"event":"ONEXTERNALCALLSTART","connector_id":"","offline":1}]"""));
         Assert.That(unbound["result"]!["count"]!.GetValue<int>(), Is.EqualTo(1));
-        Assert.That(portal.App.Bindings.All.Single().Offline, Is.True);
+        Assert.That(_portal.App.Bindings.All.Single().Offline, Is.True);
     }
 }

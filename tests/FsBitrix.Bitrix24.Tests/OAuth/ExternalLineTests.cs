@@ -8,21 +8,21 @@ namespace FsBitrix.Bitrix24.Tests.OAuth;
 /// <summary>telephony.externalLine.*: the documented answers and errors, and lines belonging to their caller.</summary>
 public sealed class ExternalLineTests
 {
-    private SandboxPortal portal = null!;
-    private string access = null!;
+    private SandboxPortal _portal = null!;
+    private string _access = null!;
 
     [SetUp]
     public async Task StartAsync()
     {
-        portal = await Portal.StartAsync();
-        (access, _) = await AppHttp.AuthorizeAsync(portal);
+        _portal = await Portal.StartAsync();
+        (_access, _) = await AppHttp.AuthorizeAsync(_portal);
     }
 
     [TearDown]
-    public async Task StopAsync() => await portal.DisposeAsync();
+    public async Task StopAsync() => await _portal.DisposeAsync();
 
     private Task<(HttpStatusCode Status, JsonObject Body)> CallAsync(string method, JsonObject? parameters = null) =>
-        AppHttp.CallAsync(portal, access, "telephony.externalLine." + method, parameters);
+        AppHttp.CallAsync(_portal, _access, "telephony.externalLine." + method, parameters);
 
     [Test]
     public async Task Add_get_update_delete_answer_as_documented()
@@ -63,9 +63,9 @@ public sealed class ExternalLineTests
     [Test]
     public async Task Lines_belong_to_the_caller_so_webhook_lines_are_not_the_apps()
     {
-        (HttpStatusCode webhookAdd, _) = await Raw.PostJsonAsync(portal, "telephony.externalLine.add", new { NUMBER = "200" });
+        (HttpStatusCode webhookAdd, _) = await Raw.PostJsonAsync(_portal, "telephony.externalLine.add", new { NUMBER = "200" });
         (_, JsonObject appLines) = await CallAsync("get");
-        (_, JsonObject webhookLines) = await Raw.PostJsonAsync(portal, "telephony.externalLine.get", new { });
+        (_, JsonObject webhookLines) = await Raw.PostJsonAsync(_portal, "telephony.externalLine.get", new { });
         (HttpStatusCode appAdd, _) = await CallAsync("add", new JsonObject { ["NUMBER"] = "200" });
 
         Assert.That(webhookAdd, Is.EqualTo(HttpStatusCode.OK), "the server code accepts webhooks; REST_APP_ID stays NULL");

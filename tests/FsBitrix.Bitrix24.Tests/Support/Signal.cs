@@ -4,21 +4,21 @@ namespace FsBitrix.Bitrix24.Tests.Support;
 internal sealed class Signal
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly Lock gate = new();
-    private readonly List<(int Target, TaskCompletionSource Done)> waiters = [];
-    private int value;
+    private readonly Lock _gate = new();
+    private readonly List<(int Target, TaskCompletionSource Done)> _waiters = [];
+    private int _value;
 
-    public int Value => Volatile.Read(ref value);
+    public int Value => Volatile.Read(ref _value);
 
     public void Increment()
     {
         List<TaskCompletionSource> ready = [];
-        lock (gate)
+        lock (_gate)
         {
-            value++;
-            waiters.RemoveAll(w =>
+            _value++;
+            _waiters.RemoveAll(w =>
             {
-                if (value >= w.Target)
+                if (_value >= w.Target)
                 {
                     ready.Add(w.Done);
                     return true;
@@ -34,14 +34,14 @@ internal sealed class Signal
     public async Task WaitForAsync(int target)
     {
         TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (gate)
+        lock (_gate)
         {
-            if (value >= target)
+            if (_value >= target)
             {
                 return;
             }
 
-            waiters.Add((target, done));
+            _waiters.Add((target, done));
         }
 
         try

@@ -8,16 +8,16 @@ namespace FsBitrix.Bitrix24.Tests.Support;
 /// </summary>
 internal sealed class SignallingTimeProvider() : FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 8, 0, 0, TimeSpan.Zero))
 {
-    private readonly Signal created = new();
+    private readonly Signal _created = new();
 
-    public int TimersCreated => created.Value;
+    public int TimersCreated => _created.Value;
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ITimer timer = base.CreateTimer(callback, state, dueTime, period);
-        created.Increment();
+        _created.Increment();
         return timer;
     }
 
-    public Task WaitForTimersAsync(int count) => created.WaitForAsync(count);
+    public Task WaitForTimersAsync(int count) => _created.WaitForAsync(count);
 }

@@ -14,10 +14,10 @@ namespace FsBitrix.Browser.Tests.Support;
 /// </summary>
 internal sealed class EventHandlerStub : IAsyncDisposable
 {
-    private readonly WebApplication app;
-    private readonly Channel<IReadOnlyDictionary<string, string>> received = Channel.CreateUnbounded<IReadOnlyDictionary<string, string>>();
+    private readonly WebApplication _app;
+    private readonly Channel<IReadOnlyDictionary<string, string>> _received = Channel.CreateUnbounded<IReadOnlyDictionary<string, string>>();
 
-    private EventHandlerStub(WebApplication app) => this.app = app;
+    private EventHandlerStub(WebApplication app) => _app = app;
 
     public Uri Url { get; private set; } = null!;
 
@@ -32,7 +32,7 @@ internal sealed class EventHandlerStub : IAsyncDisposable
         app.MapPost("/bitrix/events", async http =>
         {
             IFormCollection form = await http.Request.ReadFormAsync(http.RequestAborted);
-            stub.received.Writer.TryWrite(form.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal));
+            stub._received.Writer.TryWrite(form.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal));
         });
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -42,11 +42,11 @@ internal sealed class EventHandlerStub : IAsyncDisposable
 
     /// <summary>The next form posted, or a timeout.</summary>
     public async Task<IReadOnlyDictionary<string, string>> NextAsync(TimeSpan timeout) =>
-        await received.Reader.ReadAsync().AsTask().WaitAsync(timeout);
+        await _received.Reader.ReadAsync().AsTask().WaitAsync(timeout);
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }

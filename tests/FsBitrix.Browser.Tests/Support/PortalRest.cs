@@ -9,11 +9,11 @@ internal sealed class PortalRest(SandboxPortal portal) : IDisposable
 {
     // Bitrix24 names are sent as written, not camelCased.
     private static readonly System.Text.Json.JsonSerializerOptions AsWritten = new();
-    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     public async Task<JsonNode?> CallAsync(string method, object body)
     {
-        using HttpResponseMessage response = await http.PostAsJsonAsync(new Uri(portal.WebhookUrl, method), body, AsWritten);
+        using HttpResponseMessage response = await _http.PostAsJsonAsync(new Uri(portal.WebhookUrl, method), body, AsWritten);
         JsonObject json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
         Assert.That(response.IsSuccessStatusCode, Is.True, $"{method}: {json.ToJsonString()}");
         return json["result"];
@@ -48,5 +48,5 @@ internal sealed class PortalRest(SandboxPortal portal) : IDisposable
             ["CALL_ID"] = callId, ["FILENAME"] = fileName, ["FILE_CONTENT"] = Convert.ToBase64String(content),
         });
 
-    public void Dispose() => http.Dispose();
+    public void Dispose() => _http.Dispose();
 }

@@ -40,7 +40,24 @@ public sealed class DialStringTests
         string dial = DialString.Simultaneous([new("origination_caller_id_name", "Smith, John")],
             [new DialLeg("user/1001", [new("sip_h_X-Note", "a,b")])]);
 
-        Assert.That(dial, Is.EqualTo(@"{origination_caller_id_name=Smith\, John}[sip_h_X-Note=a\,b]user/1001"));
+        // The space quotes the value: the originate API splits its arguments on spaces; FreeSWITCH drops the quotes.
+        Assert.That(dial, Is.EqualTo(@"{origination_caller_id_name='Smith\, John'}[sip_h_X-Note=a\,b]user/1001"));
+    }
+
+    [TestCase(null, "user/1001")]
+    [TestCase("b.example", "user/1001@b.example")]
+    public void A_company_s_domain_goes_on_its_plain_user_endpoint(string? domain, string endpoint)
+    {
+        Assert.That(DialString.Endpoint("user/{extension}", "1001", domain), Is.EqualTo(endpoint));
+        Assert.That(DialString.Endpoint("user/{extension}@{domain}", "1001", domain), Is.EqualTo(endpoint));
+        Assert.That(DialString.Endpoint("sofia/internal/{extension}@10.0.0.5", "1001", domain), Is.EqualTo("sofia/internal/1001@10.0.0.5"));
+    }
+
+    [Test]
+    public void The_client_s_number_fills_the_gateway_template_and_nothing_else_gets_in()
+    {
+        Assert.That(DialString.External("sofia/gateway/default/{number}", "+79161234567"), Is.EqualTo("sofia/gateway/default/+79161234567"));
+        Assert.Throws<ArgumentException>(() => DialString.External("sofia/gateway/default/{number}", "+7916,user/1002"));
     }
 
     [TestCase("it's")]

@@ -1,7 +1,7 @@
-using FsBitrix.Core.Queues;
 using System.Net;
 using FsBitrix.Bitrix24.Users;
 using FsBitrix.Configuration;
+using FsBitrix.Core.Queues;
 using FsBitrix.Queues;
 using FsBitrix.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

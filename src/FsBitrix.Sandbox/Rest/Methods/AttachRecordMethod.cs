@@ -17,10 +17,10 @@ internal sealed class AttachRecordMethod(PortalState state, Func<Uri> baseUrl, H
     // Exact server strings: "or URL or FILENAME" and "Looks like" are what the code says, not the docs.
     internal const string NotFinished = "Call is not found in the statistic table. Looks like it is not finished yet.";
     private const string NoParameters = "Required parameters are not set. Request should contain or URL or FILENAME parameter";
-    private readonly ConcurrentDictionary<string, (string CallId, string FileName)> uploads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string CallId, string FileName)> _uploads = new(StringComparer.Ordinal);
 
     // RECORD_URL downloads done before the portal's lock was taken, by request; a batch's command downloads in Invoke.
-    private readonly ConditionalWeakTable<RestParams, Func<(byte[] Content, string FileName)>> downloaded = new();
+    private readonly ConditionalWeakTable<RestParams, Func<(byte[] Content, string FileName)>> _downloaded = new();
 
     public string Name => "telephony.externalcall.attachrecord";
 
@@ -35,7 +35,7 @@ internal sealed class AttachRecordMethod(PortalState state, Func<Uri> baseUrl, H
         string fileName = p.String("FILENAME")?.Trim() ?? string.Empty;
         if (p.String("RECORD_URL") is { Length: > 0 } url)
         {
-            (byte[] content, string name) = downloaded.TryGetValue(p, out var fetched) ? fetched() : Download(url, fileName);
+            (byte[] content, string name) = _downloaded.TryGetValue(p, out var fetched) ? fetched() : Download(url, fileName);
             return Stored(callId, name, content, url);
         }
 
@@ -48,7 +48,7 @@ internal sealed class AttachRecordMethod(PortalState state, Func<Uri> baseUrl, H
         if (!p.Has("FILE_CONTENT"))
         {
             string token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-            uploads[token] = (callId, fileName);
+            _uploads[token] = (callId, fileName);
             var upload = new Uri(baseUrl(), $"rest/upload.json?token={token}");
             return new MethodResult(new JsonObject { ["uploadUrl"] = upload.AbsoluteUri, ["fieldName"] = "file" });
         }
@@ -83,19 +83,19 @@ internal sealed class AttachRecordMethod(PortalState state, Func<Uri> baseUrl, H
         try
         {
             (byte[] Content, string FileName) file = await DownloadAsync(url, fileName, cancellationToken).ConfigureAwait(false);
-            downloaded.AddOrUpdate(p, () => file);
+            _downloaded.AddOrUpdate(p, () => file);
         }
         catch (RestError e)
         {
             // Thrown when the method runs, after its own checks, as the server would answer.
-            downloaded.AddOrUpdate(p, () => throw e);
+            _downloaded.AddOrUpdate(p, () => throw e);
         }
     }
 
     /// <summary>The <c>uploadUrl</c> target: stores the multipart <c>file</c> field for the call the token was issued to.</summary>
     internal MethodResult Upload(string token, string uploadedName, byte[] content)
     {
-        if (!uploads.TryRemove(token, out (string CallId, string FileName) target))
+        if (!_uploads.TryRemove(token, out (string CallId, string FileName) target))
         {
             throw new RestError(400, "INVALID_TOKEN", "Upload token is not valid or was already used");
         }

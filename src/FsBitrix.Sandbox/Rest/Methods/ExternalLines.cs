@@ -9,17 +9,17 @@ public sealed record SandboxExternalLine(long Id, string Number, string Name, bo
 /// </summary>
 public sealed class ExternalLines
 {
-    private readonly Lock gate = new();
-    private readonly List<SandboxExternalLine> lines = [];
-    private long nextId = 1;
+    private readonly Lock _gate = new();
+    private readonly List<SandboxExternalLine> _lines = [];
+    private long _nextId = 1;
 
     public IReadOnlyList<SandboxExternalLine> All
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return [.. lines];
+                return [.. _lines];
             }
         }
     }
@@ -28,39 +28,39 @@ public sealed class ExternalLines
 
     internal long? Add(string number, string name, bool crmAutoCreate, bool byApp)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (lines.Exists(l => l.OwnedByApp == byApp && l.Number == number))
+            if (_lines.Exists(l => l.OwnedByApp == byApp && l.Number == number))
             {
                 return null;
             }
 
-            var line = new SandboxExternalLine(nextId++, number, name, crmAutoCreate, byApp);
-            lines.Add(line);
+            var line = new SandboxExternalLine(_nextId++, number, name, crmAutoCreate, byApp);
+            _lines.Add(line);
             return line.Id;
         }
     }
 
     internal SandboxExternalLine? Update(string number, bool byApp, Func<SandboxExternalLine, SandboxExternalLine> change)
     {
-        lock (gate)
+        lock (_gate)
         {
-            int i = lines.FindIndex(l => l.OwnedByApp == byApp && l.Number == number);
+            int i = _lines.FindIndex(l => l.OwnedByApp == byApp && l.Number == number);
             if (i < 0)
             {
                 return null;
             }
 
-            lines[i] = change(lines[i]);
-            return lines[i];
+            _lines[i] = change(_lines[i]);
+            return _lines[i];
         }
     }
 
     internal bool Remove(string number, bool byApp)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return lines.RemoveAll(l => l.OwnedByApp == byApp && l.Number == number) > 0;
+            return _lines.RemoveAll(l => l.OwnedByApp == byApp && l.Number == number) > 0;
         }
     }
 }
