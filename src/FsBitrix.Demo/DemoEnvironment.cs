@@ -60,7 +60,7 @@ internal sealed class DemoEnvironment : IAsyncDisposable
         portal.Options.SideBySide = [portal.BaseUrl, second.BaseUrl];
         var simulator = new FreeSwitchSimulator(new SimulatorOptions { Port = simulatorPort, RecordingsPath = recordings, Speed = simulatorSpeed });
         await simulator.StartAsync().ConfigureAwait(false);
-        WebApplication service = FsBitrixApp.Create(args, o =>
+        WebApplication service = await FsBitrixApp.CreateAsync(args, o =>
         {
             o.Esl.Host = "127.0.0.1";
             o.Esl.Port = simulator.Port;

@@ -33,7 +33,7 @@ internal static partial class ClickToCallBenchmark
         Directory.CreateDirectory(folder);
         await using SandboxPortal portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None }).ConfigureAwait(false);
         await using var freeSwitch = new OriginateCatcher();
-        await using WebApplication service = FsBitrixApp.Create(["--Serilog:MinimumLevel:Default=Warning"], o =>
+        await using WebApplication service = await FsBitrixApp.CreateAsync(["--Serilog:MinimumLevel:Default=Warning"], o =>
         {
             o.Esl.Port = freeSwitch.Port;
             o.Bitrix.WebhookUrl = portal.WebhookUrl.ToString();

@@ -115,7 +115,7 @@ public class ClickToCallRestartTests
     private static async Task<SentEvent> AcceptAndStopBeforePlacingAsync(ServiceHarness h)
     {
         var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        h.Service!.Services.GetRequiredService<ClickToCallController>().Placing = async (_, ct) =>
+        h.Service!.Services.GetRequiredService<ClickToCallOriginator>().Placing = async (_, ct) =>
         {
             held.TrySetResult();
             await Task.Delay(Timeout.Infinite, ct);

@@ -30,7 +30,7 @@ public class HostTests
     [Test]
     public void Without_a_webhook_the_service_refuses_to_start_and_says_what_to_set()
     {
-        var ex = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create([], o => o.Bitrix.WebhookUrl = null));
+        var ex = Assert.ThrowsAsync<ConfigurationProblemException>(() => FsBitrixApp.CreateAsync([], o => o.Bitrix.WebhookUrl = null));
 
         Assert.That(ex!.Message, Does.Contain("FsBitrix:Bitrix:WebhookUrl is not set"));
     }
@@ -39,7 +39,7 @@ public class HostTests
     [TestCase("not a url", "does not look like")]
     public void A_malformed_webhook_is_refused(string url, string message)
     {
-        var ex = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create([], o => o.Bitrix.WebhookUrl = url));
+        var ex = Assert.ThrowsAsync<ConfigurationProblemException>(() => FsBitrixApp.CreateAsync([], o => o.Bitrix.WebhookUrl = url));
 
         Assert.That(ex!.Message, Does.Contain(message));
     }
@@ -47,7 +47,7 @@ public class HostTests
     [Test]
     public void A_retention_that_is_not_positive_is_refused()
     {
-        var ex = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create(["--FsBitrix:Storage:KeepDeliveredFor=00:00:00"],
+        var ex = Assert.ThrowsAsync<ConfigurationProblemException>(() => FsBitrixApp.CreateAsync(["--FsBitrix:Storage:KeepDeliveredFor=00:00:00"],
             o => o.Bitrix.WebhookUrl = "https://portal.bitrix24.com/rest/1/abc/"));
 
         Assert.That(ex!.Message, Does.Contain("FsBitrix:Storage:KeepDeliveredFor"));
@@ -56,7 +56,7 @@ public class HostTests
     [Test]
     public void App_mode_intervals_that_are_not_positive_are_refused()
     {
-        var ex = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create(
+        var ex = Assert.ThrowsAsync<ConfigurationProblemException>(() => FsBitrixApp.CreateAsync(
             ["--FsBitrix:Bitrix:BindingsCheckInterval=00:00:00", "--FsBitrix:Bitrix:OfflinePollInterval=-00:00:01"],
             o => o.Bitrix.Auth = "app"));
 
@@ -66,7 +66,7 @@ public class HostTests
     [Test]
     public void Url_mode_without_a_public_address_is_refused()
     {
-        var ex = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create([], o =>
+        var ex = Assert.ThrowsAsync<ConfigurationProblemException>(() => FsBitrixApp.CreateAsync([], o =>
         {
             o.Bitrix.WebhookUrl = "https://portal.bitrix24.com/rest/1/abc/";
             o.Recordings.Mode = "url";

@@ -36,8 +36,7 @@ internal static class AppModeComposition
             options.AuthTime ?? sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<OAuthAuth>>());
 
-            // Loaded before anything asks: the event guard and the health page read the installation synchronously.
-            auth.LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
+            // Its installation is loaded before the host starts (ServiceStartup).
             return auth;
         });
         services.AddSingleton<IBitrix24Auth>(sp => sp.GetRequiredService<OAuthAuth>());

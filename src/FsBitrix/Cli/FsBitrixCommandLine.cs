@@ -74,7 +74,7 @@ internal static class FsBitrixCommandLine
 
     private static async Task<int> RunServiceAsync(string[] settings)
     {
-        await using WebApplication app = FsBitrixApp.Create(settings);
+        await using WebApplication app = await FsBitrixApp.CreateAsync(settings);
         FsBitrixOptions options = app.Services.GetRequiredService<FsBitrixOptions>();
         Ports.EnsureFree(options.Http.Urls, "FsBitrix:Http:Urls");
         if ((options.Queues.Count > 0 || options.OwnerLookup.Enabled) && options.Esl.OutboundListen is { Length: > 0 } socket)

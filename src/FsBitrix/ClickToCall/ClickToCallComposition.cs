@@ -22,10 +22,10 @@ internal static partial class ClickToCallComposition
             sp.GetRequiredService<OutboxStore>();
             return HandledEvents.Open(options.Storage.Path, sp.GetRequiredService<TimeProvider>(), options.ClickToCall.RememberEventsFor);
         });
-        services.AddSingleton<ClickToCallController>();
+        services.AddSingleton<ClickToCallOriginator>();
         services.AddSingleton<ClickToCallRecovery>();
-        services.AddSingleton<ClickToCallQueue>();
-        services.AddHostedService(sp => sp.GetRequiredService<ClickToCallQueue>());
+        services.AddSingleton<ClickToCallWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClickToCallWorker>());
         services.AddSingleton<EventsEndpoint>();
         return services;
     }

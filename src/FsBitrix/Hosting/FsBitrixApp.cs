@@ -18,7 +18,9 @@ namespace FsBitrix.Hosting;
 internal static class FsBitrixApp
 {
     /// <param name="configure">Last word on the options (the demo and tests point it at their own peers).</param>
-    public static WebApplication Create(string[] args, Action<FsBitrixOptions>? configure = null)
+    /// <exception cref="ConfigurationProblemException">The configuration cannot work; nothing was opened.</exception>
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<FsBitrixOptions>? configure = null,
+        CancellationToken cancellationToken = default)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -51,6 +53,19 @@ internal static class FsBitrixApp
         builder.Services.AddFsBitrix(options);
 
         WebApplication app = builder.Build();
+
+        // Storage before any part is built (mapping the endpoints builds some): the parts' factories then only hand
+        // it out, none blocks on I/O.
+        try
+        {
+            await app.Services.GetRequiredService<ServiceStartup>().OpenAsync(app.Services, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         app.MapHealth();
         app.MapMetrics();
         app.MapStatus(options);
@@ -58,6 +73,7 @@ internal static class FsBitrixApp
         app.MapAppMode(options);
         app.MapRecordings();
         app.MapCdr(options);
+
         return app;
     }
 }

@@ -34,15 +34,9 @@ internal static class ServiceComposition
         services.AddServiceMetrics();
         services.AddStatusPage();
 
-        services.AddSingleton(sp =>
-        {
-            OutboxStore store = OutboxStore.OpenAsync(options.Storage.Path, sp.GetRequiredService<TimeProvider>(), CancellationToken.None,
-                sp.GetRequiredService<ILogger<WalCheckpointer>>()).GetAwaiter().GetResult();
-
-            // With CDRs read, a finish whose end was guessed waits for them (Cdr/README.md).
-            store.EstimatedFinishWait = options.Cdr.Enabled ? options.Cdr.GapWait : TimeSpan.Zero;
-            return store;
-        });
+        // Opened before the host starts (FsBitrixApp.CreateAsync): the factories here only hand it out.
+        services.AddSingleton<ServiceStartup>();
+        services.AddSingleton(sp => sp.GetRequiredService<ServiceStartup>().Store);
 
         if (options.Bitrix.IsAppMode)
         {

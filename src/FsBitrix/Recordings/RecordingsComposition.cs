@@ -1,4 +1,5 @@
 using FsBitrix.Configuration;
+using FsBitrix.Hosting;
 using FsBitrix.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,9 +14,7 @@ internal static partial class RecordingsComposition
     public static IServiceCollection AddRecordings(this IServiceCollection services, FsBitrixOptions options)
     {
         RecordingSettings settings = options.Recordings;
-        services.AddSingleton(sp => new RecordingLinks(
-            sp.GetRequiredService<OutboxStore>().GetOrCreateSecretAsync("recording-link-key").GetAwaiter().GetResult(),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new RecordingLinks(sp.GetRequiredService<ServiceStartup>().RecordingKey, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRecordingSource>(sp =>
         {
             TimeProvider time = sp.GetRequiredService<TimeProvider>();

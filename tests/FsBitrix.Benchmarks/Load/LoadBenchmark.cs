@@ -46,7 +46,7 @@ internal static class LoadBenchmark
         await simulator.StartAsync().ConfigureAwait(false);
 
         int httpPort = FreePort();
-        await using WebApplication service = FsBitrixApp.Create(["--Logging:LogLevel:Default=Warning", "--Serilog:MinimumLevel:Default=Warning"], s =>
+        await using WebApplication service = await FsBitrixApp.CreateAsync(["--Logging:LogLevel:Default=Warning", "--Serilog:MinimumLevel:Default=Warning"], s =>
         {
             s.Esl.Host = "127.0.0.1";
             s.Esl.Port = simulator.Port;

@@ -34,7 +34,7 @@ internal sealed class InProcessService : IMeasuredService
     public static async Task<InProcessService> StartAsync(int eslPort, Uri webhook, string databasePath)
     {
         var issued = new RequestsIssued();
-        WebApplication app = ServiceHostCommand.Create(eslPort, webhook, databasePath);
+        WebApplication app = await ServiceHostCommand.CreateAsync(eslPort, webhook, databasePath).ConfigureAwait(false);
         await app.StartAsync().ConfigureAwait(false);
         return new InProcessService(issued, app);
     }

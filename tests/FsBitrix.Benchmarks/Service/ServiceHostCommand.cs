@@ -17,8 +17,8 @@ namespace FsBitrix.Benchmarks.Service;
 /// </summary>
 internal static class ServiceHostCommand
 {
-    public static WebApplication Create(int eslPort, Uri webhook, string databasePath) =>
-        FsBitrixApp.Create(["--Logging:LogLevel:Default=Warning", "--Serilog:MinimumLevel:Default=Warning"], o =>
+    public static Task<WebApplication> CreateAsync(int eslPort, Uri webhook, string databasePath) =>
+        FsBitrixApp.CreateAsync(["--Logging:LogLevel:Default=Warning", "--Serilog:MinimumLevel:Default=Warning"], o =>
         {
             o.Esl.Port = eslPort;
             o.Bitrix.WebhookUrl = webhook.ToString();
@@ -55,7 +55,7 @@ internal static class ServiceHostCommand
         using var issued = new RequestsIssued((method, at) => lines.Writer.TryWrite(
             string.Create(CultureInfo.InvariantCulture, $"issued {method} {at}")));
         Task writer = WriteLinesAsync(lines.Reader);
-        await using WebApplication app = Create(int.Parse(args[0], CultureInfo.InvariantCulture), new Uri(args[1]), args[2]);
+        await using WebApplication app = await CreateAsync(int.Parse(args[0], CultureInfo.InvariantCulture), new Uri(args[1]), args[2]).ConfigureAwait(false);
         await app.StartAsync().ConfigureAwait(false);
         lines.Writer.TryWrite("ready");
         CallTracker tracker = app.Services.GetRequiredService<CallTracker>();

@@ -11,7 +11,7 @@ public class QueueConfigurationTests
     [Test]
     public void The_service_refuses_to_start_with_broken_queues_and_says_why()
     {
-        var error = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create([], o =>
+        var error = Assert.ThrowsAsync<ConfigurationProblemException>(() => FsBitrixApp.CreateAsync([], o =>
         {
             o.Bitrix.WebhookUrl = "http://127.0.0.1:1/rest/1/abc/";
             o.Queues["sales"] = new QueueSettings { Agents = [], Strategy = "fastest", Fallback = "queue:nowhere" };

@@ -71,7 +71,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
             "--Serilog:Using:0=Serilog.Sinks.File", "--Serilog:WriteTo:0:Name=File", $"--Serilog:WriteTo:0:Args:path={_logFile}",
             "--Serilog:MinimumLevel:Default=Information",
         ];
-        Service = FsBitrixApp.Create(args, o =>
+        Service = await FsBitrixApp.CreateAsync(args, o =>
         {
             o.Esl.Port = FreeSwitch.Port;
             o.Bitrix.WebhookUrl = Portal.WebhookUrl.ToString();

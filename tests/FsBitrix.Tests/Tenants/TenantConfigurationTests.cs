@@ -10,7 +10,7 @@ public class TenantConfigurationTests
     [Test]
     public void The_service_refuses_to_start_with_broken_tenants_and_says_why()
     {
-        var error = Assert.Throws<ConfigurationProblemException>(() => FsBitrixApp.Create([], o =>
+        var error = Assert.ThrowsAsync<ConfigurationProblemException>(() => FsBitrixApp.CreateAsync([], o =>
         {
             o.Bitrix.WebhookUrl = "http://127.0.0.1:1/rest/1/abc/";
             o.Tenants.Add(new TenantSettings { Domain = "b.example", WebhookUrl = "http://127.0.0.1:2/rest/1/b/" });

@@ -19,14 +19,14 @@ namespace FsBitrix.ClickToCall;
 /// returns, so that an attempt whose leg never existed is finished exactly once through the outbox; every other
 /// outcome is finished by the tracker from the leg's own events.
 /// </summary>
-internal sealed partial class ClickToCallController(
+internal sealed partial class ClickToCallOriginator(
     EslInboundClient esl,
     CallTracker tracker,
     HandledEvents handled,
     TenantPortals portals,
     FsBitrixOptions options,
     TimeProvider time,
-    ILogger<ClickToCallController> logger)
+    ILogger<ClickToCallOriginator> logger)
 {
     private readonly ClickToCallSettings _settings = options.ClickToCall;
 

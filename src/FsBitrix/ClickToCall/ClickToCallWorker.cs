@@ -5,11 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace FsBitrix.ClickToCall;
 
 /// <summary>
-/// Accepted events wait here for the background, so the HTTP answer never waits for FreeSWITCH. Each event runs
+/// The click-to-call worker: accepted events wait here for the background, so the HTTP answer never waits for FreeSWITCH. Each event runs
 /// on its own: an originate holds for as long as the rep's phone rings, and other clicks must not queue behind it.
 /// At start-up the attempts the service stopped on are recovered alongside (they may wait for FreeSWITCH).
 /// </summary>
-internal sealed partial class ClickToCallQueue(ClickToCallController controller, ClickToCallRecovery recovery, ILogger<ClickToCallQueue> logger)
+internal sealed partial class ClickToCallWorker(ClickToCallOriginator originator, ClickToCallRecovery recovery, ILogger<ClickToCallWorker> logger)
     : BackgroundService
 {
     private readonly Channel<ClickAttempt> _events = Channel.CreateUnbounded<ClickAttempt>(new UnboundedChannelOptions { SingleReader = true });
@@ -41,7 +41,7 @@ internal sealed partial class ClickToCallQueue(ClickToCallController controller,
         BitrixCallEvent e = attempt.Event;
         try
         {
-            await controller.HandleAsync(attempt, stoppingToken).ConfigureAwait(false);
+            await originator.HandleAsync(attempt, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -1,0 +1,40 @@
+using FsBitrix.Bitrix24.Auth;
+using FsBitrix.Configuration;
+using FsBitrix.Outbox;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FsBitrix.Hosting;
+
+/// <summary>
+/// What must be read from disk before any part can be built: the outbox's database, the recording links' key, an
+/// app-mode installation. Done asynchronously once the container exists and before the host starts
+/// (<see cref="FsBitrixApp.CreateAsync"/>), so that no factory blocks on I/O.
+/// </summary>
+internal sealed class ServiceStartup(FsBitrixOptions options, TimeProvider time, ILogger<WalCheckpointer> checkpointLogger)
+{
+    private OutboxStore? _store;
+    private byte[]? _recordingKey;
+
+    public OutboxStore Store => _store ?? throw NotYet();
+
+    public byte[] RecordingKey => _recordingKey ?? throw NotYet();
+
+    public async Task OpenAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        _store = await OutboxStore.OpenAsync(options.Storage.Path, time, cancellationToken, checkpointLogger).ConfigureAwait(false);
+
+        // With CDRs read, a finish whose end was guessed waits for them (Cdr/README.md).
+        _store.EstimatedFinishWait = options.Cdr.Enabled ? options.Cdr.GapWait : TimeSpan.Zero;
+        _recordingKey = await _store.GetOrCreateSecretAsync("recording-link-key", cancellationToken).ConfigureAwait(false);
+
+        // App mode: the event guard and the health page read the installation synchronously from the first request.
+        if (services.GetService<OAuthAuth>() is { } auth)
+        {
+            await auth.LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static InvalidOperationException NotYet() =>
+        new("the service's storage is opened by FsBitrixApp.CreateAsync before the host starts");
+}
