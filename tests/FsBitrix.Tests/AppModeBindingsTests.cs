@@ -1,3 +1,4 @@
+using FsBitrix.Hosting;
 using FsBitrix.AppMode;
 using FsBitrix.Sandbox.OAuth;
 using FsBitrix.Tests.Support;
@@ -18,7 +19,7 @@ public class AppModeBindingsTests
     public async Task Bindings_an_app_update_dropped_are_bound_again_by_the_next_check()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using ServiceHarness h = await ServiceHarness.StartAsync(o => o.AuthTime = clock, appMode: true);
+        await using ServiceHarness h = await ServiceHarness.StartAsync(services: s => s.AddKeyedSingleton<TimeProvider>(FeatureClocks.Auth, clock), appMode: true);
         await CheckedAsync(h, 1);
         await h.Portal.App.InstallAsync(h.InstallUrl);
         Assert.That(h.Portal.App.Bindings.DropAll(), Is.EqualTo(2));

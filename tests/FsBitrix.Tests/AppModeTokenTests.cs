@@ -1,3 +1,4 @@
+using FsBitrix.Hosting;
 using System.Net;
 using System.Text.Json.Nodes;
 using FsBitrix.AppMode;
@@ -139,7 +140,7 @@ public class AppModeTokenTests
 
     private async Task<ServiceHarness> StartAsync()
     {
-        ServiceHarness h = await ServiceHarness.StartAsync(o => o.AuthTime = _serviceClock, portalOptions: p =>
+        ServiceHarness h = await ServiceHarness.StartAsync(services: s => s.AddKeyedSingleton<TimeProvider>(FeatureClocks.Auth, _serviceClock), portalOptions: p =>
         {
             p.TimeProvider = _portalClock;
             p.AccessTokenLifetime = Lifetime;

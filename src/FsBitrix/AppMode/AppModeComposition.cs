@@ -1,3 +1,4 @@
+using FsBitrix.Hosting;
 using FsBitrix.Bitrix24.Auth;
 using FsBitrix.Configuration;
 using FsBitrix.Outbox;
@@ -33,7 +34,7 @@ internal static class AppModeComposition
                 RefreshAhead = bitrix.TokenRefreshAhead,
             },
             sp.GetRequiredService<InstallationStore>(),
-            options.AuthTime ?? sp.GetRequiredService<TimeProvider>(),
+            FeatureClocks.Of(sp, FeatureClocks.Auth),
             sp.GetRequiredService<ILogger<OAuthAuth>>());
 
             // Its installation is loaded before the host starts (ServiceStartup).
@@ -43,7 +44,7 @@ internal static class AppModeComposition
         services.AddSingleton<IDeliveryGate>(sp => new AppDeliveryGate(sp.GetRequiredService<OAuthAuth>()));
         services.AddSingleton<AppSetup>();
         services.AddSingleton<InstallEndpoint>();
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AppBindingsWatch>(sp, options.AuthTime ?? sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AppBindingsWatch>(sp, FeatureClocks.Of(sp, FeatureClocks.Auth)));
         services.AddHostedService(sp => sp.GetRequiredService<AppBindingsWatch>());
         if (bitrix.IsOfflineEvents)
         {

@@ -47,14 +47,8 @@ internal sealed class FsBitrixOptions
     /// <summary>The client's owner for any dialplan (<c>fsbitrix_lookup=owner</c> on the socket).</summary>
     public FsBitrix.OwnerLookup.OwnerLookupSettings OwnerLookup { get; set; } = new();
 
-    /// <summary>Clock of the owner lookup's wait; null: the service's. Not configuration: tests inject a fake.</summary>
-    internal TimeProvider? OwnerLookupTime { get; set; }
 
-    /// <summary>Clock of queue timers; null: the service's. Not configuration (not public): tests inject a fake.</summary>
-    internal TimeProvider? QueueTime { get; set; }
 
-    /// <summary>Clock that decides when an access token is close to expiry; null: the service's. Tests inject a fake.</summary>
-    internal TimeProvider? AuthTime { get; set; }
 }
 
 internal sealed class EslSettings

@@ -19,8 +19,9 @@ internal static class FsBitrixApp
 {
     /// <param name="configure">Last word on the options (the demo and tests point it at their own peers).</param>
     /// <exception cref="ConfigurationProblemException">The configuration cannot work; nothing was opened.</exception>
+    /// <param name="services">Last word on the services (tests register a feature's own clock, <see cref="FeatureClocks"/>).</param>
     public static async Task<WebApplication> CreateAsync(string[] args, Action<FsBitrixOptions>? configure = null,
-        CancellationToken cancellationToken = default)
+        Action<IServiceCollection>? services = null, CancellationToken cancellationToken = default)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -51,6 +52,7 @@ internal static class FsBitrixApp
         builder.WebHost.UseUrls(options.Http.Urls);
         builder.Host.UseSystemd();
         builder.Services.AddFsBitrix(options);
+        services?.Invoke(builder.Services);
 
         WebApplication app = builder.Build();
 

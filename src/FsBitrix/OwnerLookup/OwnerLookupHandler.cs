@@ -29,7 +29,6 @@ internal sealed partial class OwnerLookupHandler(
     public const string UserIdVariable = "bitrix_owner_user_id";
 
     private readonly CallSettings _calls = options.Calls.ToCallSettings();
-    private readonly TimeProvider _time = options.OwnerLookupTime ?? time;
 
     public async Task RunAsync(EslOutboundSession session, EslEvent channel, CancellationToken cancellationToken)
     {
@@ -61,7 +60,7 @@ internal sealed partial class OwnerLookupHandler(
         }
 
         IReadOnlyList<CrmEntityMatch>? matches = await crmMatches
-            .WaitAsync(callKey, options.OwnerLookup.Patience, _time, cancellationToken).ConfigureAwait(false);
+            .WaitAsync(callKey, options.OwnerLookup.Patience, time, cancellationToken).ConfigureAwait(false);
         if (matches is null)
         {
             LogNoAnswer(callKey);

@@ -1,3 +1,4 @@
+using FsBitrix.Hosting;
 using FsBitrix.Configuration;
 using FsBitrix.Core.Queues;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ internal static class QueueComposition
             return services;
         }
 
-        services.AddSingleton(sp => new QueueClock(options.QueueTime ?? sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new QueueClock(FeatureClocks.Of(sp, FeatureClocks.Queues)));
         services.AddSingleton<QueueCatalog>();
         services.AddSingleton<ResponsibleRep>();
         services.AddSingleton(sp =>

@@ -1,3 +1,4 @@
+using FsBitrix.Hosting;
 using FsBitrix.Configuration;
 using FsBitrix.OwnerLookup;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,7 @@ internal static class SocketAppComposition
     {
         if (options.OwnerLookup.Enabled)
         {
-            services.AddSingleton<OwnerLookupHandler>();
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<OwnerLookupHandler>(sp, FeatureClocks.Of(sp, FeatureClocks.OwnerLookup)));
         }
 
         if (options.Queues.Count == 0 && !options.OwnerLookup.Enabled)

@@ -1,3 +1,4 @@
+using FsBitrix.Hosting;
 using FsBitrix.Bitrix24.Users;
 using FsBitrix.Sandbox;
 using FsBitrix.Sandbox.State;
@@ -140,8 +141,7 @@ public class OwnerLookupTests
             {
                 o.Esl.OutboundListen = "127.0.0.1:0";
                 o.OwnerLookup.Enabled = true;
-                o.OwnerLookupTime = clock;
-            });
+            }, services: s => s.AddKeyedSingleton<TimeProvider>(FeatureClocks.OwnerLookup, clock));
             Assert.That(await service.Service!.Services.GetRequiredService<Bitrix24UserDirectory>().RefreshAsync(), Is.True);
             return new Lookup(service, clock);
         }

@@ -1,3 +1,4 @@
+using FsBitrix.Hosting;
 using System.Net;
 using FsBitrix.Bitrix24.Users;
 using FsBitrix.Configuration;
@@ -38,9 +39,8 @@ internal sealed class QueueHarness : IAsyncDisposable
         {
             o.Esl.OutboundListen = "127.0.0.1:0";
             o.Queues["sales"] = sales;
-            o.QueueTime = clock;
             configure?.Invoke(o);
-        }, logFile: logFile);
+        }, logFile: logFile, services: s => s.AddKeyedSingleton<TimeProvider>(FeatureClocks.Queues, clock));
         var harness = new QueueHarness(service, clock);
 
         // The responsible rep and user: agents are found through the directory's first snapshot.

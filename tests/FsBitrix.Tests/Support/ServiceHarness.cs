@@ -38,8 +38,9 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
     /// <param name="portalOptions">Changes to the sandbox portal's options before it starts (its clock, token lifetime).</param>
     /// <param name="logFile">Also write the service's log there (Serilog's file sink, Information and above).</param>
+    /// <param name="services">Services of the test's own, at every start: a feature's clock (<see cref="FeatureClocks"/>).</param>
     public static async Task<ServiceHarness> StartAsync(Action<FsBitrixOptions>? configure = null, bool startService = true,
-        Action<SandboxOptions>? portalOptions = null, bool appMode = false, string? logFile = null)
+        Action<SandboxOptions>? portalOptions = null, bool appMode = false, string? logFile = null, Action<IServiceCollection>? services = null)
     {
         string folder = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(folder, "rec"));
@@ -48,6 +49,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
         SandboxPortal portal = await SandboxPortal.StartAsync(sandboxOptions);
         var harness = new ServiceHarness(portal, new CaptureFreeSwitch(Path.Combine(folder, "rec")), folder);
         harness._configure = configure;
+        harness._services = services;
         harness._appMode = appMode;
         harness._logFile = logFile;
         if (startService)
@@ -59,6 +61,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
     }
 
     private Action<FsBitrixOptions>? _configure;
+    private Action<IServiceCollection>? _services;
     private bool _appMode;
     private string? _logFile;
 
@@ -87,7 +90,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
             _configure?.Invoke(o);
             also?.Invoke(o);
-        });
+        }, _services);
         await Service.StartAsync();
         if (waitConnected)
         {
