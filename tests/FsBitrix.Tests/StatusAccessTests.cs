@@ -20,6 +20,19 @@ public class StatusAccessTests
         Assert.That(StatusEndpoint.Refused(Request(IPAddress.IPv6Loopback), new StatusSettings { Token = "s3cret" }), Is.Null);
     }
 
+    [TestCase("X-Forwarded-For", "198.51.100.7")]
+    [TestCase("Forwarded", "for=198.51.100.7")]
+    [TestCase("X-Real-IP", "198.51.100.7")]
+    public void A_request_a_reverse_proxy_forwarded_needs_the_token_though_it_comes_from_loopback(string header, string value)
+    {
+        HttpContext http = Request(IPAddress.Loopback);
+        http.Request.Headers[header] = value;
+
+        Assert.That(StatusEndpoint.Refused(http, new StatusSettings()), Is.Not.Null);
+        http.Request.Headers.Authorization = "Bearer s3cret";
+        Assert.That(StatusEndpoint.Refused(http, new StatusSettings { Token = "s3cret" }), Is.Null);
+    }
+
     [Test]
     public void Elsewhere_without_a_configured_token_is_refused_with_how_to_get_in()
     {

@@ -4,7 +4,6 @@ using FsBitrix.Check;
 using FsBitrix.Configuration;
 using FsBitrix.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FsBitrix.Cli;
 
@@ -74,14 +73,8 @@ internal static class FsBitrixCommandLine
 
     private static async Task<int> RunServiceAsync(string[] settings)
     {
+        // Taken ports are refused inside, before storage is opened.
         await using WebApplication app = await FsBitrixApp.CreateAsync(settings);
-        FsBitrixOptions options = app.Services.GetRequiredService<FsBitrixOptions>();
-        Ports.EnsureFree(options.Http.Urls, "FsBitrix:Http:Urls");
-        if ((options.Queues.Count > 0 || options.OwnerLookup.Enabled) && options.Esl.OutboundListen is { Length: > 0 } socket)
-        {
-            Ports.EnsureFree(socket, "FsBitrix:Esl:OutboundListen");
-        }
-
         await app.RunAsync().ConfigureAwait(false);
         return 0;
     }

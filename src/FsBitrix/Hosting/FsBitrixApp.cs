@@ -54,6 +54,13 @@ internal static class FsBitrixApp
         builder.Services.AddFsBitrix(options);
         services?.Invoke(builder.Services);
 
+        // A taken port is said in one line before anything is opened (PortInUseException), not by the web host's stack trace.
+        Ports.EnsureFree(options.Http.Urls, "FsBitrix:Http:Urls");
+        if ((options.Queues.Count > 0 || options.OwnerLookup.Enabled) && options.Esl.OutboundListen is { Length: > 0 } socket)
+        {
+            Ports.EnsureFree(socket, "FsBitrix:Esl:OutboundListen");
+        }
+
         WebApplication app = builder.Build();
 
         // Storage before any part is built (mapping the endpoints builds some): the parts' factories then only hand

@@ -56,8 +56,11 @@ internal static class StatusEndpoint
     /// <summary>Null when the request may see the page: from loopback, or with the configured token.</summary>
     internal static IResult? Refused(HttpContext http, StatusSettings settings)
     {
+        // A request a reverse proxy forwarded comes from loopback too, but from whoever reached the proxy: it needs the token.
         IPAddress? remote = http.Connection.RemoteIpAddress;
-        if (remote is not null && IPAddress.IsLoopback(remote))
+        bool forwarded = http.Request.Headers.ContainsKey("X-Forwarded-For") || http.Request.Headers.ContainsKey("Forwarded")
+            || http.Request.Headers.ContainsKey("X-Real-IP");
+        if (remote is not null && IPAddress.IsLoopback(remote) && !forwarded)
         {
             return null;
         }
