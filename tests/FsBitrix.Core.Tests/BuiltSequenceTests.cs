@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Core.Events;
 using FsBitrix.Core.Tests.Support;
@@ -33,7 +34,7 @@ public sealed class BuiltSequenceTests
             new ShowCard(S2Customer, null, "1002"),
             new HideCard(S2Customer, null, "1001"),
             new HideCard(S2Customer, null, "1003"),
-            new FinishCall(S2Customer, null, "1002", 3, "200", ""),
+            new FinishCall(S2Customer, null, "1002", 3, CallStatus.Answered, ""),
         }));
     }
 
@@ -97,8 +98,8 @@ public sealed class BuiltSequenceTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(finish.StatusCode, Is.EqualTo(status));
-            Assert.That(finish.StatusCode, Is.Not.EqualTo("304"));
+            Assert.That(CallStatusCodes.Of(finish.Status), Is.EqualTo(status));
+            Assert.That(finish.Status, Is.Not.EqualTo(CallStatus.Missed));
             Assert.That(finish.Duration, Is.Zero);
             Assert.That(finish.FailedReason, Does.Contain(cause.ToString()));
         });
@@ -118,7 +119,7 @@ public sealed class BuiltSequenceTests
         FinishCall finish = Switchboard.Run(events).Commands.OfType<FinishCall>().Single();
 
         Assert.That(finish, Is.EqualTo(new FinishCall("4235f4ce-24a0-4416-a7ab-3dc9a99dab3c",
-            "externalCall.0123456789abcdef0123456789abcdef.1795490000", "1001", 0, "486", "Busy (USER_BUSY, SIP 486)")));
+            "externalCall.0123456789abcdef0123456789abcdef.1795490000", "1001", 0, CallStatus.Busy, "Busy (USER_BUSY, SIP 486)")));
     }
 
     [Test]
@@ -146,7 +147,7 @@ public sealed class BuiltSequenceTests
             new ShowCard(caller, null, "1001"),
             new ShowCard(caller, null, "1002"),
             new HideCard(caller, null, "1002"),
-            new FinishCall(caller, null, "1001", 3, "200", ""),
+            new FinishCall(caller, null, "1001", 3, CallStatus.Answered, ""),
         }));
         Assert.That(commands[0], Is.InstanceOf<RegisterCall>().With.Property(nameof(RegisterCall.PhoneNumber)).EqualTo("1002"));
     }
@@ -174,7 +175,7 @@ public sealed class BuiltSequenceTests
         Assert.Multiple(() =>
         {
             Assert.That(commands.OfType<RegisterCall>().Single().UserPhoneInner, Is.EqualTo("100"));
-            Assert.That(commands.OfType<FinishCall>().Single(), Is.EqualTo(new FinishCall(customer, null, "100", 0, "304",
+            Assert.That(commands.OfType<FinishCall>().Single(), Is.EqualTo(new FinishCall(customer, null, "100", 0, CallStatus.Missed,
                 "Caller hung up before an answer (ORIGINATOR_CANCEL, SIP 487)")));
         });
     }

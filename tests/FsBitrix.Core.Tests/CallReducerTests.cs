@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Core.Events;
 using FsBitrix.Core.Tests.Support;
@@ -97,7 +98,7 @@ public sealed class CallReducerTests
             new ShowCard("c", null, "1001"),
             new ShowCard("c", null, "1002"),
             new HideCard("c", null, "1002"),
-            new FinishCall("c", null, "1001", 10, "200", ""),
+            new FinishCall("c", null, "1001", 10, CallStatus.Answered, ""),
         }));
     }
 
@@ -115,7 +116,7 @@ public sealed class CallReducerTests
         Assert.That(commands.Skip(1), Is.EqualTo(new CallCommand[]
         {
             new ShowCard("c", null, "1001"),
-            new FinishCall("c", null, "1001", 4, "200", ""),
+            new FinishCall("c", null, "1001", 4, CallStatus.Answered, ""),
         }));
     }
 

@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using System.Collections.Immutable;
 using System.Text.Json;
 using FsBitrix.Core.Calls;
@@ -57,7 +58,7 @@ public sealed class CallStateJsonTests
         (List<CallCommand> before, List<CallCommand> after) = RestartAt(Cut.After(S1, S1Agent, ChannelEventKind.Answer));
 
         Assert.That(before.Concat(after), Is.EqualTo(Switchboard.Run(Captures.Events(S1)).Commands));
-        Assert.That(after.OfType<FinishCall>().Single(), Is.EqualTo(new FinishCall(S1Customer, null, "1001", 4, "200", "")));
+        Assert.That(after.OfType<FinishCall>().Single(), Is.EqualTo(new FinishCall(S1Customer, null, "1001", 4, CallStatus.Answered, "")));
     }
 
     [Test]
@@ -73,7 +74,7 @@ public sealed class CallStateJsonTests
         {
             new HideCard(S6Customer, null, "1001"),
             new ShowCard(S6Customer, null, "1002"),
-            new FinishCall(S6Customer, null, "1002", 7, "200", ""),
+            new FinishCall(S6Customer, null, "1002", 7, CallStatus.Answered, ""),
         }));
     }
 
@@ -172,7 +173,7 @@ public sealed class CallStateJsonTests
         restarted.Reconcile(new HashSet<string>(), cut.LastSeenAt.AddHours(1));
         restarted.Reconcile(new HashSet<string>(), cut.LastSeenAt.AddHours(2));
 
-        Assert.That(restarted.Commands.OfType<FinishCall>().Single(), Is.EqualTo(new FinishCall(S1Customer, null, "1001", 1, "200", "", Estimated: true)));
+        Assert.That(restarted.Commands.OfType<FinishCall>().Single(), Is.EqualTo(new FinishCall(S1Customer, null, "1001", 1, CallStatus.Answered, "", Estimated: true)));
         Assert.That(restarted.Router.LiveLegs, Is.Zero);
     }
 }

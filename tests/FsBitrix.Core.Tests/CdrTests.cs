@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Core.Cdr;
 using FsBitrix.Core.Events;
@@ -38,7 +39,7 @@ public sealed class CdrTests
         List<CallCommand> fromLog = Switchboard.Run(CdrLegEvents.Merge(Legs("s1_inbound_answered_sink_down", "log"))).Commands;
 
         Assert.That(fromErrLog, Is.EqualTo(fromLog));
-        Assert.That(fromLog.OfType<FinishCall>().Single().StatusCode, Is.EqualTo("200"));
+        Assert.That(fromLog.OfType<FinishCall>().Single().Status, Is.EqualTo(CallStatus.Answered));
     }
 
     [TestCase("")]
@@ -58,7 +59,7 @@ public sealed class CdrTests
         RegisterCall r => $"register {r.Type} {r.PhoneNumber} {r.LineNumber} {r.UserPhoneInner}",
         ShowCard s => $"show {s.UserPhoneInner}",
         HideCard h => $"hide {h.UserPhoneInner}",
-        FinishCall f => $"finish {f.UserPhoneInner} {f.StatusCode}",
+        FinishCall f => $"finish {f.UserPhoneInner} {f.Status}",
         AttachRecording a => "attach " + (a.FilePath.Contains("voicemail", StringComparison.Ordinal) ? "voicemail" : "recording"),
         _ => c.GetType().Name,
     };

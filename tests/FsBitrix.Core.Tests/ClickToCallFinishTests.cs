@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Core.Events;
 using FsBitrix.Core.Tests.Support;
@@ -18,7 +19,7 @@ public sealed class ClickToCallFinishTests
     {
         FinishCall finish = Switchboard.Run(HandedToColleague()).Commands.OfType<FinishCall>().Single();
 
-        Assert.That(finish, Is.EqualTo(new FinishCall(Rep, CallId, "1002", 3, "200", "")));
+        Assert.That(finish, Is.EqualTo(new FinishCall(Rep, CallId, "1002", 3, CallStatus.Answered, "")));
     }
 
     [Test]
@@ -33,7 +34,7 @@ public sealed class ClickToCallFinishTests
     [Test]
     public void A_finish_without_a_user_id_reads_as_before()
     {
-        var finish = new FinishCall("k", CallId, "1001", 0, "480", "why");
+        var finish = new FinishCall("k", CallId, "1001", 0, CallStatus.TemporarilyUnavailable, "why");
 
         Assert.That(finish.UserId, Is.Null);
         Assert.That(finish with { UserId = 7 }, Is.Not.EqualTo(finish));

@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Core.Events;
 using FsBitrix.Core.Tests.Support;
@@ -27,7 +28,7 @@ public sealed class IdleTimeoutTests
 
         board.Expire(cut.LastSeenAt + TimeSpan.FromHours(4));
         Assert.That(board.Commands.Skip(before).OfType<FinishCall>().Single(),
-            Is.EqualTo(new FinishCall(S1Customer, null, "1001", 1, "200", "", Estimated: true)), "answered; the idle hours are not talk time");
+            Is.EqualTo(new FinishCall(S1Customer, null, "1001", 1, CallStatus.Answered, "", Estimated: true)), "answered; the idle hours are not talk time");
         Assert.That(board.Calls.Single().IsOver, Is.True);
         Assert.That(board.Router.LiveLegs, Is.Zero);
     }

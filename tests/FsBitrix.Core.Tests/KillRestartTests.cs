@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Core.Events;
 using FsBitrix.Core.Tests.Support;
@@ -46,7 +47,7 @@ public sealed class KillRestartTests
                 FinishCall finish = all.OfType<FinishCall>().Single();
                 string moment = $"killed after event {killed} ({events[killed - 1].Kind}), back at {back} ({events[back].Kind})";
                 Assert.That(all.OfType<RegisterCall>().Count(), Is.EqualTo(1), moment);
-                Assert.That((finish.UserPhoneInner, finish.StatusCode), Is.EqualTo((expected.UserPhoneInner, expected.StatusCode)), moment);
+                Assert.That((finish.UserPhoneInner, finish.Status), Is.EqualTo((expected.UserPhoneInner, expected.Status)), moment);
                 Assert.That(finish.Duration, Is.InRange(expected.Duration - 1, expected.Duration + 1), moment);
                 Assert.That(all.OfType<AttachRecording>().Count(), Is.EqualTo(whole.OfType<AttachRecording>().Count()), moment);
             }
@@ -82,7 +83,7 @@ public sealed class KillRestartTests
                 string moment = $"killed after event {killed} ({events[killed - 1].Kind}), back at {back}";
                 Assert.That(all.OfType<RegisterCall>().Count(), Is.EqualTo(1), moment);
                 FinishCall finish = all.OfType<FinishCall>().Single();
-                bool right = (finish.UserPhoneInner, finish.StatusCode) == (expected.UserPhoneInner, expected.StatusCode)
+                bool right = (finish.UserPhoneInner, finish.Status) == (expected.UserPhoneInner, expected.Status)
                     && Math.Abs(finish.Duration - expected.Duration) <= 1;
                 Assert.That(right || finish.Estimated, Is.True, $"{moment}: {finish} instead of {expected}, not marked as a guess");
                 guessed += right ? 0 : 1;

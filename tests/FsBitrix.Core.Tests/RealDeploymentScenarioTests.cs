@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Core.Events;
 using FsBitrix.Core.Routing;
@@ -33,7 +34,7 @@ public sealed class RealDeploymentScenarioTests
             new ShowCard(c, null, "1001"),
             new ShowCard(c, null, "1002"),
             new HideCard(c, null, "1001"),
-            new FinishCall(c, null, "1002", 3, "200", ""),
+            new FinishCall(c, null, "1002", 3, CallStatus.Answered, ""),
             new AttachRecording(c, null, Rec(c)),
         }));
     }
@@ -49,7 +50,7 @@ public sealed class RealDeploymentScenarioTests
             new ShowCard(c, null, "1001"),
             new HideCard(c, null, "1001"),
             new ShowCard(c, null, "1002"),
-            new FinishCall(c, null, "1002", 3, "200", ""),
+            new FinishCall(c, null, "1002", 3, CallStatus.Answered, ""),
             new AttachRecording(c, null, Rec(c)),
         }));
     }
@@ -63,7 +64,7 @@ public sealed class RealDeploymentScenarioTests
         {
             new RegisterCall(c, c, CallType.Inbound, Customer, "74951234573", null, StartOf(file)),
             new ShowCard(c, null, "1001"),
-            new FinishCall(c, null, "1001", 4, "200", ""),
+            new FinishCall(c, null, "1001", 4, CallStatus.Answered, ""),
             new AttachRecording(c, null, Rec(c)),
         }));
     }
@@ -79,7 +80,7 @@ public sealed class RealDeploymentScenarioTests
             new RegisterCall(c, c, CallType.Inbound, Customer, "74951234574", null, StartOf(file)),
             new ShowCard(c, null, "1001"),
             new HideCard(c, null, "1001"),
-            new FinishCall(c, null, "1001", 0, "304", "No answer: the client left a voicemail message"),
+            new FinishCall(c, null, "1001", 0, CallStatus.Missed, "No answer: the client left a voicemail message"),
             new AttachRecording(c, null, message),
         }));
     }
@@ -95,7 +96,7 @@ public sealed class RealDeploymentScenarioTests
             new ShowCard(c, null, "1001"),
             new HideCard(c, null, "1001"),
             new ShowCard(c, null, "1002"),
-            new FinishCall(c, null, "1002", 3, "200", ""),
+            new FinishCall(c, null, "1002", 3, CallStatus.Answered, ""),
             new AttachRecording(c, null, Rec(c)),
         }));
     }
@@ -109,7 +110,7 @@ public sealed class RealDeploymentScenarioTests
         {
             new RegisterCall(c, c, CallType.Inbound, Customer, "74951234576", null, StartOf(file)),
             new ShowCard(c, null, "1001"),
-            new FinishCall(c, null, "1001", 3, "200", ""),
+            new FinishCall(c, null, "1001", 3, CallStatus.Answered, ""),
             new AttachRecording(c, null, Rec(c)),
         }));
     }
@@ -123,7 +124,7 @@ public sealed class RealDeploymentScenarioTests
         {
             new RegisterCall(c, c, CallType.Inbound, Customer, "74951234577", null, StartOf(file)),
             new ShowCard(c, null, "1001"),
-            new FinishCall(c, null, "1001", 3, "200", ""),
+            new FinishCall(c, null, "1001", 3, CallStatus.Answered, ""),
             new AttachRecording(c, null, Rec(c)),
         }));
     }

@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Core.Events;
 using FsBitrix.Core.Routing;
@@ -59,7 +60,7 @@ public sealed class RealDeploymentSequenceTests
             new ShowCard(S18Customer, null, "1002"),
             new HideCard(S18Customer, null, "1001"),
             new HideCard(S18Customer, null, "1002"),
-            new FinishCall(S18Customer, null, "1002", 0, "304", "No employee answered (NORMAL_CLEARING, SIP 200)"),
+            new FinishCall(S18Customer, null, "1002", 0, CallStatus.Missed, "No employee answered (NORMAL_CLEARING, SIP 200)"),
         }), "the queue's music on hold is no recording of a talk");
     }
 
@@ -90,7 +91,7 @@ public sealed class RealDeploymentSequenceTests
             new HideCard(S18Customer, null, "1001"),
             new HideCard(S18Customer, null, "1002"),
             new ShowCard(S18Customer, null, "1003"),
-            new FinishCall(S18Customer, null, "1003", 8, "200", ""),
+            new FinishCall(S18Customer, null, "1003", 8, CallStatus.Answered, ""),
             new AttachRecording(S18Customer, null, $"/usr/local/fs/rec/{S18Customer}.wav"),
         }));
     }
@@ -109,7 +110,7 @@ public sealed class RealDeploymentSequenceTests
 
         FinishCall finish = Switchboard.Run(events).Commands.OfType<FinishCall>().Single();
 
-        Assert.That(finish, Is.EqualTo(new FinishCall(S21Customer, null, "1001", 0, "304", "No employee answered (NORMAL_CLEARING)")));
+        Assert.That(finish, Is.EqualTo(new FinishCall(S21Customer, null, "1001", 0, CallStatus.Missed, "No employee answered (NORMAL_CLEARING)")));
     }
 
     [Test]
@@ -126,7 +127,7 @@ public sealed class RealDeploymentSequenceTests
             new HideCard(S23Customer, null, "1001"),
             new HideCard(S23Customer, null, "1003"),
             new ShowCard(S23Customer, null, "1002"),
-            new FinishCall(S23Customer, null, "1002", 3, "200", ""),
+            new FinishCall(S23Customer, null, "1002", 3, CallStatus.Answered, ""),
         }));
     }
 
@@ -194,7 +195,7 @@ public sealed class RealDeploymentSequenceTests
         Assert.That(commands.Where(c => c is ShowCard or HideCard or FinishCall), Is.EqualTo(new CallCommand[]
         {
             new ShowCard(S24Customer, null, "1001"),
-            new FinishCall(S24Customer, null, "1001", 3, "200", ""),
+            new FinishCall(S24Customer, null, "1001", 3, CallStatus.Answered, ""),
         }));
     }
 
@@ -211,7 +212,7 @@ public sealed class RealDeploymentSequenceTests
         Assert.Multiple(() =>
         {
             Assert.That(board.Commands.OfType<RegisterCall>().Count(), Is.EqualTo(1));
-            Assert.That(board.Commands.OfType<FinishCall>().Single(), Is.EqualTo(new FinishCall(S24Customer, null, "1001", 0, "304",
+            Assert.That(board.Commands.OfType<FinishCall>().Single(), Is.EqualTo(new FinishCall(S24Customer, null, "1001", 0, CallStatus.Missed,
                 "Caller hung up before an answer (ORIGINATOR_CANCEL)")));
             Assert.That(board.Commands.OfType<HideCard>().Select(h => h.UserPhoneInner), Is.EqualTo(new[] { "1001" }));
         });

@@ -50,7 +50,7 @@ public sealed class ReconcileTests
         // the least an answered call is reported with (0 would read as not connected).
         Assert.That(added, Is.EqualTo(new CallCommand[]
         {
-            new FinishCall(S1Customer, null, "1001", 1, BitrixStatusCodes.Success, "", Estimated: true),
+            new FinishCall(S1Customer, null, "1001", 1, CallStatus.Answered, "", Estimated: true),
             new AttachRecording(S1Customer, null, Rec(S1Customer)),
         }));
         Assert.Multiple(() =>
@@ -79,7 +79,7 @@ public sealed class ReconcileTests
 
         List<CallCommand> added = ReconcileAt(cut, NothingLive, out _);
 
-        Assert.That(added.OfType<FinishCall>().Single(), Is.EqualTo(new FinishCall(S1Customer, null, "1001", 4, "200", "", Estimated: true)));
+        Assert.That(added.OfType<FinishCall>().Single(), Is.EqualTo(new FinishCall(S1Customer, null, "1001", 4, CallStatus.Answered, "", Estimated: true)));
     }
 
     [Test]
@@ -92,7 +92,7 @@ public sealed class ReconcileTests
         Assert.That(added, Is.EqualTo(new CallCommand[]
         {
             new HideCard(S4Customer, null, "1001"),
-            new FinishCall(S4Customer, null, "1001", 0, BitrixStatusCodes.Missed, FailedReasons.EndNotSeen, Estimated: true),
+            new FinishCall(S4Customer, null, "1001", 0, CallStatus.Missed, FailedReasons.EndNotSeen, Estimated: true),
         }));
         Assert.That(board.Calls.Single().IsOver, Is.True);
     }
@@ -114,7 +114,7 @@ public sealed class ReconcileTests
         int before = board.Commands.Count;
         board.Reconcile(NothingLive, snapshot.AddMinutes(5));
         FinishCall finish = board.Commands.Skip(before).OfType<FinishCall>().Single();
-        Assert.That((finish.StatusCode, finish.UserPhoneInner), Is.EqualTo((BitrixStatusCodes.Success, "1001")));
+        Assert.That((finish.Status, finish.UserPhoneInner), Is.EqualTo((CallStatus.Answered, "1001")));
     }
 
     [Test]
@@ -137,7 +137,7 @@ public sealed class ReconcileTests
 
         Assert.That(added, Is.EqualTo(new CallCommand[]
         {
-            new FinishCall(S8Caller, null, "1001", 0, BitrixStatusCodes.TemporarilyUnavailable, FailedReasons.EndNotSeen, Estimated: true),
+            new FinishCall(S8Caller, null, "1001", 0, CallStatus.TemporarilyUnavailable, FailedReasons.EndNotSeen, Estimated: true),
         }));
     }
 
@@ -150,7 +150,7 @@ public sealed class ReconcileTests
 
         Assert.That(added, Is.EqualTo(new CallCommand[]
         {
-            new FinishCall(S8Caller, null, "1001", 0, "480", "No answer (NO_ANSWER)", Estimated: true),
+            new FinishCall(S8Caller, null, "1001", 0, CallStatus.TemporarilyUnavailable, "No answer (NO_ANSWER)", Estimated: true),
         }));
     }
 

@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Core.Events;
 using FsBitrix.Core.Routing;
@@ -55,7 +56,7 @@ public sealed class RingAllClickToCallTests
             new ShowCard(Sibling, CallId, "1002"),
             new ShowCard(Sibling, CallId, "1001"),
             new HideCard(Sibling, CallId, "1002"),
-            new FinishCall(Sibling, CallId, "1001", 3, "200", ""),
+            new FinishCall(Sibling, CallId, "1001", 3, CallStatus.Answered, ""),
         }));
     }
 
@@ -71,7 +72,7 @@ public sealed class RingAllClickToCallTests
 
         FinishCall finish = Switchboard.Run(WithSibling(clientBusy.ToList())).Commands.OfType<FinishCall>().Single();
 
-        Assert.That(finish, Is.EqualTo(new FinishCall(Sibling, CallId, "1001", 0, "486", "Busy (USER_BUSY, SIP 486)")));
+        Assert.That(finish, Is.EqualTo(new FinishCall(Sibling, CallId, "1001", 0, CallStatus.Busy, "Busy (USER_BUSY, SIP 486)")));
     }
 
     [Test]
@@ -82,7 +83,7 @@ public sealed class RingAllClickToCallTests
         FinishCall finish = Switchboard.Run(WithSibling(s13)).Commands.OfType<FinishCall>().Single();
 
         Assert.That(finish.UserPhoneInner, Is.EqualTo("1002"));
-        Assert.That(finish.StatusCode, Is.EqualTo("480"));
+        Assert.That(finish.Status, Is.EqualTo(CallStatus.TemporarilyUnavailable));
         Assert.That(finish.FailedReason, Does.StartWith("The rep did not pick up"));
     }
 

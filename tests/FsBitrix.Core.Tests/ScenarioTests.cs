@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Core.Events;
 using FsBitrix.Core.Tests.Support;
@@ -28,7 +29,7 @@ public sealed class ScenarioTests
         {
             new RegisterCall(c, c, CallType.Inbound, Customer, "74951234567", null, StartOf(file)),
             new ShowCard(c, null, "1001"),
-            new FinishCall(c, null, "1001", 4, "200", ""),
+            new FinishCall(c, null, "1001", 4, CallStatus.Answered, ""),
             new AttachRecording(c, null, Rec(c)),
         }));
     }
@@ -43,7 +44,7 @@ public sealed class ScenarioTests
             new ShowCard(c, null, "1001"),
             new ShowCard(c, null, "1002"),
             new HideCard(c, null, "1001"),
-            new FinishCall(c, null, "1002", 3, "200", ""),
+            new FinishCall(c, null, "1002", 3, CallStatus.Answered, ""),
             new AttachRecording(c, null, Rec(c)),
         }));
     }
@@ -59,7 +60,7 @@ public sealed class ScenarioTests
             new ShowCard(c, null, "1001"),
             new HideCard(c, null, "1001"),
             new ShowCard(c, null, "1002"),
-            new FinishCall(c, null, "1002", 3, "200", ""),
+            new FinishCall(c, null, "1002", 3, CallStatus.Answered, ""),
             new AttachRecording(c, null, Rec(c)),
         }));
     }
@@ -74,7 +75,7 @@ public sealed class ScenarioTests
             new RegisterCall(c, c, CallType.Inbound, Customer, "74951234567", null, StartOf(file)),
             new ShowCard(c, null, "1001"),
             new HideCard(c, null, "1001"),
-            new FinishCall(c, null, "1001", 0, "304", "Caller hung up before an answer (ORIGINATOR_CANCEL, SIP 487)"),
+            new FinishCall(c, null, "1001", 0, CallStatus.Missed, "Caller hung up before an answer (ORIGINATOR_CANCEL, SIP 487)"),
         }));
     }
 
@@ -88,7 +89,7 @@ public sealed class ScenarioTests
         Assert.That(Replay(file), Is.EqualTo(new CallCommand[]
         {
             new RegisterCall(c, c, CallType.Inbound, Customer, "74951234567", null, StartOf(file)),
-            new FinishCall(c, null, "1001", 0, "304", "Busy (USER_BUSY)"),
+            new FinishCall(c, null, "1001", 0, CallStatus.Missed, "Busy (USER_BUSY)"),
         }));
     }
 
@@ -103,7 +104,7 @@ public sealed class ScenarioTests
             new ShowCard(c, null, "1001"),
             new HideCard(c, null, "1001"),
             new ShowCard(c, null, "1002"),
-            new FinishCall(c, null, "1002", 7, "200", ""),
+            new FinishCall(c, null, "1002", 7, CallStatus.Answered, ""),
             new AttachRecording(c, null, Rec(c)),
         }));
     }
@@ -117,7 +118,7 @@ public sealed class ScenarioTests
         {
             new RegisterCall(c, c, CallType.Outbound, "89161234567", null, "1001", StartOf(file)),
             new ShowCard(c, null, "1001"),
-            new FinishCall(c, null, "1001", 3, "200", ""),
+            new FinishCall(c, null, "1001", 3, CallStatus.Answered, ""),
             new AttachRecording(c, null, Rec(c)),
         }));
     }
@@ -131,7 +132,7 @@ public sealed class ScenarioTests
         {
             new RegisterCall(c, c, CallType.Outbound, "89161234567", null, "1001", StartOf(file)),
             new ShowCard(c, null, "1001"),
-            new FinishCall(c, null, "1001", 0, "480", "No answer (NO_ANSWER)"),
+            new FinishCall(c, null, "1001", 0, CallStatus.TemporarilyUnavailable, "No answer (NO_ANSWER)"),
         }));
     }
 
@@ -144,7 +145,7 @@ public sealed class ScenarioTests
         {
             new RegisterCall(c, c, CallType.Inbound, Customer, "74951234570", null, StartOf(file)),
             new ShowCard(c, null, "1001"),
-            new FinishCall(c, null, "1001", 3, "200", ""),
+            new FinishCall(c, null, "1001", 3, CallStatus.Answered, ""),
         }));
     }
 
@@ -157,7 +158,7 @@ public sealed class ScenarioTests
         Assert.That(Replay("s12_click_to_call.raw"), Is.EqualTo(new CallCommand[]
         {
             new ShowCard(c, ClickCallId, "1001"),
-            new FinishCall(c, ClickCallId, "1001", 3, "200", ""),
+            new FinishCall(c, ClickCallId, "1001", 3, CallStatus.Answered, ""),
         }));
     }
 
@@ -169,7 +170,7 @@ public sealed class ScenarioTests
         {
             new ShowCard(c, ClickCallId, "1001"),
             new HideCard(c, ClickCallId, "1001"),
-            new FinishCall(c, ClickCallId, "1001", 0, "480", "The rep did not pick up: No answer (NO_ANSWER)"),
+            new FinishCall(c, ClickCallId, "1001", 0, CallStatus.TemporarilyUnavailable, "The rep did not pick up: No answer (NO_ANSWER)"),
         }));
     }
 
@@ -184,7 +185,7 @@ public sealed class ScenarioTests
             new ShowCard(c, null, "1001"),
             new ShowCard(c, null, "1002"),
             new HideCard(c, null, "1001"),
-            new FinishCall(c, null, "1002", 9, "200", ""),
+            new FinishCall(c, null, "1002", 9, CallStatus.Answered, ""),
             new AttachRecording(c, null, Rec(c)),
         }));
     }
@@ -200,7 +201,7 @@ public sealed class ScenarioTests
             new ShowCard(c, null, "1001"),
             new ShowCard(c, null, "1002"),
             new HideCard(c, null, "1001"),
-            new FinishCall(c, null, "1002", 3, "200", ""),
+            new FinishCall(c, null, "1002", 3, CallStatus.Answered, ""),
         }));
     }
 
@@ -214,7 +215,7 @@ public sealed class ScenarioTests
             new RegisterCall(c, c, CallType.Inbound, Customer, "74951234570", null, StartOf(file)),
             new ShowCard(c, null, "1001"),
             new HideCard(c, null, "1001"),
-            new FinishCall(c, null, "1001", 0, "304", "Caller hung up before an answer (ORIGINATOR_CANCEL, SIP 487)"),
+            new FinishCall(c, null, "1001", 0, CallStatus.Missed, "Caller hung up before an answer (ORIGINATOR_CANCEL, SIP 487)"),
         }));
     }
 }

@@ -69,7 +69,7 @@ public sealed class UnansweredStatusTests
     [TestCase(HangupCause.BOWOUT, "OTHER")]
     public void Cause_maps_to_status(HangupCause cause, string status)
     {
-        Assert.That(UnansweredStatus.For(cause, sipTermStatus: null), Is.EqualTo(status));
+        Assert.That(CallStatusCodes.Of(UnansweredStatus.For(cause, sipTermStatus: null)), Is.EqualTo(status));
     }
 
     [Test]
@@ -78,7 +78,7 @@ public sealed class UnansweredStatusTests
         string[] documented = ["402", "403", "404", "423", "480", "484", "486", "503", "603", "603-S", "OTHER"];
         foreach (HangupCause cause in Enum.GetValues<HangupCause>())
         {
-            Assert.That(UnansweredStatus.ForCause(cause), Is.AnyOf(documented), cause.ToString());
+            Assert.That(CallStatusCodes.Of(UnansweredStatus.ForCause(cause)), Is.AnyOf(documented), cause.ToString());
         }
     }
 
@@ -88,7 +88,7 @@ public sealed class UnansweredStatusTests
     [TestCase("404", HangupCause.UNALLOCATED_NUMBER, "404")]
     public void A_received_sip_status_bitrix_knows_wins_over_the_cause(string sip, HangupCause cause, string status)
     {
-        Assert.That(UnansweredStatus.For(cause, sip), Is.EqualTo(status));
+        Assert.That(CallStatusCodes.Of(UnansweredStatus.For(cause, sip)), Is.EqualTo(status));
     }
 
     [TestCase("487", HangupCause.ORIGINATOR_CANCEL, "603-S")]
@@ -96,13 +96,13 @@ public sealed class UnansweredStatusTests
     [TestCase("408", HangupCause.RECOVERY_ON_TIMER_EXPIRE, "480")]
     public void A_sip_status_bitrix_does_not_know_falls_back_to_the_cause(string sip, HangupCause cause, string status)
     {
-        Assert.That(UnansweredStatus.For(cause, sip), Is.EqualTo(status));
+        Assert.That(CallStatusCodes.Of(UnansweredStatus.For(cause, sip)), Is.EqualTo(status));
     }
 
     [Test]
     public void No_cause_and_no_status_is_other()
     {
-        Assert.That(UnansweredStatus.For(null, null), Is.EqualTo("OTHER"));
+        Assert.That(UnansweredStatus.For(null, null), Is.EqualTo(CallStatus.Other));
     }
 
     [TestCase(HangupCause.USER_BUSY, null, "Busy (USER_BUSY)")]

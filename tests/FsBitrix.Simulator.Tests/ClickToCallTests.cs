@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Esl.Connection;
 using FsBitrix.Esl.Events;
@@ -34,7 +35,7 @@ public sealed class ClickToCallTests
         Assert.That(Switchboard.Run(events), Is.EqualTo(new CallCommand[]
         {
             new ShowCard(rep, CallId, "1001"),
-            new FinishCall(rep, CallId, "1001", 3, "200", ""),
+            new FinishCall(rep, CallId, "1001", 3, CallStatus.Answered, ""),
         }));
     }
 
@@ -57,7 +58,7 @@ public sealed class ClickToCallTests
         {
             new ShowCard(rep, CallId, "1001"),
             new HideCard(rep, CallId, "1001"),
-            new FinishCall(rep, CallId, "1001", 0, "480", "The rep did not pick up: No answer (NO_ANSWER)"),
+            new FinishCall(rep, CallId, "1001", 0, CallStatus.TemporarilyUnavailable, "The rep did not pick up: No answer (NO_ANSWER)"),
         }));
     }
 

@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Esl.Events;
 using FsBitrix.Esl.Inbound;
@@ -34,7 +35,7 @@ public sealed class ControlTests
             new HideCard(c, null, "1001"),
             new ShowCard(c, null, "1002"),
         }));
-        Assert.That(commands[4], Is.TypeOf<FinishCall>().With.Property("UserPhoneInner").EqualTo("1002").And.Property("StatusCode").EqualTo("200"));
+        Assert.That(commands[4], Is.TypeOf<FinishCall>().With.Property("UserPhoneInner").EqualTo("1002").And.Property(nameof(FinishCall.Status)).EqualTo(CallStatus.Answered));
         Assert.That(events.First(e => e.EventName == "CHANNEL_UNBRIDGE").HasHeader("Other-Leg-Unique-ID"), Is.False);
     }
 

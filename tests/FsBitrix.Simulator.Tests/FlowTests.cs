@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Esl.Events;
 using FsBitrix.Simulator.Flows;
@@ -26,52 +27,52 @@ public sealed class FlowTests
     {
         yield return new("s1 inbound answered", StandardFlows.InboundAnswered(Customer, Did, "1001"), "s1_inbound_answered.raw",
             (c, at, rec) => [new RegisterCall(c, c, CallType.Inbound, Customer, Did, null, at), new ShowCard(c, null, "1001"),
-                new FinishCall(c, null, "1001", 4, "200", ""), new AttachRecording(c, null, rec)]);
+                new FinishCall(c, null, "1001", 4, CallStatus.Answered, ""), new AttachRecording(c, null, rec)]);
         yield return new("s2 ring-all", StandardFlows.RingAll(Customer, "74951234568", "1001", "1002"), "s2_ring_all.raw",
             (c, at, rec) => [new RegisterCall(c, c, CallType.Inbound, Customer, "74951234568", null, at), new ShowCard(c, null, "1001"),
-                new ShowCard(c, null, "1002"), new HideCard(c, null, "1001"), new FinishCall(c, null, "1002", 3, "200", ""),
+                new ShowCard(c, null, "1002"), new HideCard(c, null, "1001"), new FinishCall(c, null, "1002", 3, CallStatus.Answered, ""),
                 new AttachRecording(c, null, rec)]);
         yield return new("s3 sequential", StandardFlows.Sequential(Customer, "74951234569", "1001", "1002"), "s3_sequential.raw",
             (c, at, rec) => [new RegisterCall(c, c, CallType.Inbound, Customer, "74951234569", null, at), new ShowCard(c, null, "1001"),
-                new HideCard(c, null, "1001"), new ShowCard(c, null, "1002"), new FinishCall(c, null, "1002", 3, "200", ""),
+                new HideCard(c, null, "1001"), new ShowCard(c, null, "1002"), new FinishCall(c, null, "1002", 3, CallStatus.Answered, ""),
                 new AttachRecording(c, null, rec)]);
         yield return new("s4 missed", StandardFlows.Missed(Customer, Did, "1001"), "s4_missed.raw",
             (c, at, _) => [new RegisterCall(c, c, CallType.Inbound, Customer, Did, null, at), new ShowCard(c, null, "1001"),
                 new HideCard(c, null, "1001"),
-                new FinishCall(c, null, "1001", 0, "304", "Caller hung up before an answer (ORIGINATOR_CANCEL, SIP 487)")]);
+                new FinishCall(c, null, "1001", 0, CallStatus.Missed, "Caller hung up before an answer (ORIGINATOR_CANCEL, SIP 487)")]);
         yield return new("s5 busy", StandardFlows.Busy(Customer, Did, "1001"), "s5_busy.raw",
             (c, at, _) => [new RegisterCall(c, c, CallType.Inbound, Customer, Did, null, at),
-                new FinishCall(c, null, "1001", 0, "304", "Busy (USER_BUSY)")]);
+                new FinishCall(c, null, "1001", 0, CallStatus.Missed, "Busy (USER_BUSY)")]);
         yield return new("s6 blind transfer", StandardFlows.BlindTransfer(Customer, Did, "1001", "1002"), "s6_blind_transfer.raw",
             (c, at, rec) => [new RegisterCall(c, c, CallType.Inbound, Customer, Did, null, at), new ShowCard(c, null, "1001"),
-                new HideCard(c, null, "1001"), new ShowCard(c, null, "1002"), new FinishCall(c, null, "1002", 7, "200", ""),
+                new HideCard(c, null, "1001"), new ShowCard(c, null, "1002"), new FinishCall(c, null, "1002", 7, CallStatus.Answered, ""),
                 new AttachRecording(c, null, rec)]);
         yield return new("s7 outbound", StandardFlows.Outbound("1001", Client), "s7_outbound.raw",
             (c, at, rec) => [new RegisterCall(c, c, CallType.Outbound, Client, null, "1001", at), new ShowCard(c, null, "1001"),
-                new FinishCall(c, null, "1001", 3, "200", ""), new AttachRecording(c, null, rec)]);
+                new FinishCall(c, null, "1001", 3, CallStatus.Answered, ""), new AttachRecording(c, null, rec)]);
         yield return new("s8 outbound no answer", StandardFlows.OutboundNoAnswer("1001", Client), "s8_outbound_no_answer.raw",
             (c, at, _) => [new RegisterCall(c, c, CallType.Outbound, Client, null, "1001", at), new ShowCard(c, null, "1001"),
-                new FinishCall(c, null, "1001", 0, "480", "No answer (NO_ANSWER)")]);
+                new FinishCall(c, null, "1001", 0, CallStatus.TemporarilyUnavailable, "No answer (NO_ANSWER)")]);
 
         // The real deployments' flows (mod_callcenter, IVR, voicemail, follow-me).
         yield return new("s18 callcenter ring-all", StandardFlows.CallcenterRingAll(Customer, "74951234571", "1001", "1002"), "s18_callcenter_ring_all.raw",
             (c, at, rec) => [new RegisterCall(c, c, CallType.Inbound, Customer, "74951234571", null, at), new ShowCard(c, null, "1001"),
-                new ShowCard(c, null, "1002"), new HideCard(c, null, "1001"), new FinishCall(c, null, "1002", 3, "200", ""),
+                new ShowCard(c, null, "1002"), new HideCard(c, null, "1001"), new FinishCall(c, null, "1002", 3, CallStatus.Answered, ""),
                 new AttachRecording(c, null, rec)]);
         yield return new("s19 callcenter top-down", StandardFlows.CallcenterTopDown(Customer, "74951234572", "1001", "1002"), "s19_callcenter_next_agent.raw",
             (c, at, rec) => [new RegisterCall(c, c, CallType.Inbound, Customer, "74951234572", null, at), new ShowCard(c, null, "1001"),
-                new HideCard(c, null, "1001"), new ShowCard(c, null, "1002"), new FinishCall(c, null, "1002", 3, "200", ""),
+                new HideCard(c, null, "1001"), new ShowCard(c, null, "1002"), new FinishCall(c, null, "1002", 3, CallStatus.Answered, ""),
                 new AttachRecording(c, null, rec)]);
         yield return new("s21 IVR then agent", StandardFlows.IvrThenAgent(Customer, "74951234573", "1001"), "s21_ivr_then_agent.raw",
             (c, at, rec) => [new RegisterCall(c, c, CallType.Inbound, Customer, "74951234573", null, at), new ShowCard(c, null, "1001"),
-                new FinishCall(c, null, "1001", 4, "200", ""), new AttachRecording(c, null, rec)]);
+                new FinishCall(c, null, "1001", 4, CallStatus.Answered, ""), new AttachRecording(c, null, rec)]);
         yield return new("s22 voicemail", StandardFlows.VoicemailOnNoAnswer(Customer, "74951234574", "1001"), "s22_voicemail.raw",
             (c, at, message) => [new RegisterCall(c, c, CallType.Inbound, Customer, "74951234574", null, at), new ShowCard(c, null, "1001"),
-                new HideCard(c, null, "1001"), new FinishCall(c, null, "1001", 0, "304", "No answer: the client left a voicemail message"),
+                new HideCard(c, null, "1001"), new FinishCall(c, null, "1001", 0, CallStatus.Missed, "No answer: the client left a voicemail message"),
                 new AttachRecording(c, null, message)]);
         yield return new("s24 follow-me", StandardFlows.FollowMe(Customer, "74951234576", "1001", "89161112233"), "s24_followme_mobile.raw",
             (c, at, rec) => [new RegisterCall(c, c, CallType.Inbound, Customer, "74951234576", null, at), new ShowCard(c, null, "1001"),
-                new FinishCall(c, null, "1001", 3, "200", ""), new AttachRecording(c, null, rec)]);
+                new FinishCall(c, null, "1001", 3, CallStatus.Answered, ""), new AttachRecording(c, null, rec)]);
     }
 
     [TestCaseSource(nameof(Cases))]

@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using FsBitrix.Calls;
@@ -102,14 +103,14 @@ public class ClickToCallRaceTests
         string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
         await using OutboxStore store = await OutboxStore.OpenAsync(path, TimeProvider.System);
 
-        IReadOnlyList<CallCommand> first = await store.AppendAsync("a", [new FinishCall("a", CallId, "1001", 0, "503", "no job")], null, true);
+        IReadOnlyList<CallCommand> first = await store.AppendAsync("a", [new FinishCall("a", CallId, "1001", 0, CallStatus.ServiceUnavailable, "no job")], null, true);
         CallCommand[] late =
         [
             new ShowCard("b", CallId, "1001"), new HideCard("b", CallId, "1001"),
-            new FinishCall("b", CallId, "1001", 3, "200", ""), new AttachRecording("b", CallId, "/rec/b.wav"),
+            new FinishCall("b", CallId, "1001", 3, CallStatus.Answered, ""), new AttachRecording("b", CallId, "/rec/b.wav"),
         ];
         IReadOnlyList<CallCommand> second = await store.AppendAsync("b", late, null, true);
-        IReadOnlyList<CallCommand> other = await store.AppendAsync("c", [new FinishCall("c", CallId + "0", null, 0, "480", "")], null, true);
+        IReadOnlyList<CallCommand> other = await store.AppendAsync("c", [new FinishCall("c", CallId + "0", null, 0, CallStatus.TemporarilyUnavailable, "")], null, true);
 
         Assert.That(first, Is.Empty);
         Assert.That(second, Is.EqualTo(late[..3]));
@@ -124,13 +125,13 @@ public class ClickToCallRaceTests
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         await using (OutboxStore before = await OutboxStore.OpenAsync(path, time))
         {
-            await before.AppendAsync("a", [new FinishCall("a", CallId, null, 0, "503", "")], null, true);
+            await before.AppendAsync("a", [new FinishCall("a", CallId, null, 0, CallStatus.ServiceUnavailable, "")], null, true);
         }
 
         await using OutboxStore after = await OutboxStore.OpenAsync(path, time);
-        IReadOnlyList<CallCommand> again = await after.AppendAsync("b", [new FinishCall("b", CallId, null, 0, "200", "")], null, true);
+        IReadOnlyList<CallCommand> again = await after.AppendAsync("b", [new FinishCall("b", CallId, null, 0, CallStatus.Answered, "")], null, true);
         time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(1));
-        IReadOnlyList<CallCommand> dayLater = await after.AppendAsync("c", [new FinishCall("c", CallId, null, 0, "200", "")], null, true);
+        IReadOnlyList<CallCommand> dayLater = await after.AppendAsync("c", [new FinishCall("c", CallId, null, 0, CallStatus.Answered, "")], null, true);
 
         Assert.That(again, Has.Count.EqualTo(1));
         Assert.That(dayLater, Is.Empty);

@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Outbox;
 using Microsoft.Extensions.Time.Testing;
@@ -21,7 +22,7 @@ public class HousekeepingTests
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         await using OutboxStore store = await OutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), time);
         await store.AppendAsync("old", [Register("old")], null, callOver: true);
-        await store.AppendAsync("waiting", [Register("waiting"), new FinishCall("waiting", null, "1001", 0, "304", "")], null, callOver: true);
+        await store.AppendAsync("waiting", [Register("waiting"), new FinishCall("waiting", null, "1001", 0, CallStatus.Missed, "")], null, callOver: true);
         await store.AppendAsync("live", [Register("live")], "{}", callOver: false);
         foreach (OutboxEntry head in (await store.DueQueuesAsync(10, new HashSet<string>(), OutboxStore.DefaultTenant)).Calls.Select(c => c.Head))
         {

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using FsBitrix.Core.Status;
+
 namespace FsBitrix.Core.Calls;
 
 /// <summary>
@@ -23,7 +26,7 @@ public sealed record HideCard(string CallKey, string? BitrixCallId, string UserP
     : CallCommand(CallKey, BitrixCallId);
 
 /// <param name="Duration">Talk time in seconds (Bitrix24 counts a call successful when it is above 0).</param>
-/// <param name="StatusCode">Bitrix24 STATUS_CODE: "200", "304", "486", "603-S"...</param>
+/// <param name="Status">How the call ended; stored as its code (<c>"StatusCode": "200"</c>), Bitrix24's STATUS_CODE at the boundary.</param>
 /// <param name="UserId">
 /// The Bitrix24 user the call is finished for, when known without an extension (the rep who clicked a number but
 /// has no phone): it wins over <paramref name="UserPhoneInner"/>. Null: the extension's user, else the default user.
@@ -37,7 +40,7 @@ public sealed record FinishCall(
     string? BitrixCallId,
     string? UserPhoneInner,
     int Duration,
-    string StatusCode,
+    [property: JsonPropertyName("StatusCode")] CallStatus Status,
     string FailedReason,
     int? UserId = null,
     bool Estimated = false) : CallCommand(CallKey, BitrixCallId);

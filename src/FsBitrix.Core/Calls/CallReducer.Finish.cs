@@ -68,7 +68,7 @@ public sealed partial class CallReducer
 
         LegState own = state.Legs[0];
         bool talked = Talked(state, own);
-        (string status, string reason) = talked ? (BitrixStatusCodes.Success, string.Empty) : Unanswered(state, own);
+        (CallStatus status, string reason) = talked ? (CallStatus.Answered, string.Empty) : Unanswered(state, own);
 
         int duration = talked ? TalkSeconds(state) : 0;
         if (talked && duration == 0 && state.Legs.Exists(l => l.EndInferred))
@@ -110,11 +110,11 @@ public sealed partial class CallReducer
         return (clients.Any() ? clients : dialled).Select(l => l.Billsec).DefaultIfEmpty(0).Max();
     }
 
-    private static (string Status, string Reason) Unanswered(CallState state, LegState own)
+    private static (CallStatus Status, string Reason) Unanswered(CallState state, LegState own)
     {
         if (state.Kind == CallKind.Inbound)
         {
-            return (BitrixStatusCodes.Missed, MissedReason(state, own));
+            return (CallStatus.Missed, MissedReason(state, own));
         }
 
         if (state.Kind == CallKind.ClickToCall && !state.Legs.Exists(l => l.Role == LegRole.Agent && l.Answered))
@@ -128,8 +128,8 @@ public sealed partial class CallReducer
     }
 
     // A leg whose hangup was never seen has no cause: "not reached" (480) is all that is known, not "OTHER".
-    private static string Status(LegState leg) => leg.EndInferred && leg.HangupCause is null
-        ? BitrixStatusCodes.TemporarilyUnavailable
+    private static CallStatus Status(LegState leg) => leg.EndInferred && leg.HangupCause is null
+        ? CallStatus.TemporarilyUnavailable
         : UnansweredStatus.For(leg.HangupCause, leg.SipTermStatus);
 
     private static string Reason(LegState leg) => leg.EndInferred && leg.HangupCause is null

@@ -1,5 +1,5 @@
 using FsBitrix.Esl.Events;
-using static FsBitrix.Core.Status.BitrixStatusCodes;
+using static FsBitrix.Core.Status.CallStatus;
 
 namespace FsBitrix.Core.Status;
 
@@ -10,16 +10,17 @@ namespace FsBitrix.Core.Status;
 /// </summary>
 public static class UnansweredStatus
 {
-    private static readonly HashSet<string> SipCodesBitrixKnows =
+    // The final SIP responses that name a status of their own; any other falls back to the hangup cause.
+    private static readonly HashSet<CallStatus> SipStatuses =
         [InsufficientFunds, Forbidden, InvalidNumber, Blocked, TemporarilyUnavailable, DirectionUnavailable, Busy,
          ServiceUnavailable, Declined];
 
-    public static string For(HangupCause? cause, string? sipTermStatus) =>
-        sipTermStatus is not null && SipCodesBitrixKnows.Contains(sipTermStatus)
-            ? sipTermStatus
+    public static CallStatus For(HangupCause? cause, string? sipTermStatus) =>
+        CallStatusCodes.Parse(sipTermStatus) is { } sip && SipStatuses.Contains(sip)
+            ? sip
             : cause is { } c ? ForCause(c) : Other;
 
-    public static string ForCause(HangupCause cause) => cause switch
+    public static CallStatus ForCause(HangupCause cause) => cause switch
     {
         HangupCause.USER_BUSY or HangupCause.BUSY_EVERYWHERE => Busy,
 

@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Configuration;
 using FsBitrix.Core.Calls;
 using FsBitrix.Core.Cdr;
@@ -240,7 +241,7 @@ internal sealed partial class CdrImporter(
             portals.Appended();
         }
 
-        LogCorrected(liveKey, fromCdr.Duration, fromCdr.StatusCode);
+        LogCorrected(liveKey, fromCdr.Duration, CallStatusCodes.Of(fromCdr.Status));
         return true;
     }
 

@@ -133,7 +133,7 @@ internal sealed partial class ClickToCallOriginator(
         }
 
         tracker.OriginateCompleted(plan.LegUuids, failure is { } f && callId is not null
-            ? new FinishCall(plan.LegUuid, callId, plan.Extension, 0, f.StatusCode, f.FailedReason, userId)
+            ? new FinishCall(plan.LegUuid, callId, plan.Extension, 0, f.Status, f.FailedReason, userId)
             : null, domain);
     }
 
@@ -146,7 +146,7 @@ internal sealed partial class ClickToCallOriginator(
         if (callId is not null)
         {
             tracker.ExpectOriginate(leg);
-            tracker.OriginateCompleted([leg], new FinishCall(leg, callId, extension, 0, why.StatusCode, why.FailedReason, userId), domain);
+            tracker.OriginateCompleted([leg], new FinishCall(leg, callId, extension, 0, why.Status, why.FailedReason, userId), domain);
         }
     }
 

@@ -99,7 +99,7 @@ internal sealed partial class ClickToCallRecovery(
     }
 
     private static FinishCall FinishFor(ClickAttempt attempt, string callId, OriginateOutcome why) =>
-        new(attempt.Leg, callId, attempt.Extensions.Count > 0 ? attempt.Extensions[0] : null, 0, why.StatusCode, why.FailedReason,
+        new(attempt.Leg, callId, attempt.Extensions.Count > 0 ? attempt.Extensions[0] : null, 0, why.Status, why.FailedReason,
             attempt.Event.UserId);
 
     private async Task<bool> TrackerHasAsync(ClickAttempt attempt, CancellationToken cancellationToken)

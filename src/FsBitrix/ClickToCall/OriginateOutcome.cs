@@ -5,31 +5,31 @@ using FsBitrix.Esl.Events;
 namespace FsBitrix.ClickToCall;
 
 /// <summary>
-/// Why a click-to-call got no channel, as the STATUS_CODE and FAILED_REASON of its finish (Bitrix24 codes, words
-/// a sales manager can read). When a channel did exist, the call tracker finishes from its events instead.
+/// Why a click-to-call got no channel, as the status and FAILED_REASON of its finish (words a sales manager can
+/// read). When a channel did exist, the call tracker finishes from its events instead.
 /// </summary>
-internal readonly record struct OriginateOutcome(string StatusCode, string FailedReason)
+internal readonly record struct OriginateOutcome(CallStatus Status, string FailedReason)
 {
-    public static OriginateOutcome NoExtension(int userId) => new(BitrixStatusCodes.TemporarilyUnavailable,
+    public static OriginateOutcome NoExtension(int userId) => new(CallStatus.TemporarilyUnavailable,
         $"Bitrix24 user {userId} has no phone extension (set UF_PHONE_INNER or FsBitrix:Users), so the call could not be placed");
 
-    public static OriginateOutcome NoCallbackExtension { get; } = new(BitrixStatusCodes.TemporarilyUnavailable,
+    public static OriginateOutcome NoCallbackExtension { get; } = new(CallStatus.TemporarilyUnavailable,
         "Nobody to ring for the callback: set FsBitrix:ClickToCall:CallbackExtension, or an extension for the "
         + "client's responsible or the default user");
 
-    public static OriginateOutcome BadExtension(string extension) => new(BitrixStatusCodes.TemporarilyUnavailable,
+    public static OriginateOutcome BadExtension(string extension) => new(CallStatus.TemporarilyUnavailable,
         $"Extension '{Printable(extension)}' cannot be dialled (unexpected characters)");
 
-    public static OriginateOutcome BadNumber(string number) => new(BitrixStatusCodes.InvalidNumber,
+    public static OriginateOutcome BadNumber(string number) => new(CallStatus.InvalidNumber,
         $"The number '{Printable(number)}' cannot be dialled");
 
-    public static OriginateOutcome Unreachable(string why) => new(BitrixStatusCodes.ServiceUnavailable,
+    public static OriginateOutcome Unreachable(string why) => new(CallStatus.ServiceUnavailable,
         "FreeSWITCH could not be asked to place the call: " + Printable(why));
 
-    public static OriginateOutcome Restarted { get; } = new(BitrixStatusCodes.ServiceUnavailable,
+    public static OriginateOutcome Restarted { get; } = new(CallStatus.ServiceUnavailable,
         "The service restarted before the call was placed; click the number again");
 
-    public static OriginateOutcome LostInRestart { get; } = new(BitrixStatusCodes.ServiceUnavailable,
+    public static OriginateOutcome LostInRestart { get; } = new(CallStatus.ServiceUnavailable,
         "The service restarted while placing the call, and FreeSWITCH has no trace of it; click the number again");
 
     /// <summary>
@@ -42,7 +42,7 @@ internal readonly record struct OriginateOutcome(string StatusCode, string Faile
         return cause.Length > 0 && cause.All(c => char.IsAsciiLetterUpper(c) || c == '_')
             && Enum.TryParse(cause, ignoreCase: false, out HangupCause parsed)
             ? new(UnansweredStatus.ForCause(parsed), FailedReasons.RepDidNotAnswer(parsed, null))
-            : new(BitrixStatusCodes.ServiceUnavailable, "FreeSWITCH refused the originate: " + Printable(result.Output.Trim()));
+            : new(CallStatus.ServiceUnavailable, "FreeSWITCH refused the originate: " + Printable(result.Output.Trim()));
     }
 
     private static string Printable(string text)

@@ -228,7 +228,7 @@ internal sealed partial class CommandDelivery
         try
         {
             answer.Finished(unit.Keys[0]);
-            return new DeliveryResult.Done($"finished {finish.StatusCode} {finish.Duration}s");
+            return new DeliveryResult.Done($"finished {BitrixVocabulary.StatusCodeOf(finish.Status)} {finish.Duration}s");
         }
         catch (Bitrix24Exception ex) when (ex.Kind == Bitrix24ErrorKind.CallNotFound && unit.Entry.Ambiguous)
         {

@@ -133,7 +133,7 @@ internal sealed partial class CommandDelivery(
         FinishResult result = await client.FinishCallAsync(request, cancellationToken).ConfigureAwait(false);
         return new DeliveryResult.Done(result.Outcome == FinishOutcome.AlreadyFinished
             ? $"finish {callId}: already finished by an earlier attempt"
-            : $"finished {callId} {command.StatusCode} {command.Duration}s");
+            : $"finished {callId} {BitrixVocabulary.StatusCodeOf(command.Status)} {command.Duration}s");
     }
 
     private FinishCallRequest FinishRequestOf(FinishCall command, string callId, bool afterAmbiguous)
@@ -145,7 +145,7 @@ internal sealed partial class CommandDelivery(
             UserId = userId ?? (command.UserPhoneInner is null ? options.DefaultUserId : null),
             UserPhoneInner = userId is null ? command.UserPhoneInner : null,
             Duration = command.Duration,
-            StatusCode = command.StatusCode,
+            StatusCode = BitrixVocabulary.StatusCodeOf(command.Status),
             FailedReason = command.FailedReason,
             AfterAmbiguousAttempt = afterAmbiguous,
         };

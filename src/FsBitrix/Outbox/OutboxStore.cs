@@ -412,7 +412,7 @@ internal sealed partial class OutboxStore : IAsyncDisposable
             FinishCall corrected = estimate with
             {
                 Duration = fromCdr.Duration,
-                StatusCode = fromCdr.StatusCode,
+                Status = fromCdr.Status,
                 FailedReason = fromCdr.FailedReason,
                 UserPhoneInner = fromCdr.UserPhoneInner ?? estimate.UserPhoneInner,
                 UserId = estimate.UserId ?? fromCdr.UserId,

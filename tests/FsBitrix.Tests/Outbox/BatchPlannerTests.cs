@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Outbox;
 
@@ -14,7 +15,7 @@ public class BatchPlannerTests
 
     private static RegisterCall Register(string key) => new(key, key, CallType.Inbound, "+79161234567", "74951234567", null, Now);
 
-    private static FinishCall Finish(string key) => new(key, null, "1001", 5, "200", string.Empty);
+    private static FinishCall Finish(string key) => new(key, null, "1001", 5, CallStatus.Answered, string.Empty);
 
     private static BatchPlan Plan(int capacity = 50, params CallQueue[] calls) =>
         BatchPlanner.Plan(calls, Now, capacity, u => 1 + u.Followers.Count, u => u.Command is not AttachRecording);

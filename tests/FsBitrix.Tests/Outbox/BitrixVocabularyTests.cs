@@ -18,6 +18,17 @@ public class BitrixVocabularyTests
     }
 
     [Test]
+    public void Every_call_status_has_the_bitrix24_status_code_of_the_same_outcome()
+    {
+        foreach (FsBitrix.Core.Status.CallStatus status in Enum.GetValues<FsBitrix.Core.Status.CallStatus>())
+        {
+            Assert.That(BitrixVocabulary.StatusCodeOf(status), Is.EqualTo(FsBitrix.Core.Status.CallStatusCodes.Of(status)), status.ToString());
+        }
+
+        Assert.That(BitrixVocabulary.StatusCodeOf(FsBitrix.Core.Status.CallStatus.Canceled), Is.EqualTo(FsBitrix.Bitrix24.Telephony.CallStatusCodes.Canceled));
+    }
+
+    [Test]
     public void Every_call_type_is_mapped() =>
         Assert.That(Enum.GetValues<CoreCallType>().Select(BitrixVocabulary.TypeOf), Is.Unique);
 }

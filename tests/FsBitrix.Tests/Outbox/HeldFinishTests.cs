@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Outbox;
 using Microsoft.Extensions.Time.Testing;
@@ -18,19 +19,19 @@ public class HeldFinishTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using OutboxStore store = await OpenAsync(clock);
         store.EstimatedFinishWait = TimeSpan.FromMinutes(1);
-        await store.AppendAsync("c", [new FinishCall("c", null, "1001", 1, "200", "", Estimated: true)], null, callOver: true);
+        await store.AppendAsync("c", [new FinishCall("c", null, "1001", 1, CallStatus.Answered, "", Estimated: true)], null, callOver: true);
 
         await store.ReleaseWaitingAsync();
         DueQueues held = await store.DueQueuesAsync(10, NoneBusy, OutboxStore.DefaultTenant);
         Assert.That(held.Calls, Is.Empty, "the end of an outage does not release it");
         Assert.That(held.NextDue, Is.EqualTo(clock.GetUtcNow().AddMinutes(1)).Within(TimeSpan.FromMilliseconds(1)));
 
-        bool corrected = await store.CorrectFinishAsync("c", new FinishCall("c", null, "1002", 240, "200", "", UserId: 3));
+        bool corrected = await store.CorrectFinishAsync("c", new FinishCall("c", null, "1002", 240, CallStatus.Answered, "", UserId: 3));
         DueQueues due = await store.DueQueuesAsync(10, NoneBusy, OutboxStore.DefaultTenant);
 
         Assert.That(corrected, Is.True);
-        Assert.That(due.Calls.Single().Head.Command, Is.EqualTo(new FinishCall("c", null, "1002", 240, "200", "", UserId: 3)));
-        Assert.That(await store.CorrectFinishAsync("c", new FinishCall("c", null, "1001", 9, "200", "")), Is.False, "corrected once");
+        Assert.That(due.Calls.Single().Head.Command, Is.EqualTo(new FinishCall("c", null, "1002", 240, CallStatus.Answered, "", UserId: 3)));
+        Assert.That(await store.CorrectFinishAsync("c", new FinishCall("c", null, "1001", 9, CallStatus.Answered, "")), Is.False, "corrected once");
     }
 
     [Test]
@@ -39,11 +40,11 @@ public class HeldFinishTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using OutboxStore store = await OpenAsync(clock);
         store.EstimatedFinishWait = TimeSpan.FromMinutes(1);
-        await store.AppendAsync("guessed", [new FinishCall("guessed", null, "1001", 1, "200", "", Estimated: true)], null, callOver: true);
-        await store.AppendAsync("seen", [new FinishCall("seen", null, "1001", 4, "200", "")], null, callOver: true);
+        await store.AppendAsync("guessed", [new FinishCall("guessed", null, "1001", 1, CallStatus.Answered, "", Estimated: true)], null, callOver: true);
+        await store.AppendAsync("seen", [new FinishCall("seen", null, "1001", 4, CallStatus.Answered, "")], null, callOver: true);
 
         Assert.That((await store.DueQueuesAsync(10, NoneBusy, OutboxStore.DefaultTenant)).Calls.Select(c => c.CallKey), Is.EqualTo(new[] { "seen" }));
-        Assert.That(await store.CorrectFinishAsync("seen", new FinishCall("seen", null, "1001", 9, "200", "")), Is.False);
+        Assert.That(await store.CorrectFinishAsync("seen", new FinishCall("seen", null, "1001", 9, CallStatus.Answered, "")), Is.False);
 
         clock.Advance(TimeSpan.FromMinutes(1));
         Assert.That((await store.DueQueuesAsync(10, NoneBusy, OutboxStore.DefaultTenant)).Calls.Select(c => c.CallKey), Is.EqualTo(new[] { "guessed", "seen" }), "oldest first once due");

@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using System.Threading.Channels;
 using FsBitrix.Bitrix24;
 using FsBitrix.Bitrix24.Batch;
@@ -148,7 +149,7 @@ public class OutboxDispatcherTests
                 string key = $"t{t}c{c}";
                 store.AppendAsync(key, [Register(key)], null, callOver: false).GetAwaiter().GetResult();
                 dispatcher.Appended();
-                store.AppendAsync(key, [new FinishCall(key, null, null, 42, "200", string.Empty, UserId: 1)], null, callOver: true)
+                store.AppendAsync(key, [new FinishCall(key, null, null, 42, CallStatus.Answered, string.Empty, UserId: 1)], null, callOver: true)
                     .GetAwaiter().GetResult();
                 dispatcher.Appended();
             }
@@ -191,7 +192,7 @@ public class OutboxDispatcherTests
             TimeProvider.System, NullLogger<OutboxDispatcher>.Instance);
         string[] keys = [.. Enumerable.Range(0, 10).Select(i => "c" + i)];
         await store.AppendAsync([.. keys.Select(k => new OutboxWrite(k,
-            [Register(k), new FinishCall(k, null, null, 42, "200", string.Empty, UserId: 1)], null, CallOver: true))]);
+            [Register(k), new FinishCall(k, null, null, 42, CallStatus.Answered, string.Empty, UserId: 1)], null, CallOver: true))]);
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int delivered = 0;
         dispatcher.CommandDelivered += (_, _) =>
@@ -240,7 +241,7 @@ public class OutboxDispatcherTests
         using var dispatcher = new OutboxDispatcher(store, delivery, options, new OpenDeliveryGate(), clock, NullLogger<OutboxDispatcher>.Instance);
         var delivered = Channel.CreateUnbounded<string>();
         dispatcher.CommandDelivered += (e, _) => delivered.Writer.TryWrite(e.Command.GetType().Name + " " + e.CallKey);
-        await store.AppendAsync("a", [new FinishCall("a", "externalCall.a", null, 42, "200", string.Empty, UserId: 1)], null, callOver: true);
+        await store.AppendAsync("a", [new FinishCall("a", "externalCall.a", null, 42, CallStatus.Answered, string.Empty, UserId: 1)], null, callOver: true);
         await store.AppendAsync("u", [new AttachRecording("u", "externalCall.u", "/rec/u.wav")], null, callOver: true);
 
         await dispatcher.StartAsync(CancellationToken.None);
@@ -393,7 +394,7 @@ public class OutboxDispatcherTests
         Assert.That(await client.NextAsync(), Is.EqualTo("show externalCall.a"), "the portal is down");
 
         // The client hangs up while the portal is still down: the finish queues behind the card.
-        await store.AppendAsync("a", [new FinishCall("a", "externalCall.a", "1001", 0, "304", "Caller hung up")], null, callOver: true);
+        await store.AppendAsync("a", [new FinishCall("a", "externalCall.a", "1001", 0, CallStatus.Missed, "Caller hung up")], null, callOver: true);
         client.Up = true;
         await clock.ParkedAsync(TimeSpan.FromSeconds(2));
         clock.Advance(TimeSpan.FromSeconds(2));
@@ -424,7 +425,7 @@ public class OutboxDispatcherTests
         await clock.ParkedAsync(store.CardCoalescing);
         clock.Advance(store.CardCoalescing);
         Assert.That(await client.NextAsync(), Is.EqualTo("hide externalCall.a"), "the portal is down");
-        await store.AppendAsync("a", [new FinishCall("a", "externalCall.a", "1001", 5, "200", string.Empty)], null, callOver: true);
+        await store.AppendAsync("a", [new FinishCall("a", "externalCall.a", "1001", 5, CallStatus.Answered, string.Empty)], null, callOver: true);
         client.Up = true;
         await clock.ParkedAsync(TimeSpan.FromSeconds(2));
         clock.Advance(TimeSpan.FromSeconds(2));

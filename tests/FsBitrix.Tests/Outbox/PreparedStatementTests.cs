@@ -1,3 +1,4 @@
+using FsBitrix.Core.Status;
 using FsBitrix.Core.Calls;
 using FsBitrix.Outbox;
 using Microsoft.Extensions.Time.Testing;
@@ -125,7 +126,7 @@ public class PreparedStatementTests
             await store.MarkDoneAsync(id, "shown");
         }
 
-        await store.AppendAsync(key, [new FinishCall(key, callId, "101", 42, "200", string.Empty)], null, callOver: true);
+        await store.AppendAsync(key, [new FinishCall(key, callId, "101", 42, CallStatus.Answered, string.Empty)], null, callOver: true);
         await store.MarkDoneAsync((await SingleDueAsync(store, key)).Id, "finished");
     }
 
