@@ -38,8 +38,7 @@ public class FaultTests
         await using ServiceHarness h = await ServiceHarness.StartAsync();
         Replay s1 = await h.PrepareAsync("s1_inbound_answered.raw");
         int talking = s1.IndexOf("CHANNEL_BRIDGE") + 1;
-        await h.FreeSwitch.SendAsync(s1.Before(talking));
-        await h.Portal.WaitForAsync(s => s.LiveCalls.Count == 1 && s.CardViewers(s.LiveCalls[0].CallId).Count == 1, ServiceHarness.Patience);
+        await h.RingThenTalkAsync(s1);
 
         await h.StopServiceAsync();
         foreach (string uuid in s1.Uuids.Values)
@@ -64,8 +63,7 @@ public class FaultTests
         await using ServiceHarness h = await ServiceHarness.StartAsync();
         Replay s1 = await h.PrepareAsync("s1_inbound_answered.raw");
         int talking = s1.IndexOf("CHANNEL_BRIDGE") + 1;
-        await h.FreeSwitch.SendAsync(s1.Before(talking));
-        await h.Portal.WaitForAsync(s => s.LiveCalls.Count == 1 && s.CardViewers(s.LiveCalls[0].CallId).Count == 1, ServiceHarness.Patience);
+        await h.RingThenTalkAsync(s1);
 
         // The socket drops; meanwhile the call hangs up, so FreeSWITCH reports no live channels.
         h.FreeSwitch.DropAll();

@@ -19,8 +19,7 @@ public class IdleExpiryTests
         CallTracker tracker = h.Service!.Services.GetRequiredService<CallTracker>();
         Replay s1 = await h.PrepareAsync("s1_inbound_answered.raw");
         int talking = s1.IndexOf("CHANNEL_BRIDGE") + 1;
-        await h.FreeSwitch.SendAsync(s1.Before(talking));
-        await h.Portal.WaitForAsync(s => s.LiveCalls.Count == 1 && s.CardViewers(s.LiveCalls[0].CallId).Count == 1, ServiceHarness.Patience);
+        await h.RingThenTalkAsync(s1);
 
         // The replayed events carry the capture's own times (2026-11-24), days behind this clock: a FreeSWITCH whose
         // clock is off by days. The call talks on; its last event came a moment ago.

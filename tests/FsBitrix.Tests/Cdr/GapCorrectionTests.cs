@@ -1,4 +1,3 @@
-using FsBitrix.Esl.Inbound;
 using FsBitrix.Outbox;
 using FsBitrix.Sandbox.State;
 using FsBitrix.Tests.Support;
@@ -79,17 +78,7 @@ public class GapCorrectionTests
     {
         (List<byte[]> frames, _) = CaptureFreeSwitch.Prepare(Fixtures.Bytes("scenarios/s1_inbound_answered.raw"), h.FreeSwitch.RecordingsFolder,
             new Dictionary<string, string> { ["86e6b4a4-da8c-496f-8001-d64d3843a17b"] = Customer, ["9f3b587a-8612-4833-af43-6c594165361d"] = Rep });
-        var replay = new Replay(frames, []);
-        int answered = replay.IndexOf("CHANNEL_ANSWER");
-        int talking = replay.IndexOf("CHANNEL_BRIDGE") + 1;
-
-        // The card while the phone rings, as on a real call: replayed in one go, the rep's answer could come before the
-        // card left, and a card whose moment passed is not sent (Outbox/README.md).
-        await h.FreeSwitch.SendAsync(replay.Before(answered));
-        await h.Portal.WaitForAsync(s => s.LiveCalls.Count == 1 && s.CardViewers(s.LiveCalls[0].CallId).Count == 1, ServiceHarness.Patience);
-        await h.FreeSwitch.SendAsync(replay.Frames.Skip(answered).Take(talking - answered));
-        EslInboundClient esl = h.Service!.Services.GetRequiredService<EslInboundClient>();
-        await h.WaitUntilAsync(() => Task.FromResult(esl.Statistics.EventsDelivered >= talking));
+        await h.RingThenTalkAsync(new Replay(frames, []));
         h.FreeSwitch.DropAll();
     }
 

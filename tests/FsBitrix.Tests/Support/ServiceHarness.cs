@@ -186,6 +186,22 @@ internal sealed class ServiceHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A call up to its bridge as a real one goes: the card is awaited while the phone rings (replayed in one go, the
+    /// answer could come before the card left, and a late card is not sent), then the rest is sent and taken in.
+    /// </summary>
+    public async Task RingThenTalkAsync(Replay call)
+    {
+        int answered = call.IndexOf("CHANNEL_ANSWER");
+        int talking = call.IndexOf("CHANNEL_BRIDGE") + 1;
+        EslInboundClient esl = Service!.Services.GetRequiredService<EslInboundClient>();
+        long before = esl.Statistics.EventsDelivered;
+        await FreeSwitch.SendAsync(call.Before(answered));
+        await Portal.WaitForAsync(s => s.LiveCalls.Count == 1 && s.CardViewers(s.LiveCalls[0].CallId).Count == 1, Patience);
+        await FreeSwitch.SendAsync(call.Frames.Skip(answered).Take(talking - answered));
+        await WaitUntilAsync(() => Task.FromResult(esl.Statistics.EventsDelivered >= before + talking));
+    }
+
     /// <summary>Replays a capture's events with fresh UUIDs, writing a small WAV where it recorded one (or a voicemail message).</summary>
     public async Task PlayAsync(string capture) => await FreeSwitch.SendAsync((await PrepareAsync(capture)).Frames);
 
