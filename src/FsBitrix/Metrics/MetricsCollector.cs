@@ -68,6 +68,7 @@ internal sealed class MetricsCollector(
             DeliveryResult.Done { Sent: false } => "dropped",
             DeliveryResult.Done => "delivered",
             DeliveryResult.Refused => "refused",
+            DeliveryResult.Retry { OnlyWaiting: true } => "waiting",
             _ => "retry",
         };
         DateTimeOffset now = time.GetUtcNow();

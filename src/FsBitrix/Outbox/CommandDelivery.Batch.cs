@@ -48,7 +48,7 @@ internal sealed partial class CommandDelivery
     };
 
     /// <summary>False for a unit that cannot ride in a batch: a recording uploaded as the file itself.</summary>
-    public bool Batchable(OutboxEntry unit) => unit.Command is not AttachRecording || recordings is Recordings.UrlRecordingSource;
+    public bool Batchable(OutboxEntry unit) => unit.Command is not AttachRecording || recordings.SendsLinks;
 
     /// <summary>Sends the chains as one batch; every unit comes back with what became of it, in the chains' order.</summary>
     public async Task<IReadOnlyList<(OutboxEntry Unit, DeliveryResult Result)>> DeliverBatchAsync(
@@ -179,10 +179,10 @@ internal sealed partial class CommandDelivery
                     sent.Add(new SentUnit(unit, [key], null, from));
                     break;
                 case AttachRecording record:
-                    AttachRecordRequest? attach = await recordings.PrepareAsync(id, record.FilePath, cancellationToken).ConfigureAwait(false);
-                    if (attach?.RecordUrl is null)
+                    if (await recordings.PrepareAsync(id, record.FilePath, cancellationToken).ConfigureAwait(false)
+                        is not Recordings.PreparedRecording.Ready { Request: { RecordUrl: not null } attach })
                     {
-                        // Never appeared, or a file to upload after all: the request of its own decides.
+                        // Never appeared, still being encoded, or a file to upload after all: the request of its own decides.
                         return;
                     }
 

@@ -158,10 +158,17 @@ internal sealed partial class CommandDelivery(
             return new DeliveryResult.Refused("the call has no CALL_ID: its register was refused");
         }
 
-        AttachRecordRequest? request = await recordings.PrepareAsync(callId, command.FilePath, cancellationToken).ConfigureAwait(false);
-        if (request is null)
+        AttachRecordRequest request;
+        switch (await recordings.PrepareAsync(callId, command.FilePath, cancellationToken).ConfigureAwait(false))
         {
-            return new DeliveryResult.Refused($"recording {command.FilePath} never appeared complete on disk");
+            case PreparedRecording.Ready ready:
+                request = ready.Request;
+                break;
+            case PreparedRecording.NotYet notYet:
+                // Being encoded in the background: it waits without spending an attempt or a request.
+                return new DeliveryResult.Retry("recording still being encoded", notYet.RetryIn, false) { CountsAsAttempt = false, OnlyWaiting = true };
+            default:
+                return new DeliveryResult.Refused($"recording {command.FilePath} never appeared complete on disk");
         }
 
         await client.AttachRecordAsync(request, cancellationToken).ConfigureAwait(false);

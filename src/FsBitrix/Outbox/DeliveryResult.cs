@@ -18,6 +18,9 @@ internal abstract record DeliveryResult(string Description)
     {
         /// <summary>False when the failure says nothing about the command (authorization is broken for every command).</summary>
         public bool CountsAsAttempt { get; init; } = true;
+
+        /// <summary>It waits for something of FsBitrix's own (a recording being encoded): Bitrix24 did not fail.</summary>
+        public bool OnlyWaiting { get; init; }
     }
 
     /// <summary>Bitrix24 refused the data itself: retrying cannot help. Logged loudly, and the call goes on.</summary>

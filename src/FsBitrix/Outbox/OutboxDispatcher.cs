@@ -487,7 +487,10 @@ internal sealed partial class OutboxDispatcher(
                 LogRefused(entry.CallKey, _portal, entry.Command.GetType().Name, refused.Error);
                 break;
             case DeliveryResult.Retry retry:
-                Interlocked.CompareExchange(ref _failingSinceTicks, time.GetUtcNow().UtcTicks, 0);
+                if (!retry.OnlyWaiting)
+                {
+                    Interlocked.CompareExchange(ref _failingSinceTicks, time.GetUtcNow().UtcTicks, 0);
+                }
 
                 await store.MarkRetryAsync(entry.Id, retry.Error, time.GetUtcNow() + retry.After, retry.MayHaveExecuted,
                     CancellationToken.None, countAttempt: retry.CountsAsAttempt).ConfigureAwait(false);

@@ -15,6 +15,20 @@ internal static partial class RecordingsComposition
     {
         RecordingSettings settings = options.Recordings;
         services.AddSingleton(sp => new RecordingLinks(sp.GetRequiredService<ServiceStartup>().RecordingKey, sp.GetRequiredService<TimeProvider>()));
+        if (settings.WantsMp3)
+        {
+            services.AddSingleton(sp =>
+            {
+                ILogger<RecordingEncoder> logger = sp.GetRequiredService<ILogger<RecordingEncoder>>();
+                string folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Storage.Path))!, "mp3");
+                return new RecordingEncoder(ct => FindEncoderAsync(settings, logger, ct), folder,
+                    sp.GetRequiredService<TimeProvider>(), settings.MaxWait, Settle,
+                    settings.Mode == "url" ? settings.LinkLifetime + TimeSpan.FromDays(1) : TimeSpan.FromDays(1), logger);
+            });
+            services.AddHostedService(sp => sp.GetRequiredService<RecordingEncoder>());
+            services.AddHostedService<RecordingEncodeStarter>();
+        }
+
         services.AddSingleton<IRecordingSource>(sp =>
         {
             TimeProvider time = sp.GetRequiredService<TimeProvider>();
@@ -27,10 +41,7 @@ internal static partial class RecordingsComposition
                 return links ?? new UploadRecordingSource(time, settings.MaxWait, Settle);
             }
 
-            ILogger<Mp3RecordingSource> logger = sp.GetRequiredService<ILogger<Mp3RecordingSource>>();
-            string folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Storage.Path))!, "mp3");
-            return new Mp3RecordingSource(ct => FindEncoderAsync(settings, logger, ct), links, folder, time, settings.MaxWait, Settle,
-                links is null ? TimeSpan.FromDays(1) : settings.LinkLifetime + TimeSpan.FromDays(1), logger);
+            return new Mp3RecordingSource(sp.GetRequiredService<RecordingEncoder>(), links);
         });
         return services;
     }

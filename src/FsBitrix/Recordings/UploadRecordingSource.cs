@@ -8,14 +8,16 @@ namespace FsBitrix.Recordings;
 /// </summary>
 internal sealed class UploadRecordingSource(TimeProvider time, TimeSpan maxWait, TimeSpan settle) : IRecordingSource
 {
-    public async Task<AttachRecordRequest?> PrepareAsync(string callId, string filePath, CancellationToken cancellationToken)
+    public bool SendsLinks => false;
+
+    public async Task<PreparedRecording> PrepareAsync(string callId, string filePath, CancellationToken cancellationToken)
     {
         if (!await RecordingFile.WaitCompleteAsync(filePath, time, maxWait, settle, cancellationToken).ConfigureAwait(false))
         {
-            return null;
+            return new PreparedRecording.Missing();
         }
 
-        return await ReadAsync(callId, filePath, cancellationToken).ConfigureAwait(false);
+        return new PreparedRecording.Ready(await ReadAsync(callId, filePath, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The request carrying a file known to be complete.</summary>

@@ -10,11 +10,13 @@ namespace FsBitrix.Recordings;
 internal sealed class UrlRecordingSource(OutboxStore store, RecordingLinks links, Uri publicBase, TimeSpan lifetime, TimeProvider time)
     : IRecordingSource
 {
-    public async Task<AttachRecordRequest?> PrepareAsync(string callId, string filePath, CancellationToken cancellationToken)
+    public bool SendsLinks => true;
+
+    public async Task<PreparedRecording> PrepareAsync(string callId, string filePath, CancellationToken cancellationToken)
     {
         DateTimeOffset expires = time.GetUtcNow() + lifetime;
         string id = await store.AddRecordingAsync(filePath, expires, cancellationToken).ConfigureAwait(false);
         var url = new Uri(publicBase, "recordings/" + links.CreateToken(id, expires));
-        return AttachRecordRequest.FromUrl(callId, url, Path.GetFileName(filePath));
+        return new PreparedRecording.Ready(AttachRecordRequest.FromUrl(callId, url, Path.GetFileName(filePath)));
     }
 }

@@ -601,7 +601,9 @@ public class OutboxDispatcherTests
 
     private sealed class NoRecordings : IRecordingSource
     {
-        public Task<AttachRecordRequest?> PrepareAsync(string callId, string filePath, CancellationToken cancellationToken) =>
-            Task.FromResult<AttachRecordRequest?>(null);
+        public bool SendsLinks => false;
+
+        public Task<PreparedRecording> PrepareAsync(string callId, string filePath, CancellationToken cancellationToken) =>
+            Task.FromResult<PreparedRecording>(new PreparedRecording.Missing());
     }
 }
