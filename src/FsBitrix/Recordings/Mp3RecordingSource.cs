@@ -6,7 +6,7 @@ namespace FsBitrix.Recordings;
 /// spending an attempt; without a usable encoder, or when one file cannot be encoded, the WAV goes: a recording is
 /// never lost to the conversion.
 /// </summary>
-internal sealed class Mp3RecordingSource(RecordingEncoder encoder, IRecordingSource? links) : IRecordingSource
+internal sealed class Mp3RecordingSource(RecordingEncoder encoder, IRecordingSource? links, UploadRecordingSource uploads) : IRecordingSource
 {
     /// <summary>How soon the outbox looks again at an MP3 still being made.</summary>
     public static readonly TimeSpan LookAgain = TimeSpan.FromSeconds(1);
@@ -15,9 +15,24 @@ internal sealed class Mp3RecordingSource(RecordingEncoder encoder, IRecordingSou
 
     public async Task<PreparedRecording> PrepareAsync(string callId, string filePath, CancellationToken cancellationToken)
     {
+        if (!RecordingEncoder.Encodes(filePath))
+        {
+            // Already compressed (FreeSWITCH recorded MP3 itself): sent as it is.
+            return links is null
+                ? await uploads.PrepareAsync(callId, filePath, cancellationToken).ConfigureAwait(false)
+                : await links.PrepareAsync(callId, filePath, cancellationToken).ConfigureAwait(false);
+        }
+
         Task<Mp3Job> job = encoder.Start(filePath);
         if (!job.IsCompleted)
         {
+            return new PreparedRecording.NotYet(LookAgain);
+        }
+
+        if (!job.IsCompletedSuccessfully)
+        {
+            // Abandoned when the service was stopping: made again.
+            encoder.Forget(filePath, deleteMp3: false);
             return new PreparedRecording.NotYet(LookAgain);
         }
 
@@ -30,6 +45,7 @@ internal sealed class Mp3RecordingSource(RecordingEncoder encoder, IRecordingSou
         };
         if (send is null)
         {
+            encoder.Forget(filePath, deleteMp3: false);
             return new PreparedRecording.Missing();
         }
 

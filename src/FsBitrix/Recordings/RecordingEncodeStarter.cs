@@ -17,7 +17,7 @@ internal sealed class RecordingEncodeStarter(CallTracker tracker, RecordingEncod
     {
         _subscription = tracker.Steps.Subscribe(step =>
         {
-            foreach (AttachRecording record in step.Commands.OfType<AttachRecording>())
+            foreach (AttachRecording record in step.Commands.OfType<AttachRecording>().Where(r => RecordingEncoder.Encodes(r.FilePath)))
             {
                 encoder.Start(record.FilePath);
             }

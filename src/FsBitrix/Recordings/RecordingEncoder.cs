@@ -50,6 +50,9 @@ internal sealed partial class RecordingEncoder : IHostedService, IDisposable
 
     public void Dispose() => _stopping.Dispose();
 
+    /// <summary>Recordings worth encoding: WAV (FreeSWITCH's default); anything else is already compressed.</summary>
+    public static bool Encodes(string path) => path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The recording's job, started if it was not (after a restart, the outbox asks first).</summary>
     public Task<Mp3Job> Start(string wavPath) =>
         _jobs.GetOrAdd(wavPath, path => Task.Run(() => RunAsync(path, _stopping.Token)));
@@ -97,8 +100,9 @@ internal sealed partial class RecordingEncoder : IHostedService, IDisposable
 
             return new Mp3Job(Mp3JobOutcome.Encoded, mp3);
         }
-        catch (Exception ex) when (ex is Mp3EncodingException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Whatever went wrong with this file (FFmpeg, the disk), the WAV is still there to send.
             LogEncodeFailed(Path.GetFileName(wavPath), ex.Message);
             return Mp3Job.AsWav;
         }

@@ -41,7 +41,7 @@ internal static partial class RecordingsComposition
                 return links ?? new UploadRecordingSource(time, settings.MaxWait, Settle);
             }
 
-            return new Mp3RecordingSource(sp.GetRequiredService<RecordingEncoder>(), links);
+            return new Mp3RecordingSource(sp.GetRequiredService<RecordingEncoder>(), links, new UploadRecordingSource(time, settings.MaxWait, Settle));
         });
         return services;
     }
