@@ -113,6 +113,37 @@ public class Mp3RecordingTests
         }
     }
 
+    [Test]
+    public async Task While_its_mp3_is_being_made_a_recording_waits_and_then_goes_without_holding_anyone()
+    {
+        string folder = Directory.CreateTempSubdirectory("fsbitrix-mp3-").FullName;
+        try
+        {
+            string wav = Path.Combine(folder, "call.wav");
+            await File.WriteAllBytesAsync(wav, Wav.Voice(TimeSpan.FromSeconds(1)));
+            var encoderFound = new TaskCompletionSource<Mp3Encoder?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var encoder = new RecordingEncoder(_ => encoderFound.Task, Path.Combine(folder, "mp3"), TimeProvider.System,
+                TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50), TimeSpan.FromDays(1),
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<RecordingEncoder>.Instance);
+            var source = new Mp3RecordingSource(encoder, null,
+                new UploadRecordingSource(TimeProvider.System, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50)));
+
+            PreparedRecording first = await source.PrepareAsync("externalCall.1", wav, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2));
+            encoderFound.SetResult(null);
+            await encoder.Start(wav).WaitAsync(TimeSpan.FromSeconds(10));
+            PreparedRecording then = await source.PrepareAsync("externalCall.1", wav, CancellationToken.None);
+
+            Assert.That(first, Is.TypeOf<PreparedRecording.NotYet>(), "answered at once, not after the encode");
+            Assert.That(then, Is.TypeOf<PreparedRecording.Ready>());
+            Assert.That(((PreparedRecording.Ready)then).Request.FileName, Does.EndWith(".wav"), "no encoder after all: the WAV goes");
+            Assert.That(source.SendsLinks, Is.False, "uploads ride alone");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>Every WAV the replay will name (the legs' recordings), with this content.</summary>
     private static void WriteRecordings(ServiceHarness h, byte[] content)
     {

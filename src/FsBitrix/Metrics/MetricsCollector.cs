@@ -22,20 +22,16 @@ internal sealed class MetricsCollector(
     FsBitrixOptions options,
     TimeProvider time) : IHostedService
 {
-    private readonly List<(OutboxDispatcher Dispatcher, Action<OutboxEntry, DeliveryResult> Handler)> _subscriptions = [];
+    private IDisposable? _delivered;
 
     /// <summary>How the metrics name the FreeSWITCH node (one node today; its address).</summary>
     public string Node => $"{options.Esl.Host}:{options.Esl.Port}";
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (TenantPortal portal in portals.All)
+        _delivered = portals.OnDelivered(Delivered);
+        foreach (string name in portals.All.Select(p => p.Name))
         {
-            string name = portal.Name;
-            void Handler(OutboxEntry entry, DeliveryResult result) => Delivered(name, entry, result);
-            portal.Dispatcher.CommandDelivered += Handler;
-            _subscriptions.Add((portal.Dispatcher, Handler));
-
             // Present from the first scrape, at zero: a dashboard's rate() needs the series before the first event.
             metrics.Recordings.WithLabels(name, "attached").Publish();
             metrics.Recordings.WithLabels(name, "failed").Publish();
@@ -52,12 +48,7 @@ internal sealed class MetricsCollector(
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach ((OutboxDispatcher dispatcher, Action<OutboxEntry, DeliveryResult> handler) in _subscriptions)
-        {
-            dispatcher.CommandDelivered -= handler;
-        }
-
-        _subscriptions.Clear();
+        _delivered?.Dispose();
         return Task.CompletedTask;
     }
 

@@ -11,7 +11,7 @@ internal sealed class RecentErrors(TenantPortals portals, TimeProvider time) : I
     public const int Kept = 20;
 
     private readonly LinkedList<RecentError> _errors = new();
-    private readonly List<(OutboxDispatcher Dispatcher, Action<OutboxEntry, DeliveryResult> Handler)> _subscriptions = [];
+    private IDisposable? _delivered;
 
     public IReadOnlyList<RecentError> Snapshot()
     {
@@ -23,25 +23,13 @@ internal sealed class RecentErrors(TenantPortals portals, TimeProvider time) : I
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (TenantPortal portal in portals.All)
-        {
-            string name = portal.Name;
-            void Handler(OutboxEntry entry, DeliveryResult result) => Seen(name, entry, result);
-            portal.Dispatcher.CommandDelivered += Handler;
-            _subscriptions.Add((portal.Dispatcher, Handler));
-        }
-
+        _delivered = portals.OnDelivered(Seen);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach ((OutboxDispatcher dispatcher, Action<OutboxEntry, DeliveryResult> handler) in _subscriptions)
-        {
-            dispatcher.CommandDelivered -= handler;
-        }
-
-        _subscriptions.Clear();
+        _delivered?.Dispose();
         return Task.CompletedTask;
     }
 

@@ -46,6 +46,30 @@ internal sealed class TenantPortals
     /// <summary>The company's portal, or null when the key names no configured company (it was removed since).</summary>
     public TenantPortal? Find(string key) => _byKey.GetValueOrDefault(key);
 
+    /// <summary>
+    /// What became of every command of every company, with the company's name (metrics, the status page); dispose to
+    /// stop hearing it.
+    /// </summary>
+    public IDisposable OnDelivered(Action<string, OutboxEntry, DeliveryResult> handler)
+    {
+        var handlers = new List<(OutboxDispatcher Dispatcher, Action<OutboxEntry, DeliveryResult> Handler)>();
+        foreach (TenantPortal portal in All)
+        {
+            string name = portal.Name;
+            void Delivered(OutboxEntry entry, DeliveryResult result) => handler(name, entry, result);
+            portal.Dispatcher.CommandDelivered += Delivered;
+            handlers.Add((portal.Dispatcher, Delivered));
+        }
+
+        return System.Reactive.Disposables.Disposable.Create(() =>
+        {
+            foreach ((OutboxDispatcher dispatcher, Action<OutboxEntry, DeliveryResult> delivered) in handlers)
+            {
+                dispatcher.CommandDelivered -= delivered;
+            }
+        });
+    }
+
     /// <summary>New commands were committed: every company's dispatcher looks (each reads only its own).</summary>
     public void Appended()
     {
