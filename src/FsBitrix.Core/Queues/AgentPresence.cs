@@ -106,8 +106,10 @@ public sealed record AgentPresence
     }
 
     /// <summary>
-    /// The extension whose phone this leg is: the number FreeSWITCH dials on a leg it places (agent legs), the caller
-    /// on a leg a phone places (a rep on an outgoing call is busy too); clients' numbers are not extensions.
+    /// The agent whose phone this leg is (<see cref="AgentAddress"/>): the number FreeSWITCH dials on a leg it places
+    /// (agent legs), the caller on a leg a phone places (a rep on an outgoing call is busy too); clients' numbers are
+    /// not extensions. With several companies the extension is qualified by the leg's domain when that domain has a
+    /// company of its own: their 1001 ringing leaves the default company's 1001 free.
     /// </summary>
     internal static string? ExtensionOf(ChannelEvent e, CallSettings settings)
     {
@@ -115,7 +117,21 @@ public sealed record AgentPresence
             ? e.DestinationNumber
             : e.CallerIdNumber ?? e.OrigCallerIdNumber;
         int at = number?.IndexOf('@', StringComparison.Ordinal) ?? -1;
+        string? dialled = at > 0 ? number![(at + 1)..] : null;
         number = at > 0 ? number![..at] : number;
-        return PhoneNumbers.IsExtension(number, settings) ? number : null;
+        if (!PhoneNumbers.IsExtension(number, settings))
+        {
+            return null;
+        }
+
+        string? domain = settings.TenantDomains.Count == 0 ? null : DomainOf(e, dialled)?.ToLowerInvariant();
+        return AgentAddress.Of(number!, domain is not null && settings.TenantDomains.Contains(domain) ? domain : null);
     }
+
+    // A leg FreeSWITCH places names the user it dialled (dialed_domain, presence_id); a phone's own leg carries its
+    // directory's domain_name.
+    private static string? DomainOf(ChannelEvent e, string? dialled) =>
+        e.Direction == CallDirection.Outbound
+            ? CallReducer.DomainOf(e) ?? dialled ?? e.DomainName
+            : e.DomainName ?? CallReducer.DomainOf(e) ?? dialled;
 }

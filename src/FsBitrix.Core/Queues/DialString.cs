@@ -22,14 +22,18 @@ public static class DialString
     /// The dial string ringing these phones together for <paramref name="timeout"/>: one leg per extension with the
     /// UUID we chose for it (so its events are ours before CHANNEL_CREATE arrives) and its own <c>leg_timeout</c>.
     /// </summary>
-    /// <param name="domain">The company's FreeSWITCH domain when several share the switch (<see cref="Endpoint"/>).</param>
+    /// <param name="legs">Each agent as an <see cref="AgentAddress"/>: <c>1001</c>, or <c>1001@b.example</c> for a company's.</param>
+    /// <param name="domain">The company's FreeSWITCH domain for agents named without one (<see cref="Endpoint"/>).</param>
     public static string RingAll(string extensionTemplate, IEnumerable<(string Extension, string LegUuid)> legs,
         TimeSpan timeout, IEnumerable<KeyValuePair<string, string>>? globals = null, string? domain = null)
     {
         ArgumentNullException.ThrowIfNull(legs);
         string seconds = Seconds(timeout);
-        return Join(",", globals, legs.Select(l => new DialLeg(Endpoint(extensionTemplate, l.Extension, domain),
-            [new(OriginationUuid, l.LegUuid), new("leg_timeout", seconds)])));
+        return Join(",", globals, legs.Select(l =>
+        {
+            (string extension, string? own) = AgentAddress.Split(l.Extension);
+            return new DialLeg(Endpoint(extensionTemplate, extension, own ?? domain), [new(OriginationUuid, l.LegUuid), new("leg_timeout", seconds)]);
+        }));
     }
 
     /// <summary>Legs rung at once: <c>{globals}[vars]a,[vars]b</c>.</summary>

@@ -21,4 +21,13 @@ public sealed record QueueDefinition(string Name, ImmutableArray<string> Agents,
     public TimeSpan ResponsibleFirst { get; init; } = TimeSpan.FromSeconds(15);
 
     public QueueFallback Fallback { get; init; } = QueueFallback.NoAnswer;
+
+    /// <summary>
+    /// The company's FreeSWITCH domain for a queue of <c>FsBitrix:Tenants</c> (its agents are then
+    /// <c>1001@domain</c>, see <see cref="AgentAddress"/>); null for the default company's.
+    /// </summary>
+    public string? Domain { get; init; }
+
+    /// <summary>Unique across companies (two may each have a "support"): the name, with <c>@domain</c> for a company's.</summary>
+    public string Key => Domain is null ? Name : $"{Name}@{Domain}";
 }

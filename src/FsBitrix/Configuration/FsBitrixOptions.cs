@@ -47,8 +47,21 @@ internal sealed class FsBitrixOptions
     /// <summary>The client's owner for any dialplan (<c>fsbitrix_lookup=owner</c> on the socket).</summary>
     public FsBitrix.OwnerLookup.OwnerLookupSettings OwnerLookup { get; set; } = new();
 
+    /// <summary>Whether any company (the default one or one of <see cref="Tenants"/>) has queues of its own.</summary>
+    public bool HasQueues => Queues.Count > 0 || Tenants.Any(t => t.Queues.Count > 0);
 
+    /// <summary>Every company's queues: the default company's, then each tenant's.</summary>
+    public IEnumerable<FsBitrix.Queues.QueueSettings> EveryQueue => Queues.Values.Concat(Tenants.SelectMany(t => t.Queues.Values));
 
+    /// <summary>
+    /// The rules' settings (<c>Calls</c>) with the companies of <see cref="Tenants"/>: the call reducer and queue presence
+    /// both need to know which domains are another company.
+    /// </summary>
+    public CallSettings CallSettings() => Calls.ToCallSettings() with
+    {
+        HoldUntilDomain = Tenants.Count > 0,
+        TenantDomains = Tenants.Select(t => t.Key).ToHashSet(StringComparer.Ordinal),
+    };
 }
 
 internal sealed class EslSettings

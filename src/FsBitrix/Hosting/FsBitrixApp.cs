@@ -56,7 +56,7 @@ internal static class FsBitrixApp
 
         // A taken port is said in one line before anything is opened (PortInUseException), not by the web host's stack trace.
         Ports.EnsureFree(options.Http.Urls, "FsBitrix:Http:Urls");
-        if ((options.Queues.Count > 0 || options.OwnerLookup.Enabled) && options.Esl.OutboundListen is { Length: > 0 } socket)
+        if ((options.HasQueues || options.OwnerLookup.Enabled) && options.Esl.OutboundListen is { Length: > 0 } socket)
         {
             Ports.EnsureFree(socket, "FsBitrix:Esl:OutboundListen");
         }

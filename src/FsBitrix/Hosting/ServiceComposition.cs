@@ -81,7 +81,7 @@ internal static class ServiceComposition
 
         services.AddSingleton(new DeliveryOptions { DefaultUserId = options.Bitrix.DefaultUserId, CrmCreate = options.Bitrix.CrmCreate });
         services.AddSingleton(sp => new CallerCrmMatches(
-            options.Queues.Values.Any(q => q.ResponsibleFirstSeconds > 0) || options.OwnerLookup.Enabled, sp.GetRequiredService<TimeProvider>()));
+            options.EveryQueue.Any(q => q.ResponsibleFirstSeconds > 0) || options.OwnerLookup.Enabled, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<CommandDelivery>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
@@ -89,11 +89,7 @@ internal static class ServiceComposition
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OutboxHousekeeping>>()));
 
         // With several companies a call's first commands wait for its domain, which names the portal they go to.
-        services.AddSingleton(new CallReducer(options.Calls.ToCallSettings() with
-        {
-            HoldUntilDomain = options.Tenants.Count > 0,
-            TenantDomains = options.Tenants.Select(t => t.Key).ToHashSet(StringComparer.Ordinal),
-        }));
+        services.AddSingleton(new CallReducer(options.CallSettings()));
         services.AddTenants(options);
         services.AddSingleton(sp =>
         {

@@ -12,7 +12,7 @@ internal sealed partial class QueueBoard
         _presence = step.Presence;
         if (step.Cursor is { } cursor)
         {
-            _cursors[entry.Queue.Name] = cursor;
+            _cursors[entry.Queue.Key] = cursor;
         }
 
         entry.State = step.Call;
@@ -62,7 +62,7 @@ internal sealed partial class QueueBoard
     {
         switch (target)
         {
-            case QueueFallback.Queue next when findQueue(next.Name) is { } queue:
+            case QueueFallback.Queue next when findQueue(entry.Queue.Domain, next.Name) is { } queue:
                 // The caller stays on this socket; the next queue plans at once (its maximum wait starts now).
                 DateTimeOffset now = time.GetUtcNow();
                 entry.Queue = queue;

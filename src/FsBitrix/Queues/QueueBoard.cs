@@ -10,7 +10,8 @@ namespace FsBitrix.Queues;
 /// second caller never plan against different pictures of who is free. The planner decides; the board keeps the
 /// results and hands the actions, with leg UUIDs, to the call's driver.
 /// </summary>
-internal sealed partial class QueueBoard(CallSettings settings, TimeProvider time, Func<string, QueueDefinition?> findQueue)
+/// <param name="findQueue">A queue by its company's domain (null: the default company) and name, for fallbacks.</param>
+internal sealed partial class QueueBoard(CallSettings settings, TimeProvider time, Func<string?, string, QueueDefinition?> findQueue)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string?> _cursors = new(StringComparer.Ordinal);
@@ -178,5 +179,5 @@ internal sealed partial class QueueBoard(CallSettings settings, TimeProvider tim
         }
     }
 
-    private string? Cursor(QueueDefinition queue) => _cursors.GetValueOrDefault(queue.Name);
+    private string? Cursor(QueueDefinition queue) => _cursors.GetValueOrDefault(queue.Key);
 }

@@ -26,6 +26,7 @@ internal sealed partial class QueueCallDriver : IQueueCallDriver, IAsyncDisposab
     private readonly QueueBoard _board;
     private readonly string _callKey;
     private readonly string _extensionTemplate;
+    private readonly string _context;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<QueueOrder> _orders = Channel.CreateUnbounded<QueueOrder>(new UnboundedChannelOptions { SingleReader = true });
@@ -33,9 +34,11 @@ internal sealed partial class QueueCallDriver : IQueueCallDriver, IAsyncDisposab
     private readonly Task _loop;
     private ITimer? _timer;
 
-    public QueueCallDriver(EslOutboundSession session, QueueBoard board, string callKey, string extensionTemplate,
+    /// <param name="context">The dialplan context an <c>extension:</c> fallback transfers into (the company's).</param>
+    public QueueCallDriver(EslOutboundSession session, QueueBoard board, string callKey, string extensionTemplate, string context,
         TimeProvider time, ILogger logger)
     {
+        _context = context;
         _session = session;
         _board = board;
         _callKey = callKey;
@@ -83,7 +86,7 @@ internal sealed partial class QueueCallDriver : IQueueCallDriver, IAsyncDisposab
             case QueueOrder.Transfer transfer:
                 StopTimer();
                 LogFallback(_callKey, "transfer to " + transfer.Extension);
-                return _session.ExecuteAsync("transfer", transfer.Extension + " XML default", eventLock: true, CommandPatience);
+                return _session.ExecuteAsync("transfer", $"{transfer.Extension} XML {_context}", eventLock: true, CommandPatience);
             case QueueOrder.Hangup hangup:
                 StopTimer();
                 LogFallback(_callKey, "hangup " + hangup.Cause);

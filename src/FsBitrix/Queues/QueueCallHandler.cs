@@ -31,20 +31,23 @@ internal sealed partial class QueueCallHandler(
         await session.MyEventsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         string callKey = session.UniqueId ?? throw new InvalidOperationException("connect gave no Unique-ID");
         string? name = channel.GetVariable(ChannelEventFactory.QueueVariable);
-        if (catalog.Find(name) is not { } queue)
+
+        // The caller's company is the domain its DID (or its phone's directory entry) set: only its queues, agents and CRM.
+        string company = catalog.CompanyOf(channel.GetVariable("domain_name"));
+        if (catalog.Find(company, name) is not { } queue)
         {
             // The dialplan goes on after the socket action (an operator, voicemail…) rather than dropping the caller.
-            LogUnknownQueue(callKey, name ?? "(fsbitrix_queue not set)");
+            LogUnknownQueue(callKey, name ?? "(fsbitrix_queue not set)", company.Length == 0 ? "FsBitrix:Queues" : $"the queues of company {company}");
             await session.ResumeAsync(cancellationToken).ConfigureAwait(false);
             await session.ExitAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await PrepareAsync(session, catalog.Settings(name)!, cancellationToken).ConfigureAwait(false);
+        await PrepareAsync(session, catalog.Settings(company, name)!, cancellationToken).ConfigureAwait(false);
         string? caller = channel[EslHeaders.CallerCallerIdNumber];
-        LogEntered(callKey, queue.Name, Logging.PersonalData.Mask(caller ?? "?"));
+        LogEntered(callKey, queue.Key, Logging.PersonalData.Mask(caller ?? "?"));
         LogCaller(callKey, caller ?? "?");
-        QueueCallDriver driver = new(session, board, callKey, options.Dial.Extension, clock.Time, logger);
+        QueueCallDriver driver = new(session, board, callKey, options.Dial.Extension, catalog.ContextOf(company), clock.Time, logger);
         await using (driver.ConfigureAwait(false))
         {
             board.Enter(callKey, queue, driver);
@@ -65,7 +68,7 @@ internal sealed partial class QueueCallHandler(
         CancellationToken cancellationToken)
     {
         Task<string?> rep = queue.ResponsibleFirst > TimeSpan.Zero
-            ? reps.FindAsync(callKey, caller, clock.Time, cancellationToken)
+            ? reps.FindAsync(callKey, caller, queue.Domain, clock.Time, cancellationToken)
             : Task.FromResult<string?>(null);
         await Task.WhenAny(rep, session.HungUp).ConfigureAwait(false);
         if (!session.HungUp.IsCompleted)
@@ -113,6 +116,6 @@ internal sealed partial class QueueCallHandler(
     private partial void LogCaller(string callKey, string caller);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Call {CallKey} came to the queue socket for queue '{Queue}', which FsBitrix:Queues does not define; the dialplan continues")]
-    private partial void LogUnknownQueue(string callKey, string queue);
+        Message = "Call {CallKey} came to the queue socket for queue '{Queue}', which {Section} do not define; the dialplan continues")]
+    private partial void LogUnknownQueue(string callKey, string queue, string section);
 }

@@ -10,7 +10,7 @@ internal static class QueueComposition
 {
     public static IServiceCollection AddQueues(this IServiceCollection services, FsBitrixOptions options)
     {
-        if (options.Queues.Count == 0)
+        if (!options.HasQueues)
         {
             return services;
         }
@@ -21,8 +21,8 @@ internal static class QueueComposition
         services.AddSingleton(sp =>
         {
             QueueCatalog catalog = sp.GetRequiredService<QueueCatalog>();
-            Func<string, QueueDefinition?> find = catalog.Find;
-            return new QueueBoard(options.Calls.ToCallSettings(), sp.GetRequiredService<QueueClock>().Time, find);
+            return new QueueBoard(options.CallSettings(), sp.GetRequiredService<QueueClock>().Time,
+                (domain, name) => catalog.Find(domain ?? string.Empty, name));
         });
         services.AddSingleton<QueueCallHandler>();
         services.AddSingleton<QueueService>();

@@ -20,14 +20,31 @@ internal static class QueueConfiguration
     {
         var problems = new List<string>();
         CallSettings calls = options.Calls.ToCallSettings();
-        if (options.Queues.Count > 0 && !IPEndPoint.TryParse(options.Esl.OutboundListen, out _))
+        if (options.HasQueues && !IPEndPoint.TryParse(options.Esl.OutboundListen, out _))
         {
             problems.Add($"FsBitrix:Esl:OutboundListen is '{options.Esl.OutboundListen}': give the address:port the dialplan's socket application connects to, e.g. 127.0.0.1:8084");
         }
 
-        foreach ((string name, QueueSettings q) in options.Queues)
+        problems.AddRange(Problems("FsBitrix:Queues", options.Queues, calls));
+        for (int i = 0; i < options.Tenants.Count; i++)
         {
-            string at = $"FsBitrix:Queues:{name}";
+            problems.AddRange(Problems($"FsBitrix:Tenants:{i}:Queues", options.Tenants[i].Queues, calls));
+            if (options.Tenants[i].Context is { Length: > 0 } context && context.AsSpan().IndexOfAny(" \t\r\n'\"") >= 0)
+            {
+                problems.Add($"FsBitrix:Tenants:{i}:Context '{context}' cannot contain spaces or quotes");
+            }
+        }
+
+        return problems;
+    }
+
+    // One company's queues; a fallback queue must be the same company's (a caller never crosses companies).
+    private static IEnumerable<string> Problems(string section, Dictionary<string, QueueSettings> queues, CallSettings calls)
+    {
+        var problems = new List<string>();
+        foreach ((string name, QueueSettings q) in queues)
+        {
+            string at = $"{section}:{name}";
             if (name.AsSpan().IndexOfAny(" \t\r\n'\"") >= 0)
             {
                 problems.Add($"{at}: a queue name cannot contain spaces or quotes (the dialplan sets it in fsbitrix_queue)");
@@ -65,9 +82,9 @@ internal static class QueueConfiguration
             {
                 problems.Add($"{at}:Fallback is '{q.Fallback}': use hangup:<CAUSE> (e.g. hangup:NO_ANSWER), extension:<number> or queue:<name>");
             }
-            else if (fallback is QueueFallback.Queue next && !options.Queues.ContainsKey(next.Name))
+            else if (fallback is QueueFallback.Queue next && !queues.ContainsKey(next.Name))
             {
-                problems.Add($"{at}:Fallback names queue '{next.Name}', which is not configured");
+                problems.Add($"{at}:Fallback names queue '{next.Name}', which is not configured in {section}");
             }
             else if (fallback is QueueFallback.Extension ext && ext.Number.AsSpan().IndexOfAny(" \t\r\n'\"") >= 0)
             {
@@ -84,8 +101,9 @@ internal static class QueueConfiguration
     }
 
     /// <summary>The planner's view of a queue now; agents whose user has no extension are left out (and named).</summary>
+    /// <param name="domain">The company's domain for a queue of <c>FsBitrix:Tenants</c>: its agents are <c>1001@domain</c>.</param>
     public static QueueDefinition Define(string name, QueueSettings q, Func<int, string?> extensionOfUser,
-        out IReadOnlyList<string> unresolved)
+        out IReadOnlyList<string> unresolved, string? domain = null)
     {
         var agents = ImmutableArray.CreateBuilder<string>();
         var missing = new List<string>();
@@ -98,7 +116,7 @@ internal static class QueueConfiguration
             }
             else
             {
-                agents.Add(extension);
+                agents.Add(AgentAddress.Of(extension, domain));
             }
         }
 
@@ -112,6 +130,7 @@ internal static class QueueConfiguration
             WrapUp = TimeSpan.FromSeconds(q.WrapUpSeconds),
             ResponsibleFirst = TimeSpan.FromSeconds(q.ResponsibleFirstSeconds),
             Fallback = fallback ?? QueueFallback.NoAnswer,
+            Domain = domain,
         };
     }
 

@@ -1,8 +1,9 @@
 using FsBitrix.Bitrix24.Telephony;
-using FsBitrix.Bitrix24.Users;
 using FsBitrix.Configuration;
 using FsBitrix.Core.Calls;
+using FsBitrix.Core.Queues;
 using FsBitrix.Outbox;
+using FsBitrix.Tenants;
 using Microsoft.Extensions.Logging;
 
 namespace FsBitrix.Queues;
@@ -13,14 +14,16 @@ namespace FsBitrix.Queues;
 /// directory. The caller hears ringback meanwhile, so the wait is bounded and any failure means "no rep": the queue
 /// rings at once.
 /// </summary>
-internal sealed partial class ResponsibleRep(CallerCrmMatches crmMatches, Bitrix24UserDirectory directory, FsBitrixOptions options,
+internal sealed partial class ResponsibleRep(CallerCrmMatches crmMatches, TenantPortals portals, FsBitrixOptions options,
     ILogger<ResponsibleRep> logger)
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
 
     private readonly CallSettings _calls = options.Calls.ToCallSettings();
 
-    public async Task<string?> FindAsync(string callKey, string? callerNumber, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="domain">The caller's company (null: the default): its CRM was searched, its directory knows the rep.</param>
+    /// <returns>The rep as the queue names agents (<see cref="AgentAddress"/>), or null.</returns>
+    public async Task<string?> FindAsync(string callKey, string? callerNumber, string? domain, TimeProvider time, CancellationToken cancellationToken)
     {
         // A colleague calling (or a hidden number) is registered without a search, so there is nothing to wait for.
         if (string.IsNullOrWhiteSpace(callerNumber) || !PhoneNumbers.IsExternal(callerNumber, _calls))
@@ -38,9 +41,9 @@ internal sealed partial class ResponsibleRep(CallerCrmMatches crmMatches, Bitrix
         foreach (CrmEntityMatch match in matches)
         {
             int userId = match.AssignedById ?? match.AssignedBy?.Id ?? 0;
-            if (userId > 0 && directory.TryGetExtension(userId, out string extension))
+            if (userId > 0 && (portals.Find(domain ?? string.Empty) ?? portals.Default).Directory.TryGetExtension(userId, out string extension))
             {
-                return extension;
+                return AgentAddress.Of(extension, domain);
             }
         }
 

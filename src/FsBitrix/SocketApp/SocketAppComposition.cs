@@ -15,7 +15,7 @@ internal static class SocketAppComposition
             services.AddSingleton(sp => ActivatorUtilities.CreateInstance<OwnerLookupHandler>(sp, FeatureClocks.Of(sp, FeatureClocks.OwnerLookup)));
         }
 
-        if (options.Queues.Count == 0 && !options.OwnerLookup.Enabled)
+        if (!options.HasQueues && !options.OwnerLookup.Enabled)
         {
             return services;
         }

@@ -35,6 +35,18 @@ internal sealed class TenantSettings
     /// <summary>As <c>Bitrix:OperatingLimitSeconds</c>, for this company's portal.</summary>
     public double OperatingLimitSeconds { get; set; } = 480;
 
+    /// <summary>
+    /// The company's own queues (<c>FsBitrix:Tenants:N:Queues:support</c>), rung over the socket application for calls
+    /// of its domain: agents are its extensions (<c>user/1001@domain</c>) or its portal's users (<c>user:7</c>).
+    /// </summary>
+    public Dictionary<string, FsBitrix.Queues.QueueSettings> Queues { get; set; } = [];
+
+    /// <summary>
+    /// The dialplan context of the company's extensions, where a queue's <c>extension:</c> fallback transfers the
+    /// caller; unset: the domain (FusionPBX names each domain's context after it).
+    /// </summary>
+    public string? Context { get; set; }
+
     /// <summary>The key the outbox files the company's commands under: the domain, in lower case.</summary>
     public string Key => Domain.Trim().ToLowerInvariant();
 }

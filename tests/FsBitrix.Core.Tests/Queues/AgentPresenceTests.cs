@@ -39,6 +39,45 @@ public sealed class AgentPresenceTests
     }
 
     [Test]
+    public void In_s25_another_companys_1001_ringing_leaves_the_default_companys_1001_free()
+    {
+        // s25: b.example's DID rings user/1001@b.example, another company's phone than lab.example's 1001.
+        IReadOnlyList<ChannelEvent> events = Captures.Events("s25_second_tenant.raw");
+        var companies = new CallSettings { TenantDomains = new HashSet<string>(StringComparer.Ordinal) { "b.example" } };
+        AgentPresence ringing = AgentPresence.Empty;
+        foreach (ChannelEvent e in events.TakeWhile(e => e.Kind != ChannelEventKind.Answer))
+        {
+            ringing = ringing.Apply(e, companies);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ringing.IsBusy("1001@b.example"), Is.True);
+            Assert.That(ringing.IsBusy("1001"), Is.False, "the default company's 1001 is another phone");
+            Assert.That(Feed(AgentPresence.Empty, events, e => e.Kind == ChannelEventKind.Answer).IsBusy("1001"), Is.True,
+                "without companies every domain is one company, as before");
+        });
+    }
+
+    [Test]
+    public void A_companys_phone_placing_a_call_is_busy_under_its_domain()
+    {
+        var companies = new CallSettings { TenantDomains = new HashSet<string>(StringComparer.Ordinal) { "b.example" } };
+        ChannelEvent outgoing = new(ChannelEventKind.Create, "leg", T0)
+        {
+            Direction = Esl.Events.CallDirection.Inbound,
+            CallerIdNumber = "1001",
+            DestinationNumber = "89161234567",
+            DomainName = "B.example",
+        };
+
+        AgentPresence presence = AgentPresence.Empty.Apply(outgoing, companies);
+        Assert.That((presence.IsBusy("1001@b.example"), presence.IsBusy("1001")), Is.EqualTo((true, false)));
+        Assert.That(AgentPresence.Empty.Apply(outgoing with { DomainName = "lab.example" }, companies).IsBusy("1001"), Is.True,
+            "a domain without a company of its own is the default company's");
+    }
+
+    [Test]
     public void A_phone_placing_a_call_is_busy_by_its_caller_number()
     {
         ChannelEvent outgoing = new(ChannelEventKind.Create, "leg", T0)

@@ -19,6 +19,17 @@ public sealed class DialStringTests
     }
 
     [Test]
+    public void A_companys_agents_ring_at_their_own_domain()
+    {
+        string dial = DialString.RingAll(DialString.DefaultExtensionTemplate,
+            [(AgentAddress.Of("1001", "B.example"), "u1"), ("1002@b.example", "u2")], TimeSpan.FromSeconds(20));
+
+        Assert.That(dial, Is.EqualTo("[origination_uuid=u1,leg_timeout=20]user/1001@b.example,[origination_uuid=u2,leg_timeout=20]user/1002@b.example"));
+        Assert.That(DialString.RingAll("sofia/internal/{extension}@{domain}", [("1001@b.example", "u1")], TimeSpan.FromSeconds(5)),
+            Is.EqualTo("[origination_uuid=u1,leg_timeout=5]sofia/internal/1001@b.example"));
+    }
+
+    [Test]
     public void The_configured_template_names_the_phone()
     {
         Assert.That(DialString.Endpoint("sofia/internal/{extension}@pbx.example.com", "1001"),

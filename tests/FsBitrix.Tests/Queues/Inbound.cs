@@ -18,7 +18,7 @@ internal sealed class Inbound
     public Dictionary<string, string> Uuids { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Every event before <paramref name="leg"/> is created (the caller arriving, the socket app starting).</summary>
-    public List<byte[]> Before(string leg) => Render(_capture.Events().TakeWhile(b => !IsCreateOf(b, leg)));
+    public List<byte[]> Before(string leg, Func<string, string>? edit = null) => Render(_capture.Events().TakeWhile(b => !IsCreateOf(b, leg)), edit);
 
     /// <summary>From <paramref name="leg"/>'s creation to the end.</summary>
     public List<byte[]> From(string leg, Func<string, string>? edit = null) => Render(_capture.Events().SkipWhile(b => !IsCreateOf(b, leg)), edit);
