@@ -1,5 +1,5 @@
 using FsBitrix.Bitrix24.Auth;
-using FsBitrix.Configuration;
+using FsBitrix.Bitrix24;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -12,10 +12,10 @@ namespace FsBitrix.AppMode;
 /// to an address that may be gone). Nothing is asked while the application is not installed or its tokens were
 /// refused; the next install does it anyway.
 /// </summary>
+/// <param name="client">The portal's client, authorised by <paramref name="installation"/>.</param>
 internal sealed partial class AppBindingsWatch(
-    AppSetup setup,
-    OAuthAuth auth,
-    FsBitrixOptions options,
+    AppInstallation installation,
+    Bitrix24Client client,
     TimeProvider time,
     ILogger<AppBindingsWatch> logger) : BackgroundService
 {
@@ -28,7 +28,8 @@ internal sealed partial class AppBindingsWatch(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Bitrix.BindingsCheckInterval, time);
+        OAuthAuth auth = installation.Auth;
+        using var timer = new PeriodicTimer(installation.Settings.BindingsCheckInterval, time);
         do
         {
             try
@@ -36,7 +37,7 @@ internal sealed partial class AppBindingsWatch(
                 await auth.LoadAsync(stoppingToken).ConfigureAwait(false);
                 if (auth.State.CanCall)
                 {
-                    await setup.EnsureAsync(null, stoppingToken).ConfigureAwait(false);
+                    await installation.Setup.EnsureAsync(client, null, stoppingToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -46,7 +47,7 @@ internal sealed partial class AppBindingsWatch(
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // The watch must outlive one bad answer: the next round tries again.
-                LogFailed(e.Message);
+                LogFailed(installation.Name, e.Message);
             }
 
             // Counted before telling: ?.Invoke would skip the increment when nobody listens.
@@ -68,6 +69,6 @@ internal sealed partial class AppBindingsWatch(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Bitrix24 event bindings check failed; tried again in the next round: {Failure}")]
-    private partial void LogFailed(string failure);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bitrix24 event bindings check of the {Portal} portal failed; tried again in the next round: {Failure}")]
+    private partial void LogFailed(string portal, string failure);
 }

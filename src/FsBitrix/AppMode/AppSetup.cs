@@ -14,7 +14,9 @@ namespace FsBitrix.AppMode;
 /// app's bindings when the app is updated (notes pitfall 7) and an admin may switch <c>Bitrix:Events</c>: rows of
 /// the other kind, or online rows to a stale URL, are unbound.
 /// </summary>
-internal sealed partial class AppSetup(Bitrix24Client client, InstallationStore installation, FsBitrixOptions options, ILogger<AppSetup> logger)
+/// <param name="settings">The portal's settings (the default's, or a company's with the service's endpoints).</param>
+/// <param name="section">Where its settings are, as logs name them.</param>
+internal sealed partial class AppSetup(InstallationStore installation, BitrixSettings settings, string section, ILogger<AppSetup> logger)
 {
     private static readonly string[] Events = [BitrixCallEvent.ClickToCallEvent, BitrixCallEvent.CallbackEvent];
 
@@ -26,12 +28,13 @@ internal sealed partial class AppSetup(Bitrix24Client client, InstallationStore 
     /// when it is <c>Bitrix:PublicUrl</c>, else where the last install came, else the handler bound to our path.
     /// </param>
     /// <returns>False when something is not as it should be (logged); the tokens stay installed either way.</returns>
-    public async Task<bool> EnsureAsync(Uri? eventsUrl, CancellationToken cancellationToken)
+    /// <param name="client">The portal's client, authorised by this installation.</param>
+    public async Task<bool> EnsureAsync(Bitrix24Client client, Uri? eventsUrl, CancellationToken cancellationToken)
     {
         await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await EnsureOnceAsync(eventsUrl, cancellationToken).ConfigureAwait(false);
+            return await EnsureOnceAsync(client, eventsUrl, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -39,13 +42,13 @@ internal sealed partial class AppSetup(Bitrix24Client client, InstallationStore 
         }
     }
 
-    private async Task<bool> EnsureOnceAsync(Uri? eventsUrl, CancellationToken cancellationToken)
+    private async Task<bool> EnsureOnceAsync(Bitrix24Client client, Uri? eventsUrl, CancellationToken cancellationToken)
     {
         if (eventsUrl is not null)
         {
             await installation.SaveEventsUrlAsync(eventsUrl, cancellationToken).ConfigureAwait(false);
         }
-        else if (!options.Bitrix.IsOfflineEvents)
+        else if (!settings.IsOfflineEvents)
         {
             eventsUrl = ConfiguredEventsUrl() ?? await installation.LoadEventsUrlAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -65,20 +68,20 @@ internal sealed partial class AppSetup(Bitrix24Client client, InstallationStore 
         foreach (string name in Events)
         {
             List<EventHandlerRow> bound = [.. rows.Where(r => string.Equals(r.EventName, name, StringComparison.OrdinalIgnoreCase))];
-            ok &= await EnsureEventAsync(name, bound, eventsUrl, cancellationToken).ConfigureAwait(false);
+            ok &= await EnsureEventAsync(client, name, bound, eventsUrl, cancellationToken).ConfigureAwait(false);
         }
 
-        return await EnsureLinesAsync(cancellationToken).ConfigureAwait(false) && ok;
+        return await EnsureLinesAsync(client, cancellationToken).ConfigureAwait(false) && ok;
     }
 
-    private async Task<bool> EnsureEventAsync(string name, List<EventHandlerRow> bound, Uri? eventsUrl, CancellationToken cancellationToken)
+    private async Task<bool> EnsureEventAsync(Bitrix24Client client, string name, List<EventHandlerRow> bound, Uri? eventsUrl, CancellationToken cancellationToken)
     {
-        bool offline = options.Bitrix.IsOfflineEvents;
+        bool offline = settings.IsOfflineEvents;
         Uri? handler = offline ? null : eventsUrl ?? OurOnlineHandler(bound);
         if (!offline && handler is null)
         {
             // Nothing to bind instead: what is there stays (it may still reach us).
-            LogNoHandler(name, options.Bitrix.EventsPath);
+            LogNoHandler(name, section, settings.EventsPath);
             return false;
         }
 
@@ -111,10 +114,10 @@ internal sealed partial class AppSetup(Bitrix24Client client, InstallationStore 
         }
     }
 
-    private async Task<bool> EnsureLinesAsync(CancellationToken cancellationToken)
+    private async Task<bool> EnsureLinesAsync(Bitrix24Client client, CancellationToken cancellationToken)
     {
         bool ok = true;
-        foreach (LineSettings line in options.Bitrix.Lines)
+        foreach (LineSettings line in settings.Lines)
         {
             try
             {
@@ -132,29 +135,29 @@ internal sealed partial class AppSetup(Bitrix24Client client, InstallationStore 
     }
 
     /// <summary><c>Bitrix:PublicUrl</c> + <c>Bitrix:EventsPath</c>, when the admin set it.</summary>
-    public Uri? ConfiguredEventsUrl() => options.Bitrix.PublicUrl is { Length: > 0 } root ? EventsUrlAt(root) : null;
+    public Uri? ConfiguredEventsUrl() => settings.PublicUrl is { Length: > 0 } root ? EventsUrlAt(root) : null;
 
-    public Uri EventsUrlAt(string root) => new(new Uri(root.TrimEnd('/') + "/"), options.Bitrix.EventsPath.TrimStart('/'));
+    public Uri EventsUrlAt(string root) => new(new Uri(root.TrimEnd('/') + "/"), settings.EventsPath.TrimStart('/'));
 
     /// <summary>The online row an earlier install bound to this service's events path, whatever host it named.</summary>
     private Uri? OurOnlineHandler(List<EventHandlerRow> bound) => bound
         .Where(r => !r.Offline && r.Handler is not null)
         .Select(r => r.Handler!)
-        .FirstOrDefault(h => string.Equals(h.AbsolutePath.TrimEnd('/'), "/" + options.Bitrix.EventsPath.Trim('/'), StringComparison.OrdinalIgnoreCase));
+        .FirstOrDefault(h => string.Equals(h.AbsolutePath.TrimEnd('/'), "/" + settings.EventsPath.Trim('/'), StringComparison.OrdinalIgnoreCase));
 
     private static string Describe(Uri? handler) => handler?.AbsoluteUri ?? "offline (polled)";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bitrix24 event {Event} → {Handler}: {Outcome}")]
     private partial void LogBound(string @event, string handler, string outcome);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bitrix24 event {Event} → {Handler}: unbound (not what FsBitrix:Bitrix:Events and the events URL say now)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bitrix24 event {Event} → {Handler}: unbound (not what the portal's Events setting and the events URL say now)")]
     private partial void LogUnbound(string @event, string handler);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Bitrix24 event {Event} could not be bound, so clicks will not reach this service; install the app again: {Failure}")]
     private partial void LogBindFailed(string @event, string failure);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Bitrix24 event {Event} has no online handler and none is known: set FsBitrix:Bitrix:PublicUrl (the address Bitrix24 reaches {EventsPath} at) or install the local application again")]
-    private partial void LogNoHandler(string @event, string eventsPath);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bitrix24 event {Event} ({Section}) has no online handler and none is known: set FsBitrix:Bitrix:PublicUrl (the address Bitrix24 reaches {EventsPath} at) or install the local application again")]
+    private partial void LogNoHandler(string @event, string section, string eventsPath);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Bitrix24 event bindings could not be read (event.get), so they were left as they are: {Failure}")]
     private partial void LogListFailed(string failure);

@@ -11,15 +11,15 @@ using Microsoft.Extensions.Logging;
 namespace FsBitrix.AppMode;
 
 /// <summary>
-/// <c>POST /bitrix/install</c> (<c>Bitrix:InstallPath</c>): the portal's install call. It is not signed, so its
-/// tokens are trusted only when its portal is the configured one (<c>Bitrix:Domain</c>, <c>Bitrix:MemberId</c>), it
-/// is the portal installed before (same member_id), and its access token works there (<c>event.get</c>, an
-/// application-only method). Then the tokens are stored, the events bound and the lines added.
+/// <c>POST /bitrix/install</c> (<c>Bitrix:InstallPath</c>): a portal's install call, one address for every company. It
+/// is not signed, so its tokens are trusted only when its portal is a configured one (<c>Bitrix:Domain</c>, or a
+/// company's <c>PortalDomain</c> — which also says whose installation it is; <c>MemberId</c> when set), it is the
+/// portal installed there before (same member_id), and its access token works there (<c>event.get</c>, an
+/// application-only method). Then the tokens are stored for that company, its events bound and its lines added.
 /// </summary>
 internal sealed partial class InstallEndpoint(
-    OAuthAuth auth,
-    AppSetup setup,
-    FsBitrixOptions options,
+    AppInstallations installations,
+    Tenants.TenantPortals portals,
     TimeProvider time,
     ILogger<InstallEndpoint> logger)
 {
@@ -51,30 +51,35 @@ internal sealed partial class InstallEndpoint(
             return Refuse(from, StatusCodes.Status400BadRequest, invalid);
         }
 
+        if (installations.ForPortal(call!.Domain, call.ClientEndpoint) is not { } installation)
+        {
+            return Refuse(from, StatusCodes.Status403Forbidden,
+                $"the install names portal {call.Domain} ({call.ClientEndpoint.Authority}), which neither FsBitrix:Bitrix:Domain nor a company's "
+                + "PortalDomain in FsBitrix:Tenants names (with Auth=app)");
+        }
+
+        OAuthAuth auth = installation.Auth;
         await auth.LoadAsync(http.RequestAborted).ConfigureAwait(false);
-        if (Mismatch(call!) is { } foreign)
+        if (Mismatch(call, installation) is { } foreign)
         {
             return Refuse(from, StatusCodes.Status403Forbidden, foreign);
         }
 
-        if (await VerifyAsync(call!, http.RequestAborted).ConfigureAwait(false) is { } unverified)
+        if (await VerifyAsync(call, http.RequestAborted).ConfigureAwait(false) is { } unverified)
         {
             return Refuse(from, StatusCodes.Status401Unauthorized, unverified);
         }
 
-        await auth.InstallAsync(ToGrant(call!), http.RequestAborted).ConfigureAwait(false);
-        await setup.EnsureAsync(EventsUrl(http), http.RequestAborted).ConfigureAwait(false);
+        await auth.InstallAsync(ToGrant(call), http.RequestAborted).ConfigureAwait(false);
+        LogInstalled(installation.Name, call.Domain);
+        await installation.Setup.EnsureAsync(portals.Get(installation.Tenant).Client, EventsUrl(http, installation.Setup), http.RequestAborted)
+            .ConfigureAwait(false);
         return Results.Json(new { status = "success" });
     }
 
-    private string? Mismatch(InstallCall call)
+    private static string? Mismatch(InstallCall call, AppInstallation installation)
     {
-        BitrixSettings bitrix = options.Bitrix;
-        if (!SamePortal(call.ClientEndpoint, bitrix.Domain) || !SamePortal(call.Domain, bitrix.Domain))
-        {
-            return $"the install names portal {call.Domain} ({call.ClientEndpoint.Authority}), not FsBitrix:Bitrix:Domain {bitrix.Domain}";
-        }
-
+        BitrixSettings bitrix = installation.Settings;
         if (call.ClientEndpoint.Scheme != Uri.UriSchemeHttps && !call.ClientEndpoint.IsLoopback)
         {
             return "the install's client_endpoint is not https";
@@ -82,12 +87,12 @@ internal sealed partial class InstallEndpoint(
 
         if (!string.IsNullOrEmpty(bitrix.MemberId) && !string.Equals(call.MemberId, bitrix.MemberId, StringComparison.Ordinal))
         {
-            return "the install's member_id is not FsBitrix:Bitrix:MemberId";
+            return $"the install's member_id is not the configured MemberId of the {installation.Name} portal";
         }
 
-        if (auth.Grant is { } installed && !string.Equals(installed.MemberId, call.MemberId, StringComparison.Ordinal))
+        if (installation.Auth.Grant is { } installed && !string.Equals(installed.MemberId, call.MemberId, StringComparison.Ordinal))
         {
-            return $"this service is installed on member {installed.MemberId}; another portal's install is refused";
+            return $"the {installation.Name} portal is installed on member {installed.MemberId}; another portal's install is refused";
         }
 
         return null;
@@ -124,19 +129,17 @@ internal sealed partial class InstallEndpoint(
     };
 
     /// <summary><c>Bitrix:PublicUrl</c>, else the address the portal reached this install URL at (the handler host must match the app's, §4.1).</summary>
-    private Uri EventsUrl(HttpContext http) =>
+    private static Uri EventsUrl(HttpContext http, AppSetup setup) =>
         setup.ConfiguredEventsUrl() ?? setup.EventsUrlAt($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}");
-
-    private static bool SamePortal(Uri endpoint, string? domain) =>
-        string.Equals(endpoint.Authority, domain, StringComparison.OrdinalIgnoreCase) || string.Equals(endpoint.Host, domain, StringComparison.OrdinalIgnoreCase);
-
-    private static bool SamePortal(string named, string? domain) => string.Equals(named, domain, StringComparison.OrdinalIgnoreCase);
 
     private IResult Refuse(string from, int status, string reason)
     {
         LogRefused(from, reason);
         return Results.Text("install refused: " + reason, statusCode: status);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Local application installed for the {Portal} portal ({Domain})")]
+    private partial void LogInstalled(string portal, string domain);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bitrix24 install call from {From} refused: {Reason}")]
     private partial void LogRefused(string from, string reason);

@@ -4,25 +4,32 @@ using Microsoft.Data.Sqlite;
 namespace FsBitrix.AppMode;
 
 /// <summary>
-/// The local application's installation (tokens, member_id, application_token) in the outbox's SQLite file, which
-/// the outbox creates readable by the service user only. One row: a service serves one portal.
+/// A local application's installation on one portal (tokens, member_id, application_token) in the outbox's SQLite
+/// file, which the outbox creates readable by the service user only. One row per company: the default portal's under
+/// the empty key, each company of <c>FsBitrix:Tenants</c> under its domain.
 /// </summary>
 internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
 {
     private readonly string _connection;
+    private readonly string _tenant;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly TimeProvider _time;
 
     /// <summary>Opens the table in <paramref name="path"/>; open the outbox first, which creates the file with its permissions.</summary>
-    public InstallationStore(string path, TimeProvider time)
+    /// <param name="tenant">The company whose installation this is: empty for the default portal, else its domain key.</param>
+    public InstallationStore(string path, TimeProvider time, string tenant = "")
     {
         _time = time;
+        _tenant = tenant;
         _connection = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
         using SqliteConnection db = Open();
+        using SqliteTransaction migration = db.BeginTransaction();
         using SqliteCommand schema = db.CreateCommand();
+
+        // Versions before companies could install the app kept one row (id = 1): it is the default portal's.
         schema.CommandText = """
-            CREATE TABLE IF NOT EXISTS app_installation (
-                id INTEGER PRIMARY KEY CHECK (id = 1),
+            CREATE TABLE IF NOT EXISTS app_installations (
+                tenant TEXT PRIMARY KEY,
                 member_id TEXT NOT NULL,
                 domain TEXT NOT NULL,
                 client_endpoint TEXT NOT NULL,
@@ -35,11 +42,33 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
                 user_id INTEGER,
                 refusal TEXT,
                 saved_at INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS app_events_url (
-                id INTEGER PRIMARY KEY CHECK (id = 1),
+            CREATE TABLE IF NOT EXISTS app_events_urls (
+                tenant TEXT PRIMARY KEY,
                 url TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS app_installation (id INTEGER PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS app_events_url (id INTEGER PRIMARY KEY);
             """;
         schema.ExecuteNonQuery();
+        if (HasColumn(db, "app_installation", "member_id"))
+        {
+            schema.CommandText = """
+                INSERT OR IGNORE INTO app_installations (tenant, member_id, domain, client_endpoint, server_endpoint, application_token,
+                    access_token, refresh_token, expires_at, scope, user_id, refusal, saved_at)
+                SELECT '', member_id, domain, client_endpoint, server_endpoint, application_token, access_token, refresh_token,
+                    expires_at, scope, user_id, refusal, saved_at FROM app_installation WHERE id = 1;
+                """;
+            schema.ExecuteNonQuery();
+        }
+
+        if (HasColumn(db, "app_events_url", "url"))
+        {
+            schema.CommandText = "INSERT OR IGNORE INTO app_events_urls (tenant, url) SELECT '', url FROM app_events_url WHERE id = 1;";
+            schema.ExecuteNonQuery();
+        }
+
+        schema.CommandText = "DROP TABLE app_installation; DROP TABLE app_events_url;";
+        schema.ExecuteNonQuery();
+        migration.Commit();
     }
 
     public Task<OAuthGrant?> LoadAsync(CancellationToken cancellationToken) => UseAsync(db =>
@@ -48,8 +77,9 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
         query.CommandText = """
             SELECT member_id, domain, client_endpoint, server_endpoint, application_token, access_token, refresh_token,
                    expires_at, scope, user_id, refusal
-            FROM app_installation WHERE id = 1
+            FROM app_installations WHERE tenant = $tenant
             """;
+        query.Parameters.AddWithValue("$tenant", _tenant);
         using SqliteDataReader r = query.ExecuteReader();
         return r.Read()
             ? new OAuthGrant
@@ -76,10 +106,11 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
         {
             using SqliteCommand save = db.CreateCommand();
             save.CommandText = """
-                INSERT OR REPLACE INTO app_installation (id, member_id, domain, client_endpoint, server_endpoint, application_token,
+                INSERT OR REPLACE INTO app_installations (tenant, member_id, domain, client_endpoint, server_endpoint, application_token,
                     access_token, refresh_token, expires_at, scope, user_id, refusal, saved_at)
-                VALUES (1, $member, $domain, $client, $server, $app, $access, $refresh, $expires, $scope, $user, $refusal, $now)
+                VALUES ($tenant, $member, $domain, $client, $server, $app, $access, $refresh, $expires, $scope, $user, $refusal, $now)
                 """;
+            save.Parameters.AddWithValue("$tenant", _tenant);
             save.Parameters.AddWithValue("$member", grant.MemberId);
             save.Parameters.AddWithValue("$domain", grant.Domain);
             save.Parameters.AddWithValue("$client", grant.ClientEndpoint.AbsoluteUri);
@@ -103,7 +134,8 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
     public Task<Uri?> LoadEventsUrlAsync(CancellationToken cancellationToken) => UseAsync(db =>
     {
         using SqliteCommand query = db.CreateCommand();
-        query.CommandText = "SELECT url FROM app_events_url WHERE id = 1";
+        query.CommandText = "SELECT url FROM app_events_urls WHERE tenant = $tenant";
+        query.Parameters.AddWithValue("$tenant", _tenant);
         return query.ExecuteScalar() is string url && Uri.TryCreate(url, UriKind.Absolute, out Uri? events) ? events : null;
     }, cancellationToken);
 
@@ -113,7 +145,8 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
         return UseAsync(db =>
         {
             using SqliteCommand save = db.CreateCommand();
-            save.CommandText = "INSERT OR REPLACE INTO app_events_url (id, url) VALUES (1, $url)";
+            save.CommandText = "INSERT OR REPLACE INTO app_events_urls (tenant, url) VALUES ($tenant, $url)";
+            save.Parameters.AddWithValue("$tenant", _tenant);
             save.Parameters.AddWithValue("$url", url.AbsoluteUri);
             return save.ExecuteNonQuery();
         }, cancellationToken);
@@ -134,6 +167,14 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
         {
             _lock.Release();
         }
+    }
+
+    private static bool HasColumn(SqliteConnection db, string table, string column)
+    {
+        using SqliteCommand info = db.CreateCommand();
+        info.CommandText = $"SELECT 1 FROM pragma_table_info('{table}') WHERE name = $column";
+        info.Parameters.AddWithValue("$column", column);
+        return info.ExecuteScalar() is not null;
     }
 
     private SqliteConnection Open()

@@ -4,7 +4,6 @@ using FsBitrix.Bitrix24.Auth;
 using FsBitrix.Bitrix24.Errors;
 using FsBitrix.Bitrix24.Events;
 using FsBitrix.ClickToCall;
-using FsBitrix.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -16,11 +15,11 @@ namespace FsBitrix.AppMode;
 /// hands out (<c>clear=1</c>), so each event is taken once; it enters the same click-to-call path as a posted one.
 /// Nothing is asked while the application is not installed or its tokens were refused.
 /// </summary>
+/// <param name="client">The portal's client, authorised by <paramref name="installation"/>; its clicks are its company's.</param>
 internal sealed partial class OfflineEventPoller(
+    AppInstallation installation,
     Bitrix24Client client,
-    OAuthAuth auth,
     ClickIntake intake,
-    FsBitrixOptions options,
     TimeProvider time,
     ILogger<OfflineEventPoller> logger) : BackgroundService
 {
@@ -28,6 +27,7 @@ internal sealed partial class OfflineEventPoller(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        OAuthAuth auth = installation.Auth;
         while (!stoppingToken.IsCancellationRequested)
         {
             int taken = 0;
@@ -42,7 +42,7 @@ internal sealed partial class OfflineEventPoller(
             }
             catch (Bitrix24Exception e)
             {
-                LogPollFailed(e.Message);
+                LogPollFailed(installation.Name, e.Message);
             }
 
             // A full batch means more are waiting: take them now rather than an interval later.
@@ -50,7 +50,7 @@ internal sealed partial class OfflineEventPoller(
             {
                 try
                 {
-                    await Task.Delay(options.Bitrix.OfflinePollInterval, time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(installation.Settings.OfflinePollInterval, time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -72,7 +72,7 @@ internal sealed partial class OfflineEventPoller(
             }
 
             // The portal has already deleted it: from here on only our own record keeps it.
-            await intake.AcceptAsync(e!, "offline", CancellationToken.None).ConfigureAwait(false);
+            await intake.AcceptAsync(e! with { Tenant = installation.Tenant }, "offline", CancellationToken.None).ConfigureAwait(false);
         }
 
         return events.Count;
@@ -106,8 +106,8 @@ internal sealed partial class OfflineEventPoller(
         return fields;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Asking Bitrix24 for offline events failed; asking again in the next interval: {Failure}")]
-    private partial void LogPollFailed(string failure);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Asking the {Portal} portal for offline events failed; asking again in the next interval: {Failure}")]
+    private partial void LogPollFailed(string portal, string failure);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offline event {Event} #{Id} skipped: {Reason}")]
     private partial void LogSkipped(string @event, string id, string reason);

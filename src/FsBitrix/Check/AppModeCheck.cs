@@ -16,16 +16,19 @@ namespace FsBitrix.Check;
 /// OAuth server refuse them, and does the stored access token work — asked read-only, with that token as it is:
 /// renewing here would rotate the refresh token under the running service's feet.
 /// </summary>
-internal sealed class AppModeCheck(FsBitrixOptions options, CheckReport report, TimeProvider time)
+/// <param name="bitrix">The portal's settings: the default's, or a company's (<c>TenantSettings.ToBitrixSettings</c>).</param>
+/// <param name="tenant">The company (empty: the default portal) whose installation is read.</param>
+/// <param name="section">Where the portal's settings are (<c>FsBitrix:Bitrix</c>, <c>FsBitrix:Tenants:N</c>), as fixes name them.</param>
+internal sealed class AppModeCheck(FsBitrixOptions options, BitrixSettings bitrix, string tenant, string section, CheckReport report, TimeProvider time)
 {
     public async Task<Bitrix24Client?> RunAsync(CancellationToken cancellationToken)
     {
-        BitrixSettings bitrix = options.Bitrix;
-        report.Section($"Bitrix24 auth: app (local application {bitrix.ClientId}, events {(bitrix.IsOfflineEvents ? "offline, polled" : "online")})");
+        string whose = tenant.Length == 0 ? string.Empty : $"portal of {tenant}: ";
+        report.Section($"Bitrix24 {whose}auth: app (local application {bitrix.ClientId}, events {(bitrix.IsOfflineEvents ? "offline, polled" : "online")})");
         OAuthGrant? grant = null;
         if (File.Exists(options.Storage.Path))
         {
-            using var store = new InstallationStore(options.Storage.Path, time);
+            using var store = new InstallationStore(options.Storage.Path, time, tenant);
             grant = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -41,7 +44,7 @@ internal sealed class AppModeCheck(FsBitrixOptions options, CheckReport report, 
         if (string.IsNullOrWhiteSpace(bitrix.ClientId) || string.IsNullOrWhiteSpace(bitrix.ClientSecret))
         {
             // The install works without them (the keys appear only after the form is saved); renewing the token does not.
-            report.Fail("FsBitrix:Bitrix:ClientId or ClientSecret is not set: the access token cannot be renewed and stops working within the hour",
+            report.Fail($"{section}:ClientId or ClientSecret is not set: the access token cannot be renewed and stops working within the hour",
                 "copy the Application ID and Application key from the local application's page in Bitrix24 into the configuration and restart");
         }
 
@@ -87,14 +90,14 @@ internal sealed class AppModeCheck(FsBitrixOptions options, CheckReport report, 
         }
         else if (ours == 0)
         {
-            report.Fail($"ONEXTERNALCALLSTART is bound {(offline ? "online" : "offline")}, but FsBitrix:Bitrix:Events is {wanted}: clicks do not reach this service",
+            report.Fail($"ONEXTERNALCALLSTART is bound {(offline ? "online" : "offline")}, but {section}:Events is {wanted}: clicks do not reach this service",
                 "restart the service: it binds the configured kind at start-up and unbinds the other");
         }
         else if (other > 0)
         {
             report.Warn("ONEXTERNALCALLSTART is bound both online and offline: Bitrix24 delivers every click twice (FsBitrix acts on it once), "
-                + "and the kind FsBitrix:Bitrix:Events does not name piles up in Bitrix24's offline queue or goes to an address that may be gone",
-                "restart the service: it unbinds the kind FsBitrix:Bitrix:Events does not name");
+                + $"and the kind {section}:Events does not name piles up in Bitrix24's offline queue or goes to an address that may be gone",
+                $"restart the service: it unbinds the kind {section}:Events does not name");
         }
         else
         {

@@ -45,7 +45,8 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
         List<string> defaults = Extensions(domain => !tenantDomains.Contains(domain));
         if (problems.Count == 0 && options.Bitrix.IsAppMode)
         {
-            using Bitrix24Client? app = await new AppModeCheck(options, report, time ?? TimeProvider.System).RunAsync(cancellationToken).ConfigureAwait(false);
+            using Bitrix24Client? app = await new AppModeCheck(options, options.Bitrix, string.Empty, "FsBitrix:Bitrix", report, time ?? TimeProvider.System)
+                .RunAsync(cancellationToken).ConfigureAwait(false);
             if (app is not null)
             {
                 await CheckBitrixAsync(app, defaults, options.Users.Keys, cancellationToken).ConfigureAwait(false);
@@ -58,11 +59,25 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
             await CheckBitrixAsync(client, defaults, options.Users.Keys, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (Tenants.TenantSettings tenant in problems.Count == 0 ? options.Tenants : [])
+        for (int i = 0; i < (problems.Count == 0 ? options.Tenants.Count : 0); i++)
         {
+            Tenants.TenantSettings tenant = options.Tenants[i];
+            List<string> extensions = Extensions(domain => domain == tenant.Key);
+            if (tenant.IsAppMode)
+            {
+                using Bitrix24Client? app = await new AppModeCheck(options, tenant.ToBitrixSettings(options.Bitrix), tenant.Key, $"FsBitrix:Tenants:{i}",
+                    report, time ?? TimeProvider.System).RunAsync(cancellationToken).ConfigureAwait(false);
+                if (app is not null)
+                {
+                    await CheckBitrixAsync(app, extensions, tenant.Users.Keys, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
             using var client = new Bitrix24Client(new Bitrix24ClientOptions { WebhookUrl = tenant.WebhookUrl! });
             report.Section($"Bitrix24 portal of {tenant.Key}: webhook {client.Webhook}");
-            await CheckBitrixAsync(client, Extensions(domain => domain == tenant.Key), tenant.Users.Keys, cancellationToken).ConfigureAwait(false);
+            await CheckBitrixAsync(client, extensions, tenant.Users.Keys, cancellationToken).ConfigureAwait(false);
         }
 
         return report.Failures == 0 ? 0 : 1;

@@ -13,7 +13,7 @@ internal static partial class ClickToCallComposition
 {
     public static IServiceCollection AddClickToCall(this IServiceCollection services, FsBitrixOptions options)
     {
-        services.AddSingleton(sp => new EventGuard(options.Bitrix, options.Bitrix.IsAppMode ? sp.GetRequiredService<Bitrix24.Auth.OAuthAuth>() : null));
+        services.AddSingleton(sp => EventGuard.For(options.Bitrix, sp, string.Empty));
         services.AddSingleton<ClickIntake>();
 
         // After the outbox, which creates the database file with its permissions.

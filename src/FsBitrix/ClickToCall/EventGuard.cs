@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using FsBitrix.Bitrix24.Auth;
 using FsBitrix.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FsBitrix.ClickToCall;
 
@@ -23,6 +24,16 @@ internal sealed class EventGuard
         _bitrix = bitrix;
         _app = app;
         _webhookToken = app is null && !string.IsNullOrEmpty(bitrix.ApplicationToken) ? Hash(bitrix.ApplicationToken) : null;
+    }
+
+    /// <summary>The guard of a portal: its installation's expectations in app mode, its settings' with a webhook.</summary>
+    /// <param name="tenant">The company (empty: the default portal) whose installation app mode reads.</param>
+    public static EventGuard For(BitrixSettings bitrix, IServiceProvider services, string tenant)
+    {
+        ArgumentNullException.ThrowIfNull(bitrix);
+        return new EventGuard(bitrix, bitrix.IsAppMode
+            ? services.GetRequiredService<AppMode.AppInstallations>().Find(tenant)?.Auth ?? throw new InvalidOperationException($"no installation for '{tenant}'")
+            : null);
     }
 
     /// <summary>In app mode the token comes with the install, so it is never missing from the configuration.</summary>

@@ -15,11 +15,13 @@ internal sealed partial class EventsEndpoint(
     EventGuard guard,
     ClickIntake intake,
     FsBitrixOptions options,
+    IServiceProvider services,
     ILogger<EventsEndpoint> logger)
 {
-    // Each company of FsBitrix:Tenants posts with its own outgoing webhook's token: the token says whose event it is.
+    // Each company of FsBitrix:Tenants posts with its own token (its outgoing webhook's, or its application's from the
+    // install): the token says whose event it is.
     private readonly (string Tenant, EventGuard Guard)[] _tenants =
-        [.. options.Tenants.Select(t => (t.Key, new EventGuard(new BitrixSettings { ApplicationToken = t.ApplicationToken })))];
+        [.. options.Tenants.Select(t => (t.Key, EventGuard.For(t.ToBitrixSettings(options.Bitrix), services, t.Key)))];
 
     public async Task<IResult> HandleAsync(HttpContext http)
     {

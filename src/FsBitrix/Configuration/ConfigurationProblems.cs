@@ -13,7 +13,7 @@ internal static class ConfigurationProblems
         }
         else if (bitrix.IsAppMode)
         {
-            problems.AddRange(AppProblems(bitrix));
+            problems.AddRange(AppProblems(bitrix, "FsBitrix:Bitrix", "Domain"));
         }
         else if (string.IsNullOrWhiteSpace(options.Bitrix.WebhookUrl))
         {
@@ -71,7 +71,7 @@ internal static class ConfigurationProblems
             problems.Add("FsBitrix:Bitrix:DefaultUserId must be a Bitrix24 user id (1 is usually the portal admin)");
         }
 
-        problems.AddRange(FsBitrix.Tenants.TenantProblems.Find(options));
+        problems.AddRange([.. FsBitrix.Tenants.TenantProblems.Find(options).Distinct().Except(problems)]);
 
         // The caller waits in silence (or ringback) while the CRM is asked: seconds, not more.
         if (options.OwnerLookup.Patience < TimeSpan.FromSeconds(0.5) || options.OwnerLookup.Patience > TimeSpan.FromSeconds(10))
@@ -98,27 +98,36 @@ internal static class ConfigurationProblems
         return problems;
     }
 
-    private static IEnumerable<string> AppProblems(BitrixSettings bitrix)
+    /// <summary>What a portal connected as a local application needs (the default one, or a company's).</summary>
+    /// <param name="at">Its section, e.g. <c>FsBitrix:Bitrix</c> or <c>FsBitrix:Tenants:0</c>.</param>
+    /// <param name="domainKey">The key of the portal's address in that section (a company's <c>Domain</c> is its FreeSWITCH domain).</param>
+    internal static IEnumerable<string> AppProblems(BitrixSettings bitrix, string at, string domainKey)
     {
         if (string.IsNullOrWhiteSpace(bitrix.Domain))
         {
             // The install call is not signed: only a REST call to the portal we expect proves its tokens are real.
-            yield return "FsBitrix:Bitrix:Domain must be set in app mode: the portal's address, e.g. yourportal.bitrix24.com";
+            yield return $"{at}:{domainKey} must be set in app mode: the portal's address, e.g. yourportal.bitrix24.com";
         }
 
         if (!string.IsNullOrWhiteSpace(bitrix.OAuthUrl) && !Uri.TryCreate(bitrix.OAuthUrl, UriKind.Absolute, out _))
         {
-            yield return "FsBitrix:Bitrix:OAuthUrl must be an absolute URL such as https://oauth.bitrix.info/oauth/token/";
-        }
-
-        if (!string.IsNullOrWhiteSpace(bitrix.PublicUrl) && !Uri.TryCreate(bitrix.PublicUrl, UriKind.Absolute, out _))
-        {
-            yield return "FsBitrix:Bitrix:PublicUrl must be this service's address as Bitrix24 reaches it, e.g. https://pbx.example.com:8085/";
+            yield return $"{at}:OAuthUrl must be an absolute URL such as https://oauth.bitrix.info/oauth/token/";
         }
 
         if (!bitrix.IsOfflineEvents && !string.Equals(bitrix.Events, BitrixSettings.OnlineEvents, StringComparison.OrdinalIgnoreCase))
         {
-            yield return $"FsBitrix:Bitrix:Events is '{bitrix.Events}': use 'online' or 'offline'";
+            yield return $"{at}:Events is '{bitrix.Events}': use 'online' or 'offline'";
+        }
+
+        if (bitrix.Lines.Any(l => string.IsNullOrWhiteSpace(l.Number)))
+        {
+            yield return $"every {at}:Lines entry needs a Number";
+        }
+
+        // The service's own endpoint and intervals are FsBitrix:Bitrix's, whichever portal uses them.
+        if (!string.IsNullOrWhiteSpace(bitrix.PublicUrl) && !Uri.TryCreate(bitrix.PublicUrl, UriKind.Absolute, out _))
+        {
+            yield return "FsBitrix:Bitrix:PublicUrl must be this service's address as Bitrix24 reaches it, e.g. https://pbx.example.com:8085/";
         }
 
         if (bitrix.BindingsCheckInterval <= TimeSpan.Zero)
@@ -129,11 +138,6 @@ internal static class ConfigurationProblems
         if (bitrix.OfflinePollInterval <= TimeSpan.Zero)
         {
             yield return "FsBitrix:Bitrix:OfflinePollInterval must be positive, e.g. 00:00:03";
-        }
-
-        if (bitrix.Lines.Any(l => string.IsNullOrWhiteSpace(l.Number)))
-        {
-            yield return "every FsBitrix:Bitrix:Lines entry needs a Number";
         }
     }
 }

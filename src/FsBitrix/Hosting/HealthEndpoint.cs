@@ -1,3 +1,4 @@
+using FsBitrix.AppMode;
 using FsBitrix.Bitrix24.Auth;
 using FsBitrix.Calls;
 using FsBitrix.Configuration;
@@ -24,9 +25,13 @@ internal static class HealthEndpoint
         {
             EslConnectionState state = esl.State;
             AppAuthState? appAuth = services.GetService<OAuthAuth>()?.State;
-            string? appProblem = appAuth is null ? null : appAuth.Problem ?? MissingKeys(options.Bitrix);
+            string? appProblem = appAuth is null ? null : appAuth.Problem ?? MissingKeys(options.Bitrix, "FsBitrix:Bitrix");
             WriteProblem? writeProblem = tracker.OutboxWriteProblem;
-            bool healthy = state.IsConnected && (appAuth is null || (appAuth.CanCall && appProblem is null)) && writeProblem is null;
+            AppInstallations? installations = services.GetService<AppInstallations>();
+
+            // A company whose application is not installed (or refused) has its calls waiting: degraded, with its name.
+            bool companiesCanCall = installations?.All.Where(a => a.Tenant.Length > 0).All(a => a.Auth.State.CanCall && AppProblem(a) is null) ?? true;
+            bool healthy = state.IsConnected && (appAuth is null || (appAuth.CanCall && appProblem is null)) && writeProblem is null && companiesCanCall;
             long pending = await outbox.PendingCountAsync(cancellationToken).ConfigureAwait(false);
             IReadOnlyList<LaneBacklog> lanes = await outbox.LanesAsync(dispatcher.Tenant, cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = time.GetUtcNow();
@@ -79,35 +84,47 @@ internal static class HealthEndpoint
                 calls = new { active = tracker.ActiveCalls },
 
                 // Each company's portal on its own (several companies on one switch): empty with one portal.
-                tenants = await TenantsAsync(portals, outbox, cancellationToken).ConfigureAwait(false),
+                tenants = await TenantsAsync(portals, installations, outbox, cancellationToken).ConfigureAwait(false),
             };
             return Results.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
 
-    private static async Task<List<object>> TenantsAsync(TenantPortals portals, OutboxStore outbox, CancellationToken cancellationToken)
+    private static async Task<List<object>> TenantsAsync(TenantPortals portals, AppInstallations? installations, OutboxStore outbox,
+        CancellationToken cancellationToken)
     {
         var tenants = new List<object>();
         foreach (TenantPortal portal in portals.All.Skip(1))
         {
+            AppInstallation? app = installations?.Find(portal.Key);
             tenants.Add(new
             {
                 domain = portal.Key,
                 pending = await outbox.PendingCountAsync(portal.Key, cancellationToken).ConfigureAwait(false),
                 delivered = portal.Dispatcher.Delivered,
                 lastSuccess = portal.Dispatcher.LastSuccess,
+                auth = app is null ? "webhook" : "app",
+                app = app is null ? null : new
+                {
+                    state = app.Auth.State.Status.ToString(),
+                    since = app.Auth.State.Since,
+                    problem = AppProblem(app),
+                    events = app.Settings.IsOfflineEvents ? "offline" : "online",
+                },
             });
         }
 
         return tenants;
     }
 
+    private static string? AppProblem(AppInstallation app) => app.Auth.State.Problem ?? MissingKeys(app.Settings, $"FsBitrix:Tenants ({app.Tenant})");
+
     /// <summary>
     /// The install works without the app's keys (they appear only once its form is saved), so calls go out for the
     /// first hour; the renewal then fails. Degraded now, while there is time to copy them in.
     /// </summary>
-    private static string? MissingKeys(BitrixSettings bitrix) =>
+    private static string? MissingKeys(BitrixSettings bitrix, string section) =>
         string.IsNullOrWhiteSpace(bitrix.ClientId) || string.IsNullOrWhiteSpace(bitrix.ClientSecret)
-            ? "FsBitrix:Bitrix:ClientId or ClientSecret is not set: the access token cannot be renewed and stops working within the hour; "
+            ? $"{section}:ClientId or ClientSecret is not set: the access token cannot be renewed and stops working within the hour; "
                 + "copy the Application ID and Application key from the local application's page in Bitrix24 into the configuration and restart"
             : null;
 }

@@ -38,11 +38,12 @@ internal static class ServiceComposition
         services.AddSingleton<ServiceStartup>();
         services.AddSingleton(sp => sp.GetRequiredService<ServiceStartup>().Store);
 
-        if (options.Bitrix.IsAppMode)
+        if (options.AnyAppMode())
         {
             services.AddAppMode(options);
         }
-        else
+
+        if (!options.Bitrix.IsAppMode)
         {
             services.AddSingleton<IDeliveryGate, OpenDeliveryGate>();
         }

@@ -1,4 +1,4 @@
-using FsBitrix.Bitrix24.Auth;
+using FsBitrix.AppMode;
 using FsBitrix.Configuration;
 using FsBitrix.Outbox;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,10 +28,10 @@ internal sealed class ServiceStartup(FsBitrixOptions options, TimeProvider time,
         _store.EstimatedFinishWait = options.Cdr.Enabled ? options.Cdr.GapWait : TimeSpan.Zero;
         _recordingKey = await _store.GetOrCreateSecretAsync("recording-link-key", cancellationToken).ConfigureAwait(false);
 
-        // App mode: the event guard and the health page read the installation synchronously from the first request.
-        if (services.GetService<OAuthAuth>() is { } auth)
+        // App mode: the event guards and the health page read the installations synchronously from the first request.
+        foreach (AppInstallation installation in services.GetService<AppInstallations>()?.All ?? [])
         {
-            await auth.LoadAsync(cancellationToken).ConfigureAwait(false);
+            await installation.Auth.LoadAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -21,7 +21,10 @@ internal static class TenantComposition
             // Added as IHostedService directly: AddHostedService keeps one registration per implementation type.
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<TenantPortals>().Get(key).Dispatcher);
             services.AddSingleton<IHostedService>(sp =>
-                new UserDirectoryService(sp.GetRequiredService<TenantPortals>().Get(key).Directory, new OpenDeliveryGate()));
+            {
+                TenantPortal portal = sp.GetRequiredService<TenantPortals>().Get(key);
+                return new UserDirectoryService(portal.Directory, portal.Gate ?? new OpenDeliveryGate());
+            });
         }
 
         return services;

@@ -12,7 +12,7 @@ namespace FsBitrix.Tenants;
 internal sealed record TenantPortal(
     string Key,
     string? ApplicationToken,
-    IBitrix24Client Client,
+    Bitrix24Client Client,
     Bitrix24UserDirectory Directory,
     OutboxDispatcher Dispatcher,
     int DefaultUserId,
@@ -20,6 +20,9 @@ internal sealed record TenantPortal(
 {
     /// <summary>The FreeSWITCH domain its calls are dialled in; null for the default company (the switch's default domain).</summary>
     public string? Domain => Key.Length == 0 ? null : Key;
+
+    /// <summary>A company's local application's gate (open while it is installed); null with a webhook.</summary>
+    public IDeliveryGate? Gate { get; init; }
 
     /// <summary>How logs and health name it: the domain, or "default".</summary>
     public string Name => Key.Length == 0 ? "default" : Key;

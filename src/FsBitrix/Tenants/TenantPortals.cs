@@ -22,9 +22,12 @@ internal sealed class TenantPortals
 
     public TenantPortals(FsBitrixOptions options, IServiceProvider services)
     {
-        Default = new TenantPortal(OutboxStore.DefaultTenant, options.Bitrix.ApplicationToken, services.GetRequiredService<IBitrix24Client>(),
+        Default = new TenantPortal(OutboxStore.DefaultTenant, options.Bitrix.ApplicationToken, services.GetRequiredService<Bitrix24Client>(),
             services.GetRequiredService<Bitrix24UserDirectory>(), services.GetRequiredService<OutboxDispatcher>(),
-            options.Bitrix.DefaultUserId, options.Bitrix.CrmCreate);
+            options.Bitrix.DefaultUserId, options.Bitrix.CrmCreate)
+        {
+            Gate = services.GetRequiredService<IDeliveryGate>(),
+        };
         All = [Default, .. options.Tenants.Select(t => Build(t, services))];
         foreach (TenantPortal portal in All)
         {
@@ -81,12 +84,15 @@ internal sealed class TenantPortals
 
     private static TenantPortal Build(TenantSettings tenant, IServiceProvider services)
     {
+        // A company connected as a local application: its requests carry its installation's token, and its commands
+        // wait (the gate) until that portal has installed the app.
+        AppMode.AppInstallation? app = tenant.IsAppMode ? services.GetRequiredService<AppMode.AppInstallations>().Find(tenant.Key) : null;
         TimeProvider time = services.GetRequiredService<TimeProvider>();
         ILoggerFactory loggers = services.GetRequiredService<ILoggerFactory>();
         var client = new Bitrix24Client(
             new Bitrix24ClientOptions
             {
-                WebhookUrl = tenant.WebhookUrl ?? string.Empty,
+                WebhookUrl = app is null ? tenant.WebhookUrl ?? string.Empty : string.Empty,
                 RateLimit = tenant.RateLimitPerSecond <= 0
                     ? LeakyBucketOptions.Unlimited
                     : new LeakyBucketOptions { DrainPerSecond = tenant.RateLimitPerSecond, Burst = tenant.RateLimitBurst },
@@ -94,7 +100,7 @@ internal sealed class TenantPortals
                 MeterFactory = services.GetRequiredService<IMeterFactory>(),
                 Portal = tenant.Key,
             },
-            loggers.CreateLogger<Bitrix24Client>(), time);
+            loggers.CreateLogger<Bitrix24Client>(), time, auth: app?.Auth);
         var directoryOptions = new UserDirectoryOptions();
         foreach ((string extension, int userId) in tenant.Users)
         {
@@ -110,8 +116,11 @@ internal sealed class TenantPortals
         OutboxStore store = services.GetRequiredService<OutboxStore>();
         var delivery = new CommandDelivery(client, store, new UserDirectoryResolver(directory), services.GetRequiredService<IRecordingSource>(),
             services.GetRequiredService<CallerCrmMatches>(), deliveryOptions, time);
-        var dispatcher = new OutboxDispatcher(store, delivery, deliveryOptions, new OpenDeliveryGate(), time,
+        var dispatcher = new OutboxDispatcher(store, delivery, deliveryOptions, app?.Gate ?? (IDeliveryGate)new OpenDeliveryGate(), time,
             loggers.CreateLogger<OutboxDispatcher>(), tenant.Key);
-        return new TenantPortal(tenant.Key, tenant.ApplicationToken, client, directory, dispatcher, tenant.DefaultUserId, tenant.CrmCreate);
+        return new TenantPortal(tenant.Key, tenant.ApplicationToken, client, directory, dispatcher, tenant.DefaultUserId, tenant.CrmCreate)
+        {
+            Gate = app?.Gate,
+        };
     }
 }

@@ -8,6 +8,14 @@ internal static class TenantProblems
     public static IEnumerable<string> Find(FsBitrixOptions options)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        // Portals installed as an application: an install call names its portal, which must say whose it is.
+        var portals = new HashSet<string>(StringComparer.Ordinal);
+        if (options.Bitrix.IsAppMode && options.Bitrix.Domain is { Length: > 0 } defaultPortal)
+        {
+            portals.Add(defaultPortal.Trim().ToLowerInvariant());
+        }
+
         for (int i = 0; i < options.Tenants.Count; i++)
         {
             TenantSettings tenant = options.Tenants[i];
@@ -23,19 +31,40 @@ internal static class TenantProblems
                 yield return $"{at}:Domain '{tenant.Domain}' is listed twice: each FreeSWITCH domain goes to one portal";
             }
 
-            if (!string.Equals(tenant.Auth, BitrixSettings.WebhookAuth, StringComparison.OrdinalIgnoreCase))
+            if (tenant.IsAppMode)
             {
-                yield return $"{at}:Auth is '{tenant.Auth}': a company of FsBitrix:Tenants connects with an incoming webhook "
-                    + "(WebhookUrl); a local application is supported for the default portal (FsBitrix:Bitrix) only";
+                foreach (string problem in ConfigurationProblems.AppProblems(tenant.ToBitrixSettings(options.Bitrix), at, "PortalDomain"))
+                {
+                    // The shared settings' problems are said once, for FsBitrix:Bitrix.
+                    if (!problem.Contains("FsBitrix:Bitrix:", StringComparison.Ordinal) || !options.Bitrix.IsAppMode)
+                    {
+                        yield return problem;
+                    }
+                }
+
+                if (tenant.PortalDomain is { Length: > 0 } portal && !portals.Add(portal.Trim().ToLowerInvariant()))
+                {
+                    yield return $"{at}:PortalDomain '{portal}' is another company's portal too: each portal installs the application for one company";
+                }
+            }
+            else if (!string.Equals(tenant.Auth, BitrixSettings.WebhookAuth, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return $"{at}:Auth is '{tenant.Auth}': use 'webhook' (an incoming webhook, WebhookUrl) or 'app' (a local application: PortalDomain, ClientId, ClientSecret)";
             }
             else if (string.IsNullOrWhiteSpace(tenant.WebhookUrl))
             {
-                yield return $"{at}:WebhookUrl is not set: the portal of {tenant.Domain} needs an incoming webhook (scopes telephony, user, crm)";
+                yield return $"{at}:WebhookUrl is not set: the portal of {tenant.Domain} needs an incoming webhook (scopes telephony, user, crm) "
+                    + "or a local application (Auth=app)";
             }
             else if (!Uri.TryCreate(tenant.WebhookUrl, UriKind.Absolute, out Uri? url) || url.Segments.Length < 4
                 || !url.AbsolutePath.StartsWith("/rest/", StringComparison.Ordinal))
             {
                 yield return $"{at}:WebhookUrl does not look like https://portal/rest/<user id>/<code>/";
+            }
+
+            if (!tenant.IsAppMode && tenant.Events.Equals(BitrixSettings.OfflineEvents, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return $"{at}:Events=offline needs {at}:Auth=app: Bitrix24 gives offline events only to applications";
             }
 
             if (tenant.DefaultUserId <= 0)

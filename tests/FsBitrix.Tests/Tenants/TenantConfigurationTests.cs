@@ -18,6 +18,10 @@ public class TenantConfigurationTests
             o.Tenants.Add(new TenantSettings { Domain = "c.example" });
             o.Tenants.Add(new TenantSettings { WebhookUrl = "http://127.0.0.1:4/rest/1/d/" });
             o.Tenants.Add(new TenantSettings { Domain = "e.example", Auth = "app" });
+            o.Tenants.Add(new TenantSettings { Domain = "f.example", Auth = "oauth" });
+            o.Tenants.Add(new TenantSettings { Domain = "g.example", Auth = "app", PortalDomain = "g.bitrix24.com", Events = "sometimes" });
+            o.Tenants.Add(new TenantSettings { Domain = "h.example", Auth = "app", PortalDomain = "G.bitrix24.com" });
+            o.Tenants.Add(new TenantSettings { Domain = "i.example", WebhookUrl = "http://127.0.0.1:5/rest/1/i/", Events = "offline" });
         }))!;
 
         Assert.Multiple(() =>
@@ -25,8 +29,12 @@ public class TenantConfigurationTests
             Assert.That(error.Problems, Has.Some.Contains("FsBitrix:Tenants:1:Domain 'B.example' is listed twice"));
             Assert.That(error.Problems, Has.Some.Contains("FsBitrix:Tenants:2:WebhookUrl is not set"));
             Assert.That(error.Problems, Has.Some.Contains("FsBitrix:Tenants:3:Domain is not set"));
-            Assert.That(error.Problems, Has.Some.Contains("FsBitrix:Tenants:4:Auth is 'app'"));
-            Assert.That(error.Problems, Has.Count.EqualTo(4));
+            Assert.That(error.Problems, Has.Some.Contains("FsBitrix:Tenants:4:PortalDomain must be set in app mode"));
+            Assert.That(error.Problems, Has.Some.Contains("FsBitrix:Tenants:5:Auth is 'oauth'"));
+            Assert.That(error.Problems, Has.Some.Contains("FsBitrix:Tenants:6:Events is 'sometimes'"));
+            Assert.That(error.Problems, Has.Some.Contains("FsBitrix:Tenants:7:PortalDomain 'G.bitrix24.com' is another company's portal too"));
+            Assert.That(error.Problems, Has.Some.Contains("FsBitrix:Tenants:8:Events=offline needs FsBitrix:Tenants:8:Auth=app"));
+            Assert.That(error.Problems, Has.Count.EqualTo(8));
         });
     }
 
