@@ -223,6 +223,27 @@ public class CheckTests
         Assert.That(sections[1], Does.Contain("warn  extension 1007 has no Bitrix24 user"));
     }
 
+    [Test]
+    public async Task A_companys_local_application_is_checked_on_its_own_portal_and_its_missing_install_said_with_the_fix()
+    {
+        await using SandboxPortal b = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None, Domain = "b.bitrix24.test" });
+
+        (int exit, string output) = await CheckAsync(o => o.Tenants.Add(new FsBitrix.Tenants.TenantSettings
+        {
+            Domain = "b.example",
+            Auth = "app",
+            PortalDomain = b.BaseUrl.Authority,
+            ClientId = b.App.ClientId,
+            ClientSecret = b.App.ClientSecret,
+        }), directory: ["1001@lab.example", "1001@b.example"]);
+
+        Assert.That(exit, Is.EqualTo(1), output);
+        string[] sections = output.Split("Bitrix24 portal of b.example: auth: app (local application " + b.App.ClientId);
+        Assert.That(sections, Has.Length.EqualTo(2), output);
+        Assert.That(sections[0], Does.Contain("ok    user.get"), "the default portal's webhook passes");
+        Assert.That(sections[1], Does.Contain("FAIL  the local application is not installed").And.Contain("/bitrix/install"));
+    }
+
     private static async Task<(int Exit, string Output)> CheckAsync(Action<FsBitrixOptions> change, Func<SandboxPortal, FsBitrixOptions, Task>? arrange = null,
         TimeProvider? time = null, IReadOnlyList<string>? directory = null)
     {

@@ -40,8 +40,15 @@ public class TenantAppModeTests
         });
         Assert.That(b.State.Requests.Where(r => r.Method.StartsWith("telephony.", StringComparison.OrdinalIgnoreCase)), Is.Empty);
 
+        (HttpStatusCode waiting, System.Text.Json.Nodes.JsonObject before) = await HealthAsync(h);
+        Assert.That(waiting, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "a company's calls cannot go: degraded");
+        Assert.That(before["tenants"]![0]!["app"]!["state"]!.GetValue<string>(), Is.EqualTo(nameof(AppAuthStatus.NotInstalled)));
+
         SentEvent install = await b.App.InstallAsync(h.InstallUrl);
         Assert.That(install.HandlerStatus, Is.EqualTo(200));
+        (HttpStatusCode installed, System.Text.Json.Nodes.JsonObject after) = await HealthAsync(h);
+        Assert.That(installed, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(after["tenants"]![0]!["app"]!["state"]!.GetValue<string>(), Is.EqualTo(nameof(AppAuthStatus.Ready)));
         await b.WaitForAsync(s => s.FinishedCalls.Count == 1, Patience);
         SandboxFinishedCall call = b.State.FinishedCalls.Single();
         await h.SettledAsync();
@@ -188,6 +195,13 @@ public class TenantAppModeTests
             SqliteConnection.ClearAllPools();
             File.Delete(path);
         }
+    }
+
+    private static async Task<(HttpStatusCode Status, System.Text.Json.Nodes.JsonObject Body)> HealthAsync(ServiceHarness h)
+    {
+        using var http = new HttpClient();
+        using HttpResponseMessage response = await http.GetAsync(new Uri(h.EventsUrl, "/healthz"));
+        return (response.StatusCode, System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 
     private static Task<SandboxPortal> StartPortalAsync() =>
