@@ -45,7 +45,7 @@ internal static partial class ClickToCallBenchmark
         await service.StartAsync().ConfigureAwait(false);
         await freeSwitch.Subscribed.WaitAsync(TimeSpan.FromSeconds(20)).ConfigureAwait(false);
         string address = service.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var url = new Uri(address.TrimEnd('/') + service.Services.GetRequiredService<FsBitrixOptions>().Bitrix.EventsPath);
+        var url = new Uri(address.TrimEnd('/') + service.Services.GetRequiredService<BitrixSettings>().EventsPath);
 
         using var http = new HttpClient();
         var latencies = new List<double>(events);

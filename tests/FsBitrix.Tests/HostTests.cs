@@ -28,6 +28,51 @@ public class HostTests
     }
 
     [Test]
+    public async Task Each_feature_gets_its_own_section_bound_from_configuration_with_the_last_word_on_top_and_never_the_whole()
+    {
+        string database = Path.Combine(Path.GetTempPath(), $"fsbitrix-options-{Guid.NewGuid():N}.db");
+        await using Microsoft.AspNetCore.Builder.WebApplication app = await FsBitrixApp.CreateAsync(
+            ["--FsBitrix:Esl:Port=18021", "--FsBitrix:Recordings:Mode=url", "--FsBitrix:Recordings:PublicUrl=https://pbx.example.com/",
+             $"--FsBitrix:Storage:Path={database}", "--FsBitrix:Http:Urls=http://127.0.0.1:0"],
+            o =>
+            {
+                o.Bitrix.WebhookUrl = "https://portal.bitrix24.com/rest/1/abc/";
+                o.Users["1001"] = 7;
+                o.Esl.Host = "127.0.0.2";
+            });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(app.Services.GetService<FsBitrixOptions>(), Is.Null, "no part can take the whole configuration");
+            EslSettings esl = app.Services.GetRequiredService<EslSettings>();
+            Assert.That((esl.Host, esl.Port), Is.EqualTo(("127.0.0.2", 18021)), "configuration, then the last word");
+            Assert.That(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EslSettings>>().Value, Is.SameAs(esl));
+            Assert.That(app.Services.GetRequiredService<RecordingSettings>().PublicUrl, Is.EqualTo("https://pbx.example.com/"));
+            Assert.That(app.Services.GetRequiredService<UsersSettings>()["1001"], Is.EqualTo(7));
+            Assert.That(app.Services.GetRequiredService<BitrixSettings>().WebhookUrl, Is.EqualTo("https://portal.bitrix24.com/rest/1/abc/"));
+        });
+        await app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (string file in Directory.GetFiles(Path.GetDirectoryName(database)!, Path.GetFileName(database) + "*"))
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
+    public void Every_sections_problems_are_said_together_before_anything_is_opened()
+    {
+        var ex = Assert.ThrowsAsync<ConfigurationProblemException>(() => FsBitrixApp.CreateAsync(
+            ["--FsBitrix:Esl:Port=0", "--FsBitrix:Recordings:Mode=ftp", "--FsBitrix:Cdr:GapWait=00:00:00", "--FsBitrix:OwnerLookup:Patience=00:01:00"],
+            o => o.Bitrix.WebhookUrl = null));
+
+        Assert.That(ex!.Problems.Select(p => p.Split(' ')[0]), Is.EquivalentTo(new[]
+        {
+            "FsBitrix:Bitrix:WebhookUrl", "FsBitrix:Esl:Host", "FsBitrix:Recordings:Mode", "FsBitrix:Cdr:GapWait", "FsBitrix:OwnerLookup:Patience",
+        }));
+    }
+
+    [Test]
     public void Without_a_webhook_the_service_refuses_to_start_and_says_what_to_set()
     {
         var ex = Assert.ThrowsAsync<ConfigurationProblemException>(() => FsBitrixApp.CreateAsync([], o => o.Bitrix.WebhookUrl = null));

@@ -25,19 +25,21 @@ internal sealed class AppInstallations : IDisposable
         All.FirstOrDefault(a => a.IsFor(domain) && (a.IsFor(clientEndpoint.Authority) || a.IsFor(clientEndpoint.Host)));
 
     /// <summary>The portals <c>FsBitrix:Bitrix</c> and <c>FsBitrix:Tenants</c> connect as applications.</summary>
-    public static AppInstallations Create(FsBitrixOptions options, IServiceProvider services)
+    public static AppInstallations Create(IServiceProvider services)
     {
+        BitrixSettings bitrix = services.GetRequiredService<BitrixSettings>();
+        string database = services.GetRequiredService<StorageSettings>().Path;
         // After the outbox, which creates the database file readable by the service user only.
         services.GetRequiredService<OutboxStore>();
         var all = new List<AppInstallation>();
-        if (options.Bitrix.IsAppMode)
+        if (bitrix.IsAppMode)
         {
-            all.Add(Build(string.Empty, options.Bitrix, options, services));
+            all.Add(Build(string.Empty, bitrix, database, services));
         }
 
-        foreach (Tenants.TenantSettings tenant in options.Tenants.Where(t => t.IsAppMode))
+        foreach (Tenants.TenantSettings tenant in services.GetRequiredService<Tenants.TenantsSettings>().Where(t => t.IsAppMode))
         {
-            all.Add(Build(tenant.Key, tenant.ToBitrixSettings(options.Bitrix), options, services));
+            all.Add(Build(tenant.Key, tenant.ToBitrixSettings(bitrix), database, services));
         }
 
         return new AppInstallations(all);
@@ -51,10 +53,10 @@ internal sealed class AppInstallations : IDisposable
         }
     }
 
-    private static AppInstallation Build(string tenant, BitrixSettings settings, FsBitrixOptions options, IServiceProvider services)
+    private static AppInstallation Build(string tenant, BitrixSettings settings, string database, IServiceProvider services)
     {
         TimeProvider time = FeatureClocks.Of(services, FeatureClocks.Auth);
-        var store = new InstallationStore(options.Storage.Path, services.GetRequiredService<TimeProvider>(), tenant);
+        var store = new InstallationStore(database, services.GetRequiredService<TimeProvider>(), tenant);
         var auth = new OAuthAuth(
             new OAuthAppOptions
             {

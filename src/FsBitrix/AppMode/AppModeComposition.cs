@@ -24,7 +24,7 @@ internal static class AppModeComposition
 
     public static IServiceCollection AddAppMode(this IServiceCollection services, FsBitrixOptions options)
     {
-        services.AddSingleton(sp => AppInstallations.Create(options, sp));
+        services.AddSingleton(AppInstallations.Create);
         if (options.Bitrix.IsAppMode)
         {
             services.AddSingleton(sp => Default(sp).Auth);
@@ -53,11 +53,11 @@ internal static class AppModeComposition
         return services;
     }
 
-    public static void MapAppMode(this IEndpointRouteBuilder app, FsBitrixOptions options)
+    public static void MapAppMode(this IEndpointRouteBuilder app, FsBitrixOptions options, BitrixSettings bitrix)
     {
         if (options.AnyAppMode())
         {
-            app.MapPost(options.Bitrix.InstallPath, (HttpContext http, InstallEndpoint endpoint) => endpoint.HandleAsync(http));
+            app.MapPost(bitrix.InstallPath, (HttpContext http, InstallEndpoint endpoint) => endpoint.HandleAsync(http));
         }
     }
 

@@ -18,7 +18,7 @@ internal static class CdrComposition
         services.AddSingleton(sp =>
         {
             sp.GetRequiredService<OutboxStore>();
-            return CdrInbox.Open(options.Storage.Path);
+            return CdrInbox.Open(sp.GetRequiredService<StorageSettings>().Path);
         });
         services.AddSingleton<CdrImporter>();
         services.AddHostedService(sp => sp.GetRequiredService<CdrImporter>());

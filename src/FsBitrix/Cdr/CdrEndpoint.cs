@@ -15,15 +15,15 @@ namespace FsBitrix.Cdr;
 /// </summary>
 internal static class CdrEndpoint
 {
-    public static void MapCdr(this IEndpointRouteBuilder app, FsBitrixOptions options)
+    public static void MapCdr(this IEndpointRouteBuilder app, CdrSettings settings)
     {
-        if (options.Cdr.Token is not { Length: > 0 } token)
+        if (settings.Token is not { Length: > 0 } token)
         {
             return;
         }
 
         byte[] expected = SHA256.HashData(Encoding.UTF8.GetBytes(token));
-        app.MapPost(options.Cdr.Path, async (HttpContext http, CdrImporter importer) =>
+        app.MapPost(settings.Path, async (HttpContext http, CdrImporter importer) =>
         {
             string sent = http.Request.Query["token"].ToString();
             if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(sent)), expected))

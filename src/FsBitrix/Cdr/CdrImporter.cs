@@ -19,7 +19,7 @@ namespace FsBitrix.Cdr;
 /// not (the call is over). A call seen live (its first leg is a call of the outbox) is never imported.
 /// </summary>
 internal sealed partial class CdrImporter(
-    FsBitrixOptions options,
+    CdrSettings settings,
     CdrInbox inbox,
     OutboxStore store,
     CallReducer reducer,
@@ -27,7 +27,7 @@ internal sealed partial class CdrImporter(
     TimeProvider time,
     ILogger<CdrImporter> logger) : BackgroundService
 {
-    private readonly CdrSettings _settings = options.Cdr;
+    private readonly CdrSettings _settings = settings;
     private readonly Dictionary<string, DateTime> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<ChannelEvent>> _parsed = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0);

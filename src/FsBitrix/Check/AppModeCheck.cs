@@ -19,16 +19,16 @@ namespace FsBitrix.Check;
 /// <param name="bitrix">The portal's settings: the default's, or a company's (<c>TenantSettings.ToBitrixSettings</c>).</param>
 /// <param name="tenant">The company (empty: the default portal) whose installation is read.</param>
 /// <param name="section">Where the portal's settings are (<c>FsBitrix:Bitrix</c>, <c>FsBitrix:Tenants:N</c>), as fixes name them.</param>
-internal sealed class AppModeCheck(FsBitrixOptions options, BitrixSettings bitrix, string tenant, string section, CheckReport report, TimeProvider time)
+internal sealed class AppModeCheck(StorageSettings storage, BitrixSettings bitrix, string tenant, string section, CheckReport report, TimeProvider time)
 {
     public async Task<Bitrix24Client?> RunAsync(CancellationToken cancellationToken)
     {
         string whose = tenant.Length == 0 ? string.Empty : $"portal of {tenant}: ";
         report.Section($"Bitrix24 {whose}auth: app (local application {bitrix.ClientId}, events {(bitrix.IsOfflineEvents ? "offline, polled" : "online")})");
         OAuthGrant? grant = null;
-        if (File.Exists(options.Storage.Path))
+        if (File.Exists(storage.Path))
         {
-            using var store = new InstallationStore(options.Storage.Path, time, tenant);
+            using var store = new InstallationStore(storage.Path, time, tenant);
             grant = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
         }
 

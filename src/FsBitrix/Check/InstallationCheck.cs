@@ -23,7 +23,7 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         report.Section("Configuration");
-        IReadOnlyList<string> problems = [.. ConfigurationProblems.Find(options), .. QueueConfiguration.Problems(options)];
+        IReadOnlyList<string> problems = ConfigurationProblems.Find(options);
         foreach (string problem in problems)
         {
             report.Fail(problem, "edit appsettings.json (section FsBitrix) or set the FsBitrix__... environment variable");
@@ -45,7 +45,7 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
         List<string> defaults = Extensions(domain => !tenantDomains.Contains(domain));
         if (problems.Count == 0 && options.Bitrix.IsAppMode)
         {
-            using Bitrix24Client? app = await new AppModeCheck(options, options.Bitrix, string.Empty, "FsBitrix:Bitrix", report, time ?? TimeProvider.System)
+            using Bitrix24Client? app = await new AppModeCheck(options.Storage, options.Bitrix, string.Empty, "FsBitrix:Bitrix", report, time ?? TimeProvider.System)
                 .RunAsync(cancellationToken).ConfigureAwait(false);
             if (app is not null)
             {
@@ -65,7 +65,7 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
             List<string> extensions = Extensions(domain => domain == tenant.Key);
             if (tenant.IsAppMode)
             {
-                using Bitrix24Client? app = await new AppModeCheck(options, tenant.ToBitrixSettings(options.Bitrix), tenant.Key, $"FsBitrix:Tenants:{i}",
+                using Bitrix24Client? app = await new AppModeCheck(options.Storage, tenant.ToBitrixSettings(options.Bitrix), tenant.Key, $"FsBitrix:Tenants:{i}",
                     report, time ?? TimeProvider.System).RunAsync(cancellationToken).ConfigureAwait(false);
                 if (app is not null)
                 {

@@ -11,16 +11,17 @@ namespace FsBitrix.ClickToCall;
 /// <summary>The click-to-call parts and their endpoint; one line each in the service's composition.</summary>
 internal static partial class ClickToCallComposition
 {
-    public static IServiceCollection AddClickToCall(this IServiceCollection services, FsBitrixOptions options)
+    public static IServiceCollection AddClickToCall(this IServiceCollection services)
     {
-        services.AddSingleton(sp => EventGuard.For(options.Bitrix, sp, string.Empty));
+        services.AddSingleton(sp => EventGuard.For(sp.GetRequiredService<BitrixSettings>(), sp, string.Empty));
         services.AddSingleton<ClickIntake>();
 
         // After the outbox, which creates the database file with its permissions.
         services.AddSingleton(sp =>
         {
             sp.GetRequiredService<OutboxStore>();
-            return HandledEvents.Open(options.Storage.Path, sp.GetRequiredService<TimeProvider>(), options.ClickToCall.RememberEventsFor);
+            return HandledEvents.Open(sp.GetRequiredService<StorageSettings>().Path, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ClickToCallSettings>().RememberEventsFor);
         });
         services.AddSingleton<ClickToCallOriginator>();
         services.AddSingleton<ClickToCallRecovery>();
@@ -30,7 +31,7 @@ internal static partial class ClickToCallComposition
         return services;
     }
 
-    public static void MapClickToCall(this IEndpointRouteBuilder app, FsBitrixOptions options)
+    public static void MapClickToCall(this IEndpointRouteBuilder app, BitrixSettings bitrix)
     {
         EventGuard guard = app.ServiceProvider.GetRequiredService<EventGuard>();
         if (!guard.TokenConfigured)
@@ -38,7 +39,7 @@ internal static partial class ClickToCallComposition
             LogNoToken(app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EventsEndpoint)));
         }
 
-        app.MapPost(options.Bitrix.EventsPath, (HttpContext http, EventsEndpoint endpoint) => endpoint.HandleAsync(http));
+        app.MapPost(bitrix.EventsPath, (HttpContext http, EventsEndpoint endpoint) => endpoint.HandleAsync(http));
     }
 
     [LoggerMessage(Level = LogLevel.Warning,

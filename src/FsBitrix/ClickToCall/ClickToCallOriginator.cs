@@ -24,11 +24,12 @@ internal sealed partial class ClickToCallOriginator(
     CallTracker tracker,
     HandledEvents handled,
     TenantPortals portals,
-    FsBitrixOptions options,
+    ClickToCallSettings settings,
+    DialSettings dial,
     TimeProvider time,
     ILogger<ClickToCallOriginator> logger)
 {
-    private readonly ClickToCallSettings _settings = options.ClickToCall;
+    private readonly ClickToCallSettings _settings = settings;
 
     /// <summary>Raised with the command just before it is sent (benchmarks and diagnostics).</summary>
     public event Action<string>? Originating;
@@ -110,7 +111,7 @@ internal sealed partial class ClickToCallOriginator(
     /// <param name="userId">The rep who clicked (null for a callback): the finish of a failed attempt is theirs.</param>
     private async Task OriginateAsync(OriginatePlan plan, string? callId, int? userId, string? domain, CancellationToken cancellationToken)
     {
-        string command = plan.Command(options.Dial, _settings, domain);
+        string command = plan.Command(dial, _settings, domain);
         tracker.ExpectOriginate(plan.LegUuids);
         OriginateOutcome? failure;
         try

@@ -19,7 +19,7 @@ internal sealed partial class ClickToCallRecovery(
     OutboxStore store,
     CallTracker tracker,
     EslInboundClient esl,
-    FsBitrixOptions options,
+    ClickToCallSettings settings,
     TimeProvider time,
     ILogger<ClickToCallRecovery> logger)
 {
@@ -57,7 +57,7 @@ internal sealed partial class ClickToCallRecovery(
     private async Task<bool> YoungOnceConnectedAsync(ClickAttempt attempt, CancellationToken cancellationToken)
     {
         await esl.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
-        return time.GetUtcNow() - attempt.AcceptedAt < options.ClickToCall.PlaceAfterRestartWithin;
+        return time.GetUtcNow() - attempt.AcceptedAt < settings.PlaceAfterRestartWithin;
     }
 
     /// <summary>

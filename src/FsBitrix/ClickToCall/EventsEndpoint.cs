@@ -14,22 +14,24 @@ namespace FsBitrix.ClickToCall;
 internal sealed partial class EventsEndpoint(
     EventGuard guard,
     ClickIntake intake,
-    FsBitrixOptions options,
+    BitrixSettings bitrix,
+    ClickToCallSettings settings,
+    Tenants.TenantsSettings tenants,
     IServiceProvider services,
     ILogger<EventsEndpoint> logger)
 {
     // Each company of FsBitrix:Tenants posts with its own token (its outgoing webhook's, or its application's from the
     // install): the token says whose event it is.
     private readonly (string Tenant, EventGuard Guard)[] _tenants =
-        [.. options.Tenants.Select(t => (t.Key, EventGuard.For(t.ToBitrixSettings(options.Bitrix), services, t.Key)))];
+        [.. tenants.Select(t => (t.Key, EventGuard.For(t.ToBitrixSettings(bitrix), services, t.Key)))];
 
     public async Task<IResult> HandleAsync(HttpContext http)
     {
         string from = http.Connection.RemoteIpAddress?.ToString() ?? "?";
-        byte[]? body = await ReadAsync(http.Request, options.ClickToCall.MaxEventBytes, http.RequestAborted).ConfigureAwait(false);
+        byte[]? body = await ReadAsync(http.Request, settings.MaxEventBytes, http.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
-            LogRefused(from, $"body larger than {options.ClickToCall.MaxEventBytes} bytes");
+            LogRefused(from, $"body larger than {settings.MaxEventBytes} bytes");
             return Results.Text("event body too large", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 

@@ -1,12 +1,32 @@
 namespace FsBitrix.Configuration;
 
-/// <summary>Settings the service cannot run without, each as one sentence an admin can act on.</summary>
+/// <summary>
+/// Settings the service cannot run without, each as one sentence an admin can act on: one function per section (what
+/// that section's options validation says at start-up, <see cref="OptionsComposition"/>), and all of them for <c>check</c>.
+/// </summary>
 internal static class ConfigurationProblems
 {
+    /// <summary>Every section's problems, in the order an admin reads the file (what <c>check</c> lists).</summary>
     public static IReadOnlyList<string> Find(FsBitrixOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        List<string> problems =
+        [
+            .. Bitrix(options.Bitrix),
+            .. Esl(options.Esl),
+            .. Storage(options.Storage),
+            .. Recordings(options.Recordings),
+        ];
+        problems.AddRange([.. FsBitrix.Tenants.TenantProblems.Find(options.Bitrix, options.Tenants).Distinct().Except(problems)]);
+        problems.AddRange(OwnerLookup(options.OwnerLookup));
+        problems.AddRange(Cdr(options.Cdr));
+        problems.AddRange(FsBitrix.Queues.QueueConfiguration.Problems(options.Esl, options.Calls, options.Queues, options.Tenants));
+        return problems;
+    }
+
+    public static IEnumerable<string> Bitrix(BitrixSettings bitrix)
+    {
         var problems = new List<string>();
-        BitrixSettings bitrix = options.Bitrix;
         if (bitrix.Auth is not { } auth || !(auth.Equals(BitrixSettings.WebhookAuth, StringComparison.OrdinalIgnoreCase) || bitrix.IsAppMode))
         {
             problems.Add($"FsBitrix:Bitrix:Auth is '{bitrix.Auth}': use 'webhook' (an incoming webhook) or 'app' (a local application)");
@@ -15,12 +35,12 @@ internal static class ConfigurationProblems
         {
             problems.AddRange(AppProblems(bitrix, "FsBitrix:Bitrix", "Domain"));
         }
-        else if (string.IsNullOrWhiteSpace(options.Bitrix.WebhookUrl))
+        else if (string.IsNullOrWhiteSpace(bitrix.WebhookUrl))
         {
             problems.Add("FsBitrix:Bitrix:WebhookUrl is not set: create an incoming webhook in Bitrix24 (scopes telephony, user, crm) "
                 + "and put its URL here, e.g. https://yourportal.bitrix24.com/rest/1/abc123/");
         }
-        else if (!Uri.TryCreate(options.Bitrix.WebhookUrl, UriKind.Absolute, out Uri? url) || url.Segments.Length < 4
+        else if (!Uri.TryCreate(bitrix.WebhookUrl, UriKind.Absolute, out Uri? url) || url.Segments.Length < 4
             || !url.AbsolutePath.StartsWith("/rest/", StringComparison.Ordinal))
         {
             problems.Add("FsBitrix:Bitrix:WebhookUrl does not look like https://portal/rest/<user id>/<code>/");
@@ -31,71 +51,83 @@ internal static class ConfigurationProblems
             problems.Add("FsBitrix:Bitrix:Events=offline needs FsBitrix:Bitrix:Auth=app: Bitrix24 gives offline events only to applications");
         }
 
-        if (string.IsNullOrWhiteSpace(options.Esl.Host) || options.Esl.Port is <= 0 or > 65535)
-        {
-            problems.Add("FsBitrix:Esl:Host and FsBitrix:Esl:Port must name FreeSWITCH's event socket (event_socket.conf.xml)");
-        }
-
-        if (options.Storage.KeepDeliveredFor <= TimeSpan.Zero)
-        {
-            problems.Add($"FsBitrix:Storage:KeepDeliveredFor is {options.Storage.KeepDeliveredFor}: it must be positive (e.g. 7.00:00:00 for a week)");
-        }
-
-        if (options.Recordings.Format is { Length: > 0 } format && format.ToLowerInvariant() is not ("mp3" or "wav"))
-        {
-            problems.Add($"FsBitrix:Recordings:Format is '{format}': use 'mp3' or 'wav' (or leave it unset: MP3 when ffmpeg is installed)");
-        }
-
-        if (options.Recordings.ParallelEncodes < 1)
-        {
-            problems.Add($"FsBitrix:Recordings:ParallelEncodes is {options.Recordings.ParallelEncodes}: at least 1");
-        }
-
-        if (options.Recordings.Mp3KbpsPerChannel is not (8 or 16 or 24 or 32 or 40 or 48 or 56 or 64))
-        {
-            problems.Add($"FsBitrix:Recordings:Mp3KbpsPerChannel is {options.Recordings.Mp3KbpsPerChannel}: one of 8, 16, 24, 32, 40, 48, 56, 64 (MP3 at 8 kHz)");
-        }
-
-        if (options.Recordings.Mode is not ("upload" or "url"))
-        {
-            problems.Add($"FsBitrix:Recordings:Mode is '{options.Recordings.Mode}': use 'upload' or 'url'");
-        }
-        else if (options.Recordings.Mode == "url" && !Uri.TryCreate(options.Recordings.PublicUrl, UriKind.Absolute, out _))
-        {
-            problems.Add("FsBitrix:Recordings:PublicUrl must be this service's address as Bitrix24 reaches it "
-                + "(e.g. https://pbx.example.com:8085/) when Recordings:Mode is 'url'");
-        }
-
-        if (options.Bitrix.DefaultUserId <= 0)
+        if (bitrix.DefaultUserId <= 0)
         {
             problems.Add("FsBitrix:Bitrix:DefaultUserId must be a Bitrix24 user id (1 is usually the portal admin)");
         }
 
-        problems.AddRange([.. FsBitrix.Tenants.TenantProblems.Find(options).Distinct().Except(problems)]);
-
-        // The caller waits in silence (or ringback) while the CRM is asked: seconds, not more.
-        if (options.OwnerLookup.Patience < TimeSpan.FromSeconds(0.5) || options.OwnerLookup.Patience > TimeSpan.FromSeconds(10))
-        {
-            problems.Add($"FsBitrix:OwnerLookup:Patience is {options.OwnerLookup.Patience}: use a wait between 00:00:00.5 and 00:00:10 (default 00:00:01.5)");
-        }
-
-        if (options.Cdr.ScanInterval <= TimeSpan.Zero || options.Cdr.GroupWait < TimeSpan.Zero || options.Cdr.MaxWait <= TimeSpan.Zero
-            || options.Cdr.Horizon <= TimeSpan.Zero)
-        {
-            problems.Add("FsBitrix:Cdr:ScanInterval, MaxWait and Horizon must be positive and GroupWait not negative (e.g. 00:00:02, 04:00:00, 1.00:00:00, 00:00:05)");
-        }
-
-        if (options.Cdr.GapWait <= TimeSpan.Zero || options.Cdr.GapWait > TimeSpan.FromHours(1))
-        {
-            problems.Add($"FsBitrix:Cdr:GapWait is {options.Cdr.GapWait}: use a wait above zero and at most an hour (default 00:01:00)");
-        }
-
-        if (options.Cdr.ImportWhilePendingBelow < 1)
-        {
-            problems.Add($"FsBitrix:Cdr:ImportWhilePendingBelow is {options.Cdr.ImportWhilePendingBelow}: it must be at least 1 (e.g. 10)");
-        }
-
         return problems;
+    }
+
+    public static IEnumerable<string> Esl(EslSettings esl)
+    {
+        if (string.IsNullOrWhiteSpace(esl.Host) || esl.Port is <= 0 or > 65535)
+        {
+            yield return "FsBitrix:Esl:Host and FsBitrix:Esl:Port must name FreeSWITCH's event socket (event_socket.conf.xml)";
+        }
+    }
+
+    public static IEnumerable<string> Storage(StorageSettings storage)
+    {
+        if (storage.KeepDeliveredFor <= TimeSpan.Zero)
+        {
+            yield return $"FsBitrix:Storage:KeepDeliveredFor is {storage.KeepDeliveredFor}: it must be positive (e.g. 7.00:00:00 for a week)";
+        }
+    }
+
+    public static IEnumerable<string> Recordings(RecordingSettings recordings)
+    {
+        if (recordings.Format is { Length: > 0 } format && format.ToLowerInvariant() is not ("mp3" or "wav"))
+        {
+            yield return $"FsBitrix:Recordings:Format is '{format}': use 'mp3' or 'wav' (or leave it unset: MP3 when ffmpeg is installed)";
+        }
+
+        if (recordings.ParallelEncodes < 1)
+        {
+            yield return $"FsBitrix:Recordings:ParallelEncodes is {recordings.ParallelEncodes}: at least 1";
+        }
+
+        if (recordings.Mp3KbpsPerChannel is not (8 or 16 or 24 or 32 or 40 or 48 or 56 or 64))
+        {
+            yield return $"FsBitrix:Recordings:Mp3KbpsPerChannel is {recordings.Mp3KbpsPerChannel}: one of 8, 16, 24, 32, 40, 48, 56, 64 (MP3 at 8 kHz)";
+        }
+
+        if (recordings.Mode is not ("upload" or "url"))
+        {
+            yield return $"FsBitrix:Recordings:Mode is '{recordings.Mode}': use 'upload' or 'url'";
+        }
+        else if (recordings.Mode == "url" && !Uri.TryCreate(recordings.PublicUrl, UriKind.Absolute, out _))
+        {
+            yield return "FsBitrix:Recordings:PublicUrl must be this service's address as Bitrix24 reaches it "
+                + "(e.g. https://pbx.example.com:8085/) when Recordings:Mode is 'url'";
+        }
+    }
+
+    public static IEnumerable<string> OwnerLookup(FsBitrix.OwnerLookup.OwnerLookupSettings lookup)
+    {
+        // The caller waits in silence (or ringback) while the CRM is asked: seconds, not more.
+        if (lookup.Patience < TimeSpan.FromSeconds(0.5) || lookup.Patience > TimeSpan.FromSeconds(10))
+        {
+            yield return $"FsBitrix:OwnerLookup:Patience is {lookup.Patience}: use a wait between 00:00:00.5 and 00:00:10 (default 00:00:01.5)";
+        }
+    }
+
+    public static IEnumerable<string> Cdr(FsBitrix.Cdr.CdrSettings cdr)
+    {
+        if (cdr.ScanInterval <= TimeSpan.Zero || cdr.GroupWait < TimeSpan.Zero || cdr.MaxWait <= TimeSpan.Zero || cdr.Horizon <= TimeSpan.Zero)
+        {
+            yield return "FsBitrix:Cdr:ScanInterval, MaxWait and Horizon must be positive and GroupWait not negative (e.g. 00:00:02, 04:00:00, 1.00:00:00, 00:00:05)";
+        }
+
+        if (cdr.GapWait <= TimeSpan.Zero || cdr.GapWait > TimeSpan.FromHours(1))
+        {
+            yield return $"FsBitrix:Cdr:GapWait is {cdr.GapWait}: use a wait above zero and at most an hour (default 00:01:00)";
+        }
+
+        if (cdr.ImportWhilePendingBelow < 1)
+        {
+            yield return $"FsBitrix:Cdr:ImportWhilePendingBelow is {cdr.ImportWhilePendingBelow}: it must be at least 1 (e.g. 10)";
+        }
     }
 
     /// <summary>What a portal connected as a local application needs (the default one, or a company's).</summary>

@@ -4,7 +4,9 @@ namespace FsBitrix.Configuration;
 
 /// <summary>
 /// The <c>FsBitrix</c> configuration section (appsettings.json; every key can be overridden by an environment
-/// variable such as <c>FsBitrix__Esl__Host</c>). Names are the contract in DESIGN.md.
+/// variable such as <c>FsBitrix__Esl__Host</c>). Names are the contract in DESIGN.md. At run time each feature takes
+/// only its own section, bound and validated on its own (<see cref="OptionsComposition"/>); this whole shape is what
+/// the composition reads to decide which parts exist, what <c>check</c> validates, and what the demo and tests set.
 /// </summary>
 internal sealed class FsBitrixOptions
 {
@@ -24,7 +26,7 @@ internal sealed class FsBitrixOptions
     public FsBitrix.Status.StatusSettings Status { get; set; } = new();
 
     /// <summary>Extension → Bitrix24 user id; extensions not listed are looked up with user.get by UF_PHONE_INNER.</summary>
-    public Dictionary<string, int> Users { get; set; } = [];
+    public UsersSettings Users { get; set; } = [];
 
     public DialSettings Dial { get; set; } = new();
 
@@ -33,13 +35,13 @@ internal sealed class FsBitrixOptions
     public FsBitrix.ClickToCall.ClickToCallSettings ClickToCall { get; set; } = new();
 
     /// <summary>Call queues by name (the dialplan's <c>fsbitrix_queue</c>), driven over the outbound socket.</summary>
-    public Dictionary<string, FsBitrix.Queues.QueueSettings> Queues { get; set; } = [];
+    public FsBitrix.Queues.QueuesSettings Queues { get; set; } = [];
 
     /// <summary>
     /// Several companies on one FreeSWITCH, one domain and one Bitrix24 portal each. The top-level <c>Bitrix</c> and
     /// <c>Users</c> stay the default company (calls whose domain no entry names).
     /// </summary>
-    public List<FsBitrix.Tenants.TenantSettings> Tenants { get; set; } = [];
+    public FsBitrix.Tenants.TenantsSettings Tenants { get; set; } = [];
 
     /// <summary>FreeSWITCH's CDRs (mod_xml_cdr): calls not seen live reach Bitrix24 from them.</summary>
     public FsBitrix.Cdr.CdrSettings Cdr { get; set; } = new();
@@ -53,16 +55,12 @@ internal sealed class FsBitrixOptions
     /// <summary>Every company's queues: the default company's, then each tenant's.</summary>
     public IEnumerable<FsBitrix.Queues.QueueSettings> EveryQueue => Queues.Values.Concat(Tenants.SelectMany(t => t.Queues.Values));
 
-    /// <summary>
-    /// The rules' settings (<c>Calls</c>) with the companies of <see cref="Tenants"/>: the call reducer and queue presence
-    /// both need to know which domains are another company.
-    /// </summary>
-    public CallSettings CallSettings() => Calls.ToCallSettings() with
-    {
-        HoldUntilDomain = Tenants.Count > 0,
-        TenantDomains = Tenants.Select(t => t.Key).ToHashSet(StringComparer.Ordinal),
-    };
+    /// <summary>The rules' settings with the companies of <see cref="Tenants"/> (<see cref="CallsSettings.For"/>).</summary>
+    public CallSettings CallSettings() => Calls.For(Tenants);
 }
+
+/// <summary><c>FsBitrix:Users</c>: extension → Bitrix24 user id of the default portal.</summary>
+internal sealed class UsersSettings : Dictionary<string, int>;
 
 internal sealed class EslSettings
 {
@@ -228,5 +226,15 @@ internal sealed class CallsSettings
     {
         ExternalNumberMinLength = ExternalNumberMinLength,
         SkipInternalCalls = SkipInternalCalls,
+    };
+
+    /// <summary>
+    /// The rules' settings with the companies of <c>FsBitrix:Tenants</c>: the call reducer and queue presence both need
+    /// to know which domains are another company.
+    /// </summary>
+    public CallSettings For(IReadOnlyCollection<FsBitrix.Tenants.TenantSettings> tenants) => ToCallSettings() with
+    {
+        HoldUntilDomain = tenants.Count > 0,
+        TenantDomains = tenants.Select(t => t.Key).ToHashSet(StringComparer.Ordinal),
     };
 }

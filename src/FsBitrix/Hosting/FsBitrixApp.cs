@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Serilog;
 
 namespace FsBitrix.Hosting;
@@ -30,14 +31,8 @@ internal static class FsBitrixApp
         });
         builder.Configuration.AddFsBitrixSources(args);
 
-        var options = new FsBitrixOptions();
-        builder.Configuration.GetSection(FsBitrixOptions.Section).Bind(options);
-        configure?.Invoke(options);
-        IReadOnlyList<string> problems = [.. ConfigurationProblems.Find(options), .. QueueConfiguration.Problems(options)];
-        if (problems.Count > 0)
-        {
-            throw new ConfigurationProblemException(problems);
-        }
+        // Which parts exist is decided from the whole shape; each part then takes its own section (OptionsComposition).
+        FsBitrixOptions options = OptionsComposition.Read(builder.Configuration, configure);
 
         bool sinksConfigured = builder.Configuration.GetSection("Serilog:WriteTo").Exists();
         builder.Services.AddSerilog((services, logger) =>
@@ -51,22 +46,25 @@ internal static class FsBitrixApp
         });
         builder.WebHost.UseUrls(options.Http.Urls);
         builder.Host.UseSystemd();
+        builder.Services.AddFsBitrixOptions(builder.Configuration, configure);
         builder.Services.AddFsBitrix(options);
         services?.Invoke(builder.Services);
-
-        // A taken port is said in one line before anything is opened (PortInUseException), not by the web host's stack trace.
-        Ports.EnsureFree(options.Http.Urls, "FsBitrix:Http:Urls");
-        if ((options.HasQueues || options.OwnerLookup.Enabled) && options.Esl.OutboundListen is { Length: > 0 } socket)
-        {
-            Ports.EnsureFree(socket, "FsBitrix:Esl:OutboundListen");
-        }
-
         WebApplication app = builder.Build();
-
-        // Storage before any part is built (mapping the endpoints builds some): the parts' factories then only hand
-        // it out, none blocks on I/O.
         try
         {
+            // Every section's validation now, not at the host's start: nothing may be opened with a configuration that
+            // cannot work (exit code 78, each problem a sentence).
+            Validate(app.Services);
+
+            // A taken port is said in one line before anything is opened (PortInUseException), not by the web host's stack trace.
+            Ports.EnsureFree(options.Http.Urls, "FsBitrix:Http:Urls");
+            if ((options.HasQueues || options.OwnerLookup.Enabled) && options.Esl.OutboundListen is { Length: > 0 } socket)
+            {
+                Ports.EnsureFree(socket, "FsBitrix:Esl:OutboundListen");
+            }
+
+            // Storage before any part is built (mapping the endpoints builds some): the parts' factories then only hand
+            // it out, none blocks on I/O.
             await app.Services.GetRequiredService<ServiceStartup>().OpenAsync(app.Services, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -77,12 +75,28 @@ internal static class FsBitrixApp
 
         app.MapHealth();
         app.MapMetrics();
-        app.MapStatus(options);
-        app.MapClickToCall(options);
-        app.MapAppMode(options);
+        app.MapStatus(app.Services.GetRequiredService<StatusSettings>());
+        app.MapClickToCall(app.Services.GetRequiredService<BitrixSettings>());
+        app.MapAppMode(options, app.Services.GetRequiredService<BitrixSettings>());
         app.MapRecordings();
-        app.MapCdr(options);
+        app.MapCdr(app.Services.GetRequiredService<CdrSettings>());
 
         return app;
+    }
+
+    private static void Validate(IServiceProvider services)
+    {
+        try
+        {
+            services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException e)
+        {
+            throw new ConfigurationProblemException([.. e.Failures.Distinct()]);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is OptionsValidationException))
+        {
+            throw new ConfigurationProblemException([.. e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(x => x.Failures).Distinct()]);
+        }
     }
 }

@@ -21,11 +21,11 @@ internal static class HealthEndpoint
 {
     public static void MapHealth(this IEndpointRouteBuilder app) =>
         app.MapGet("/healthz", async (EslInboundClient esl, OutboxStore outbox, OutboxDispatcher dispatcher, CallTracker tracker,
-            FsBitrixOptions options, TenantPortals portals, TimeProvider time, IServiceProvider services, CancellationToken cancellationToken) =>
+            BitrixSettings bitrix, TenantPortals portals, TimeProvider time, IServiceProvider services, CancellationToken cancellationToken) =>
         {
             EslConnectionState state = esl.State;
             AppAuthState? appAuth = services.GetService<OAuthAuth>()?.State;
-            string? appProblem = appAuth is null ? null : appAuth.Problem ?? MissingKeys(options.Bitrix, "FsBitrix:Bitrix");
+            string? appProblem = appAuth is null ? null : appAuth.Problem ?? MissingKeys(bitrix, "FsBitrix:Bitrix");
             WriteProblem? writeProblem = tracker.OutboxWriteProblem;
             AppInstallations? installations = services.GetService<AppInstallations>();
 
@@ -78,7 +78,7 @@ internal static class HealthEndpoint
                         state = appAuth.Status.ToString(),
                         since = appAuth.Since,
                         problem = appProblem,
-                        events = options.Bitrix.IsOfflineEvents ? "offline" : "online",
+                        events = bitrix.IsOfflineEvents ? "offline" : "online",
                     },
                 },
                 calls = new { active = tracker.ActiveCalls },

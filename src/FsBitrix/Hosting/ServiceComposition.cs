@@ -27,9 +27,12 @@ namespace FsBitrix.Hosting;
 /// <summary>Wires the service's parts: one object per concern, each knowing only the ones below it.</summary>
 internal static class ServiceComposition
 {
+    /// <param name="options">
+    /// Which parts exist (app mode, companies, queues, CDRs…), decided from the whole configuration; every part reads
+    /// its values from its own section (<see cref="OptionsComposition"/>).
+    /// </param>
     public static IServiceCollection AddFsBitrix(this IServiceCollection services, FsBitrixOptions options)
     {
-        services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddServiceMetrics();
         services.AddStatusPage();
@@ -48,26 +51,61 @@ internal static class ServiceComposition
             services.AddSingleton<IDeliveryGate, OpenDeliveryGate>();
         }
 
-        services.AddSingleton(sp => new Bitrix24Client(
-            new Bitrix24ClientOptions
-            {
-                WebhookUrl = options.Bitrix.WebhookUrl ?? string.Empty,
-                RateLimit = options.Bitrix.RateLimitPerSecond <= 0
-                    ? LeakyBucketOptions.Unlimited
-                    : new LeakyBucketOptions { DrainPerSecond = options.Bitrix.RateLimitPerSecond, Burst = options.Bitrix.RateLimitBurst },
-                Operating = new Bitrix24.Retry.OperatingOptions { Limit = TimeSpan.FromSeconds(options.Bitrix.OperatingLimitSeconds) },
-                MeterFactory = sp.GetRequiredService<IMeterFactory>(),
-                Portal = "default",
-            },
-            sp.GetRequiredService<ILogger<Bitrix24Client>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            auth: options.Bitrix.IsAppMode ? sp.GetRequiredService<IBitrix24Auth>() : null));
+        services.AddDefaultPortal(appMode: options.Bitrix.IsAppMode);
+        services.AddRecordings(options);
+
+        services.AddSingleton(sp =>
+        {
+            BitrixSettings bitrix = sp.GetRequiredService<BitrixSettings>();
+            return new DeliveryOptions { DefaultUserId = bitrix.DefaultUserId, CrmCreate = bitrix.CrmCreate };
+        });
+        bool crmSearchWaited = options.EveryQueue.Any(q => q.ResponsibleFirstSeconds > 0) || options.OwnerLookup.Enabled;
+        services.AddSingleton(sp => new CallerCrmMatches(crmSearchWaited, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<CommandDelivery>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddHostedService(sp => new OutboxHousekeeping(sp.GetRequiredService<OutboxStore>(),
+            sp.GetRequiredService<StorageSettings>().KeepDeliveredFor, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OutboxHousekeeping>>()));
+
+        // With several companies a call's first commands wait for its domain, which names the portal they go to.
+        services.AddSingleton(sp => new CallReducer(sp.GetRequiredService<CallSettings>()));
+        services.AddTenants(options);
+        services.AddCallTracking();
+        services.AddClickToCall();
+        services.AddQueues(options);
+        services.AddSocketApp(options);
+        services.AddCdr(options);
+        return services;
+    }
+
+    /// <summary>The default portal (<c>FsBitrix:Bitrix</c>, <c>FsBitrix:Users</c>): its client and its user directory.</summary>
+    private static void AddDefaultPortal(this IServiceCollection services, bool appMode)
+    {
+        services.AddSingleton(sp =>
+        {
+            BitrixSettings bitrix = sp.GetRequiredService<BitrixSettings>();
+            return new Bitrix24Client(
+                new Bitrix24ClientOptions
+                {
+                    WebhookUrl = bitrix.WebhookUrl ?? string.Empty,
+                    RateLimit = bitrix.RateLimitPerSecond <= 0
+                        ? LeakyBucketOptions.Unlimited
+                        : new LeakyBucketOptions { DrainPerSecond = bitrix.RateLimitPerSecond, Burst = bitrix.RateLimitBurst },
+                    Operating = new Bitrix24.Retry.OperatingOptions { Limit = TimeSpan.FromSeconds(bitrix.OperatingLimitSeconds) },
+                    MeterFactory = sp.GetRequiredService<IMeterFactory>(),
+                    Portal = "default",
+                },
+                sp.GetRequiredService<ILogger<Bitrix24Client>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                auth: appMode ? sp.GetRequiredService<IBitrix24Auth>() : null);
+        });
         services.AddSingleton<IBitrix24Client>(sp => sp.GetRequiredService<Bitrix24Client>());
 
         services.AddSingleton(sp =>
         {
             var directoryOptions = new UserDirectoryOptions();
-            foreach ((string extension, int userId) in options.Users)
+            foreach ((string extension, int userId) in sp.GetRequiredService<UsersSettings>())
             {
                 directoryOptions.StaticMap[extension] = userId;
             }
@@ -77,21 +115,11 @@ internal static class ServiceComposition
         });
         services.AddHostedService<UserDirectoryService>();
         services.AddSingleton<IUserResolver, UserDirectoryResolver>();
+    }
 
-        services.AddRecordings(options);
-
-        services.AddSingleton(new DeliveryOptions { DefaultUserId = options.Bitrix.DefaultUserId, CrmCreate = options.Bitrix.CrmCreate });
-        services.AddSingleton(sp => new CallerCrmMatches(
-            options.EveryQueue.Any(q => q.ResponsibleFirstSeconds > 0) || options.OwnerLookup.Enabled, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<CommandDelivery>();
-        services.AddSingleton<OutboxDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
-        services.AddHostedService(sp => new OutboxHousekeeping(sp.GetRequiredService<OutboxStore>(), options.Storage.KeepDeliveredFor,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<OutboxHousekeeping>>()));
-
-        // With several companies a call's first commands wait for its domain, which names the portal they go to.
-        services.AddSingleton(new CallReducer(options.CallSettings()));
-        services.AddTenants(options);
+    /// <summary>FreeSWITCH's event socket (<c>FsBitrix:Esl</c>) and the call tracker it feeds.</summary>
+    private static void AddCallTracking(this IServiceCollection services)
+    {
         services.AddSingleton(sp =>
         {
             TenantPortals portals = sp.GetRequiredService<TenantPortals>();
@@ -104,25 +132,24 @@ internal static class ServiceComposition
                 portals.All.Count == 1 ? null : portals.TenantOf);
         });
 
-        services.AddSingleton(sp => new EslInboundClient(
-            new EslInboundOptions
-            {
-                Host = options.Esl.Host,
-                Port = options.Esl.Port,
-                Password = options.Esl.Password,
-                EventFormat = string.Equals(options.Esl.EventFormat, "json", StringComparison.OrdinalIgnoreCase)
-                    ? EslEventFormat.Json
-                    : EslEventFormat.Plain,
-                Events = EslEvents.CallTracking,
-                CustomSubclasses = EslEvents.CallTrackingCustom,
-            },
-            sp.GetRequiredService<ILogger<EslInboundClient>>(),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            EslSettings esl = sp.GetRequiredService<EslSettings>();
+            return new EslInboundClient(
+                new EslInboundOptions
+                {
+                    Host = esl.Host,
+                    Port = esl.Port,
+                    Password = esl.Password,
+                    EventFormat = string.Equals(esl.EventFormat, "json", StringComparison.OrdinalIgnoreCase)
+                        ? EslEventFormat.Json
+                        : EslEventFormat.Plain,
+                    Events = EslEvents.CallTracking,
+                    CustomSubclasses = EslEvents.CallTrackingCustom,
+                },
+                sp.GetRequiredService<ILogger<EslInboundClient>>(),
+                sp.GetRequiredService<TimeProvider>());
+        });
         services.AddHostedService<CallTrackingService>();
-        services.AddClickToCall(options);
-        services.AddQueues(options);
-        services.AddSocketApp(options);
-        services.AddCdr(options);
-        return services;
     }
 }

@@ -11,7 +11,7 @@ namespace FsBitrix.Hosting;
 /// app-mode installation. Done asynchronously once the container exists and before the host starts
 /// (<see cref="FsBitrixApp.CreateAsync"/>), so that no factory blocks on I/O.
 /// </summary>
-internal sealed class ServiceStartup(FsBitrixOptions options, TimeProvider time, ILogger<WalCheckpointer> checkpointLogger)
+internal sealed class ServiceStartup(StorageSettings storage, FsBitrix.Cdr.CdrSettings cdr, TimeProvider time, ILogger<WalCheckpointer> checkpointLogger)
 {
     private OutboxStore? _store;
     private byte[]? _recordingKey;
@@ -22,10 +22,10 @@ internal sealed class ServiceStartup(FsBitrixOptions options, TimeProvider time,
 
     public async Task OpenAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        _store = await OutboxStore.OpenAsync(options.Storage.Path, time, cancellationToken, checkpointLogger).ConfigureAwait(false);
+        _store = await OutboxStore.OpenAsync(storage.Path, time, cancellationToken, checkpointLogger).ConfigureAwait(false);
 
         // With CDRs read, a finish whose end was guessed waits for them (Cdr/README.md).
-        _store.EstimatedFinishWait = options.Cdr.Enabled ? options.Cdr.GapWait : TimeSpan.Zero;
+        _store.EstimatedFinishWait = cdr.Enabled ? cdr.GapWait : TimeSpan.Zero;
         _recordingKey = await _store.GetOrCreateSecretAsync("recording-link-key", cancellationToken).ConfigureAwait(false);
 
         // App mode: the event guards and the health page read the installations synchronously from the first request.

@@ -19,13 +19,13 @@ internal sealed class MetricsCollector(
     CallTracker tracker,
     OutboxStore outbox,
     TenantPortals portals,
-    FsBitrixOptions options,
+    EslSettings node,
     TimeProvider time) : IHostedService
 {
     private IDisposable? _delivered;
 
     /// <summary>How the metrics name the FreeSWITCH node (one node today; its address).</summary>
-    public string Node => $"{options.Esl.Host}:{options.Esl.Port}";
+    public string Node => $"{node.Host}:{node.Port}";
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

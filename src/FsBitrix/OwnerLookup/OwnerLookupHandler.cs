@@ -18,7 +18,8 @@ namespace FsBitrix.OwnerLookup;
 /// longer than <see cref="OwnerLookupSettings.Patience"/>: the dialplan then goes on with nothing set.
 /// </summary>
 internal sealed partial class OwnerLookupHandler(
-    FsBitrixOptions options,
+    OwnerLookupSettings settings,
+    CallSettings calls,
     CallerCrmMatches crmMatches,
     TenantPortals portals,
     TimeProvider time,
@@ -27,8 +28,6 @@ internal sealed partial class OwnerLookupHandler(
     public const string LookupVariable = "fsbitrix_lookup";
     public const string ExtensionVariable = "bitrix_owner_extension";
     public const string UserIdVariable = "bitrix_owner_user_id";
-
-    private readonly CallSettings _calls = options.Calls.ToCallSettings();
 
     public async Task RunAsync(EslOutboundSession session, EslEvent channel, CancellationToken cancellationToken)
     {
@@ -54,13 +53,13 @@ internal sealed partial class OwnerLookupHandler(
         CancellationToken cancellationToken)
     {
         // A colleague or a hidden number is registered without a CRM search: nothing to wait for.
-        if (string.IsNullOrWhiteSpace(caller) || !PhoneNumbers.IsExternal(caller, _calls))
+        if (string.IsNullOrWhiteSpace(caller) || !PhoneNumbers.IsExternal(caller, calls))
         {
             return null;
         }
 
         IReadOnlyList<CrmEntityMatch>? matches = await crmMatches
-            .WaitAsync(callKey, options.OwnerLookup.Patience, time, cancellationToken).ConfigureAwait(false);
+            .WaitAsync(callKey, settings.Patience, time, cancellationToken).ConfigureAwait(false);
         if (matches is null)
         {
             LogNoAnswer(callKey);
@@ -68,7 +67,7 @@ internal sealed partial class OwnerLookupHandler(
         }
 
         return ClientOwner.Choose(matches, userId => directory.TryGetExtension(userId, out string ext) ? ext : null,
-            options.OwnerLookup.NotWorking);
+            settings.NotWorking);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallKey}: the client's owner is extension {Extension}")]

@@ -15,7 +15,7 @@ namespace FsBitrix.Queues;
 /// caller has hung up (the linger notice), so the last events are seen and a transferred caller is not cut off.
 /// </summary>
 internal sealed partial class QueueCallHandler(
-    FsBitrixOptions options,
+    DialSettings dial,
     QueueCatalog catalog,
     QueueBoard board,
     ResponsibleRep reps,
@@ -47,7 +47,7 @@ internal sealed partial class QueueCallHandler(
         string? caller = channel[EslHeaders.CallerCallerIdNumber];
         LogEntered(callKey, queue.Key, Logging.PersonalData.Mask(caller ?? "?"));
         LogCaller(callKey, caller ?? "?");
-        QueueCallDriver driver = new(session, board, callKey, options.Dial.Extension, catalog.ContextOf(company), clock.Time, logger);
+        QueueCallDriver driver = new(session, board, callKey, dial.Extension, catalog.ContextOf(company), clock.Time, logger);
         await using (driver.ConfigureAwait(false))
         {
             board.Enter(callKey, queue, driver);

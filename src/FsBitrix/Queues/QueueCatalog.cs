@@ -1,5 +1,4 @@
 using FsBitrix.Bitrix24.Users;
-using FsBitrix.Configuration;
 using FsBitrix.Core.Queues;
 using FsBitrix.Tenants;
 using Microsoft.Extensions.Logging;
@@ -11,11 +10,11 @@ namespace FsBitrix.Queues;
 /// its name (two companies may each have a "support"), <c>user:N</c> agents are read from that company's portal, and a
 /// company's agents are its own extensions (<see cref="AgentAddress"/>).
 /// </summary>
-internal sealed partial class QueueCatalog(FsBitrixOptions options, TenantPortals portals, ILogger<QueueCatalog> logger)
+internal sealed partial class QueueCatalog(QueuesSettings queues, TenantsSettings tenants, TenantPortals portals, ILogger<QueueCatalog> logger)
 {
     /// <summary>The company whose queues serve a call of this FreeSWITCH domain: its own, else the default company ("").</summary>
     public string CompanyOf(string? domain) =>
-        domain?.ToLowerInvariant() is { Length: > 0 } key && options.Tenants.Any(t => t.Key == key) ? key : string.Empty;
+        domain?.ToLowerInvariant() is { Length: > 0 } key && tenants.Any(t => t.Key == key) ? key : string.Empty;
 
     public QueueSettings? Settings(string company, string? name) =>
         name is not null && QueuesOf(company) is { } queues && queues.TryGetValue(name, out QueueSettings? settings) ? settings : null;
@@ -41,10 +40,10 @@ internal sealed partial class QueueCatalog(FsBitrixOptions options, TenantPortal
 
     /// <summary>Where a company's <c>extension:</c> fallback transfers: <c>default</c>, or the company's context.</summary>
     public string ContextOf(string company) =>
-        options.Tenants.FirstOrDefault(t => t.Key == company) is { } tenant ? tenant.Context is { Length: > 0 } context ? context : tenant.Key : "default";
+        tenants.FirstOrDefault(t => t.Key == company) is { } tenant ? tenant.Context is { Length: > 0 } context ? context : tenant.Key : "default";
 
-    private Dictionary<string, QueueSettings>? QueuesOf(string company) =>
-        company.Length == 0 ? options.Queues : options.Tenants.FirstOrDefault(t => t.Key == company)?.Queues;
+    private QueuesSettings? QueuesOf(string company) =>
+        company.Length == 0 ? queues : tenants.FirstOrDefault(t => t.Key == company)?.Queues;
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Queue {Queue}: agents {Agents} have no extension in Bitrix24 (UF_PHONE_INNER) or FsBitrix:Users, so they are not rung")]

@@ -21,7 +21,7 @@ internal static class QueueComposition
         services.AddSingleton(sp =>
         {
             QueueCatalog catalog = sp.GetRequiredService<QueueCatalog>();
-            return new QueueBoard(options.CallSettings(), sp.GetRequiredService<QueueClock>().Time,
+            return new QueueBoard(sp.GetRequiredService<Core.Calls.CallSettings>(), sp.GetRequiredService<QueueClock>().Time,
                 (domain, name) => catalog.Find(domain ?? string.Empty, name));
         });
         services.AddSingleton<QueueCallHandler>();

@@ -4,6 +4,7 @@ using System.Net;
 using FsBitrix.Configuration;
 using FsBitrix.Core.Calls;
 using FsBitrix.Core.Queues;
+using FsBitrix.Tenants;
 
 namespace FsBitrix.Queues;
 
@@ -16,20 +17,21 @@ internal static class QueueConfiguration
 {
     public const string UserPrefix = "user:";
 
-    public static IReadOnlyList<string> Problems(FsBitrixOptions options)
+    /// <summary>Every company's queues, and the socket address they need.</summary>
+    public static IReadOnlyList<string> Problems(EslSettings esl, CallsSettings callsSettings, QueuesSettings queues, TenantsSettings tenants)
     {
         var problems = new List<string>();
-        CallSettings calls = options.Calls.ToCallSettings();
-        if (options.HasQueues && !IPEndPoint.TryParse(options.Esl.OutboundListen, out _))
+        CallSettings calls = callsSettings.ToCallSettings();
+        if ((queues.Count > 0 || tenants.Any(t => t.Queues.Count > 0)) && !IPEndPoint.TryParse(esl.OutboundListen, out _))
         {
-            problems.Add($"FsBitrix:Esl:OutboundListen is '{options.Esl.OutboundListen}': give the address:port the dialplan's socket application connects to, e.g. 127.0.0.1:8084");
+            problems.Add($"FsBitrix:Esl:OutboundListen is '{esl.OutboundListen}': give the address:port the dialplan's socket application connects to, e.g. 127.0.0.1:8084");
         }
 
-        problems.AddRange(Problems("FsBitrix:Queues", options.Queues, calls));
-        for (int i = 0; i < options.Tenants.Count; i++)
+        problems.AddRange(Problems("FsBitrix:Queues", queues, calls));
+        for (int i = 0; i < tenants.Count; i++)
         {
-            problems.AddRange(Problems($"FsBitrix:Tenants:{i}:Queues", options.Tenants[i].Queues, calls));
-            if (options.Tenants[i].Context is { Length: > 0 } context && context.AsSpan().IndexOfAny(" \t\r\n'\"") >= 0)
+            problems.AddRange(Problems($"FsBitrix:Tenants:{i}:Queues", tenants[i].Queues, calls));
+            if (tenants[i].Context is { Length: > 0 } context && context.AsSpan().IndexOfAny(" \t\r\n'\"") >= 0)
             {
                 problems.Add($"FsBitrix:Tenants:{i}:Context '{context}' cannot contain spaces or quotes");
             }
@@ -39,7 +41,7 @@ internal static class QueueConfiguration
     }
 
     // One company's queues; a fallback queue must be the same company's (a caller never crosses companies).
-    private static IEnumerable<string> Problems(string section, Dictionary<string, QueueSettings> queues, CallSettings calls)
+    private static IEnumerable<string> Problems(string section, QueuesSettings queues, CallSettings calls)
     {
         var problems = new List<string>();
         foreach ((string name, QueueSettings q) in queues)

@@ -31,3 +31,6 @@ internal sealed class QueueSettings
     /// <summary>What the caller hears while phones ring (FreeSWITCH <c>ringback</c>: a tone or a file).</summary>
     public string Ringback { get; set; } = "%(2000,4000,440,480)";
 }
+
+/// <summary><c>FsBitrix:Queues</c> (or a company's <c>Tenants:N:Queues</c>): queue name → its settings.</summary>
+internal sealed class QueuesSettings : Dictionary<string, QueueSettings>;

@@ -1,5 +1,4 @@
 using FsBitrix.Bitrix24.Telephony;
-using FsBitrix.Configuration;
 using FsBitrix.Core.Calls;
 using FsBitrix.Core.Queues;
 using FsBitrix.Outbox;
@@ -14,19 +13,17 @@ namespace FsBitrix.Queues;
 /// directory. The caller hears ringback meanwhile, so the wait is bounded and any failure means "no rep": the queue
 /// rings at once.
 /// </summary>
-internal sealed partial class ResponsibleRep(CallerCrmMatches crmMatches, TenantPortals portals, FsBitrixOptions options,
+internal sealed partial class ResponsibleRep(CallerCrmMatches crmMatches, TenantPortals portals, CallSettings calls,
     ILogger<ResponsibleRep> logger)
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
-
-    private readonly CallSettings _calls = options.Calls.ToCallSettings();
 
     /// <param name="domain">The caller's company (null: the default): its CRM was searched, its directory knows the rep.</param>
     /// <returns>The rep as the queue names agents (<see cref="AgentAddress"/>), or null.</returns>
     public async Task<string?> FindAsync(string callKey, string? callerNumber, string? domain, TimeProvider time, CancellationToken cancellationToken)
     {
         // A colleague calling (or a hidden number) is registered without a search, so there is nothing to wait for.
-        if (string.IsNullOrWhiteSpace(callerNumber) || !PhoneNumbers.IsExternal(callerNumber, _calls))
+        if (string.IsNullOrWhiteSpace(callerNumber) || !PhoneNumbers.IsExternal(callerNumber, calls))
         {
             return null;
         }

@@ -11,16 +11,17 @@ internal static partial class RecordingsComposition
 {
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);
 
+    /// <param name="options">Which parts exist (MP3 or not); the parts read their settings from <see cref="RecordingSettings"/>.</param>
     public static IServiceCollection AddRecordings(this IServiceCollection services, FsBitrixOptions options)
     {
-        RecordingSettings settings = options.Recordings;
         services.AddSingleton(sp => new RecordingLinks(sp.GetRequiredService<ServiceStartup>().RecordingKey, sp.GetRequiredService<TimeProvider>()));
-        if (settings.WantsMp3)
+        if (options.Recordings.WantsMp3)
         {
             services.AddSingleton(sp =>
             {
                 ILogger<RecordingEncoder> logger = sp.GetRequiredService<ILogger<RecordingEncoder>>();
-                string folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Storage.Path))!, "mp3");
+                RecordingSettings settings = sp.GetRequiredService<RecordingSettings>();
+                string folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sp.GetRequiredService<StorageSettings>().Path))!, "mp3");
                 return new RecordingEncoder(ct => FindEncoderAsync(settings, logger, ct), folder,
                     sp.GetRequiredService<TimeProvider>(), settings.MaxWait, Settle,
                     settings.Mode == "url" ? settings.LinkLifetime + TimeSpan.FromDays(1) : TimeSpan.FromDays(1), logger);
@@ -31,6 +32,7 @@ internal static partial class RecordingsComposition
 
         services.AddSingleton<IRecordingSource>(sp =>
         {
+            RecordingSettings settings = sp.GetRequiredService<RecordingSettings>();
             TimeProvider time = sp.GetRequiredService<TimeProvider>();
             IRecordingSource? links = settings.Mode == "url"
                 ? new UrlRecordingSource(sp.GetRequiredService<OutboxStore>(), sp.GetRequiredService<RecordingLinks>(),

@@ -15,7 +15,8 @@ namespace FsBitrix.SocketApp;
 /// <c>fsbitrix_lookup=owner</c> (the client's owner, then back to the dialplan) or <c>fsbitrix_queue=name</c>.
 /// </summary>
 internal sealed partial class SocketAppService(
-    FsBitrixOptions options,
+    EslSettings esl,
+    FsBitrix.Tenants.TenantsSettings tenants,
     IEnumerable<QueueCallHandler> queues,
     IEnumerable<OwnerLookupHandler> lookups,
     FsBitrix.Calls.CallTracker tracker,
@@ -31,7 +32,7 @@ internal sealed partial class SocketAppService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _listener = new EslOutboundListener(IPEndPoint.Parse(options.Esl.OutboundListen), RunAsync,
+        _listener = new EslOutboundListener(IPEndPoint.Parse(esl.OutboundListen), RunAsync,
             logger: loggers.CreateLogger<EslOutboundListener>());
         _listener.Start();
         return Task.CompletedTask;
@@ -54,7 +55,7 @@ internal sealed partial class SocketAppService(
 
         // Several companies: the call's register waits for its domain, which the CRM search of a lookup or a queue's
         // responsible rep needs first. The channel data says it (set by the DID) before any event of the leg does.
-        if (options.Tenants.Count > 0 && FsBitrix.Core.Events.ChannelEventFactory.From(channel) is { } data)
+        if (tenants.Count > 0 && FsBitrix.Core.Events.ChannelEventFactory.From(channel) is { } data)
         {
             tracker.Observe(data);
         }

@@ -16,9 +16,8 @@ internal static class StatusEndpoint
 {
     private const string Cookie = "fsbitrix_status";
 
-    public static void MapStatus(this IEndpointRouteBuilder app, FsBitrixOptions options)
+    public static void MapStatus(this IEndpointRouteBuilder app, StatusSettings settings)
     {
-        StatusSettings settings = options.Status;
         if (!settings.Enabled)
         {
             return;

@@ -20,7 +20,7 @@ internal sealed class StatusSnapshot(
     RecentErrors errors,
     OutboxStore outbox,
     TenantPortals portals,
-    FsBitrixOptions options,
+    EslSettings node,
     TimeProvider time)
 {
     public async Task<object> ReadAsync(CancellationToken cancellationToken)
@@ -68,7 +68,7 @@ internal sealed class StatusSnapshot(
             {
                 new
                 {
-                    name = $"{options.Esl.Host}:{options.Esl.Port}",
+                    name = $"{node.Host}:{node.Port}",
                     connected = state.IsConnected,
                     state = state.Status.ToString(),
                     since = state.Since,

@@ -11,7 +11,7 @@ internal static class TenantComposition
 {
     public static IServiceCollection AddTenants(this IServiceCollection services, FsBitrixOptions options)
     {
-        services.AddSingleton(sp => new TenantPortals(options, sp));
+        services.AddSingleton(sp => new TenantPortals(sp.GetRequiredService<BitrixSettings>(), sp.GetRequiredService<TenantsSettings>(), sp));
         services.AddSingleton<OrphanedCommands>();
         services.AddHostedService(sp => sp.GetRequiredService<OrphanedCommands>());
         foreach (TenantSettings tenant in options.Tenants)

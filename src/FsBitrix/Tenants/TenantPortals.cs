@@ -20,15 +20,15 @@ internal sealed class TenantPortals
 {
     private readonly Dictionary<string, TenantPortal> _byKey = new(StringComparer.Ordinal);
 
-    public TenantPortals(FsBitrixOptions options, IServiceProvider services)
+    public TenantPortals(BitrixSettings bitrix, TenantsSettings tenants, IServiceProvider services)
     {
-        Default = new TenantPortal(OutboxStore.DefaultTenant, options.Bitrix.ApplicationToken, services.GetRequiredService<Bitrix24Client>(),
+        Default = new TenantPortal(OutboxStore.DefaultTenant, bitrix.ApplicationToken, services.GetRequiredService<Bitrix24Client>(),
             services.GetRequiredService<Bitrix24UserDirectory>(), services.GetRequiredService<OutboxDispatcher>(),
-            options.Bitrix.DefaultUserId, options.Bitrix.CrmCreate)
+            bitrix.DefaultUserId, bitrix.CrmCreate)
         {
             Gate = services.GetRequiredService<IDeliveryGate>(),
         };
-        All = [Default, .. options.Tenants.Select(t => Build(t, services))];
+        All = [Default, .. tenants.Select(t => Build(t, services))];
         foreach (TenantPortal portal in All)
         {
             _byKey[portal.Key] = portal;

@@ -5,20 +5,21 @@ namespace FsBitrix.Tenants;
 /// <summary>What is wrong with <c>FsBitrix:Tenants</c>, one sentence per problem, refused at start (exit code 78).</summary>
 internal static class TenantProblems
 {
-    public static IEnumerable<string> Find(FsBitrixOptions options)
+    /// <param name="bitrix">The default portal's settings: an application's portal may not be a company's too.</param>
+    public static IEnumerable<string> Find(BitrixSettings bitrix, TenantsSettings tenants)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
         // Portals installed as an application: an install call names its portal, which must say whose it is.
         var portals = new HashSet<string>(StringComparer.Ordinal);
-        if (options.Bitrix.IsAppMode && options.Bitrix.Domain is { Length: > 0 } defaultPortal)
+        if (bitrix.IsAppMode && bitrix.Domain is { Length: > 0 } defaultPortal)
         {
             portals.Add(defaultPortal.Trim().ToLowerInvariant());
         }
 
-        for (int i = 0; i < options.Tenants.Count; i++)
+        for (int i = 0; i < tenants.Count; i++)
         {
-            TenantSettings tenant = options.Tenants[i];
+            TenantSettings tenant = tenants[i];
             string at = $"FsBitrix:Tenants:{i}";
             if (tenant.Key.Length == 0)
             {
@@ -33,10 +34,10 @@ internal static class TenantProblems
 
             if (tenant.IsAppMode)
             {
-                foreach (string problem in ConfigurationProblems.AppProblems(tenant.ToBitrixSettings(options.Bitrix), at, "PortalDomain"))
+                foreach (string problem in ConfigurationProblems.AppProblems(tenant.ToBitrixSettings(bitrix), at, "PortalDomain"))
                 {
                     // The shared settings' problems are said once, for FsBitrix:Bitrix.
-                    if (!problem.Contains("FsBitrix:Bitrix:", StringComparison.Ordinal) || !options.Bitrix.IsAppMode)
+                    if (!problem.Contains("FsBitrix:Bitrix:", StringComparison.Ordinal) || !bitrix.IsAppMode)
                     {
                         yield return problem;
                     }

@@ -71,7 +71,7 @@ internal sealed class TenantSettings
     /// The company's own queues (<c>FsBitrix:Tenants:N:Queues:support</c>), rung over the socket application for calls
     /// of its domain: agents are its extensions (<c>user/1001@domain</c>) or its portal's users (<c>user:7</c>).
     /// </summary>
-    public Dictionary<string, FsBitrix.Queues.QueueSettings> Queues { get; set; } = [];
+    public FsBitrix.Queues.QueuesSettings Queues { get; set; } = [];
 
     /// <summary>
     /// The dialplan context of the company's extensions, where a queue's <c>extension:</c> fallback transfers the
@@ -115,3 +115,6 @@ internal sealed class TenantSettings
         };
     }
 }
+
+/// <summary><c>FsBitrix:Tenants</c>: the companies that have a portal of their own, in order.</summary>
+internal sealed class TenantsSettings : List<TenantSettings>;

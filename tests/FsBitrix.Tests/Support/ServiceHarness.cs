@@ -109,13 +109,13 @@ internal sealed class ServiceHarness : IAsyncDisposable
         get
         {
             string address = Service!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var options = Service.Services.GetRequiredService<FsBitrixOptions>();
-            return new Uri(new Uri(address.TrimEnd('/') + "/"), options.Bitrix.EventsPath.TrimStart('/'));
+            BitrixSettings bitrix = Service.Services.GetRequiredService<BitrixSettings>();
+            return new Uri(new Uri(address.TrimEnd('/') + "/"), bitrix.EventsPath.TrimStart('/'));
         }
     }
 
     /// <summary>Where the running service takes the portal's install call (<c>Bitrix:InstallPath</c>).</summary>
-    public Uri InstallUrl => new(EventsUrl, Service!.Services.GetRequiredService<FsBitrixOptions>().Bitrix.InstallPath);
+    public Uri InstallUrl => new(EventsUrl, Service!.Services.GetRequiredService<BitrixSettings>().InstallPath);
 
     /// <summary>Settings of app mode against this harness's sandbox: its client keys, its token endpoint, its domain.</summary>
     private void UseAppMode(FsBitrixOptions o)

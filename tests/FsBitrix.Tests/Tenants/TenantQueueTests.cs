@@ -117,7 +117,7 @@ public class TenantQueueTests
             Queues = { ["sales"] = new QueueSettings { Agents = ["1001"], Fallback = "queue:support" } },
         });
 
-        Assert.That(QueueConfiguration.Problems(options),
+        Assert.That(FsBitrix.Configuration.ConfigurationProblems.Find(options),
             Has.One.EqualTo("FsBitrix:Tenants:0:Queues:sales:Fallback names queue 'support', which is not configured in FsBitrix:Tenants:0:Queues"));
     }
 
