@@ -178,11 +178,18 @@ internal sealed class ServiceHarness : IAsyncDisposable
 
     public async Task StopServiceAsync()
     {
-        if (Service is not null)
+        if (Service is { } service)
         {
-            await Service.StopAsync();
-            await Service.DisposeAsync();
+            // Forgotten first: a failure to stop or dispose is the test's failure, not hidden by a second stop of a disposed host.
             Service = null;
+            try
+            {
+                await service.StopAsync();
+            }
+            finally
+            {
+                await service.DisposeAsync();
+            }
         }
     }
 
