@@ -29,6 +29,7 @@ public sealed partial class CallReducer(CallSettings settings)
 
         var commands = new List<CallCommand>();
         state = NoteAnswered(NoteDomain(state, e), e);
+        state = state.Node is null && e.Node is not null ? state with { Node = e.Node } : state;
         CallState next = e.Kind switch
         {
             ChannelEventKind.Create or ChannelEventKind.ChannelData => OnCreate(state, e, commands),

@@ -67,6 +67,9 @@ public sealed record CallState(string CallKey)
     /// </summary>
     public string? Domain { get; init; }
 
+    /// <summary>The FreeSWITCH node the call lives on (<c>ChannelEvent.Node</c> of its first event); null with one node.</summary>
+    public string? Node { get; init; }
+
     /// <summary>The call's first commands wait for its domain (<see cref="CallSettings.HoldUntilDomain"/>).</summary>
     public bool FirstCommandsHeld { get; init; }
 

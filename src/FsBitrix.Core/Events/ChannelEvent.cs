@@ -119,4 +119,10 @@ public sealed record ChannelEvent(ChannelEventKind Kind, string? UniqueId, DateT
     /// A DID sets it after the leg's creation, so it first shows on the leg's next events.
     /// </summary>
     public string? DomainName { get; init; }
+
+    /// <summary>
+    /// The FreeSWITCH node whose event socket delivered it (<c>Esl:Nodes</c>), null with one node. Not in FreeSWITCH's
+    /// event: the service stamps it, so that a call is followed on the node it lives on.
+    /// </summary>
+    public string? Node { get; init; }
 }

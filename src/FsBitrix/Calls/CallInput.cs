@@ -7,18 +7,20 @@ internal abstract record CallInput
 {
     public sealed record Event(ChannelEvent ChannelEvent) : CallInput;
 
-    /// <summary>About to ask FreeSWITCH for its live channels: legs seen from here on count as live.</summary>
-    public sealed record ResyncStarted : CallInput;
+    /// <summary>About to ask a node for its live channels: its legs seen from here on count as live.</summary>
+    /// <param name="Node">The node (<c>ChannelEvent.Node</c>); null with one node.</param>
+    public sealed record ResyncStarted(string? Node = null) : CallInput;
 
-    /// <summary>The connection to FreeSWITCH dropped: calls followed now live through a gap.</summary>
-    public sealed record GapBegan : CallInput;
+    /// <summary>The connection to a node dropped: its calls followed now live through a gap.</summary>
+    public sealed record GapBegan(string? Node = null) : CallInput;
 
     /// <summary>Completes <paramref name="Done"/> once every earlier input's commands are in the outbox.</summary>
     public sealed record Flush(TaskCompletionSource Done) : CallInput;
 
     /// <summary>FreeSWITCH's live channels after a gap (reconnect or restart).</summary>
     /// <param name="Answered">The live channels whose callstate says answered.</param>
-    public sealed record ResyncSnapshot(IReadOnlySet<string> LiveChannels, DateTimeOffset Now, IReadOnlySet<string>? Answered = null) : CallInput;
+    public sealed record ResyncSnapshot(IReadOnlySet<string> LiveChannels, DateTimeOffset Now, IReadOnlySet<string>? Answered = null,
+        string? Node = null) : CallInput;
 
     /// <summary>One call's legs checked with FreeSWITCH (those not live ended unseen), outside a resync.</summary>
     public sealed record CallSnapshot(string CallKey, IReadOnlySet<string> LiveChannels, DateTimeOffset Now) : CallInput;

@@ -27,19 +27,24 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
     private readonly Subject<CallStep> _steps = new();
     private readonly Dictionary<string, CallState> _restored = new(StringComparer.Ordinal);
     private readonly HashSet<string> _open = new(StringComparer.Ordinal);
-    private HashSet<string>? _seenSinceResync;
+    private readonly Dictionary<string, HashSet<string>> _seenSinceResync = new(StringComparer.Ordinal);
+
+    // Several FreeSWITCH nodes: the node each followed call lives on ("" with one node), and each node's clock.
+    private readonly Dictionary<string, string> _nodeOfCall = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset EventAt, DateTimeOffset ReceivedAt)> _clocks = new(StringComparer.Ordinal);
+    private readonly string _defaultNode;
     private readonly Dictionary<string, bool> _expectedOriginates = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
-    private DateTimeOffset? _lastEventAt;
-    private DateTimeOffset _lastEventReceivedAt;
     private CallRouter _router = CallRouter.Empty;
     private IDisposable? _subscription;
     private volatile bool _disposing;
 
     /// <param name="tenantOf">The company whose portal a call's commands go to; null: one portal.</param>
+    /// <param name="defaultNode">With several nodes, the first one's name: where calls stored by a single-node version live.</param>
     public CallTracker(CallReducer reducer, OutboxStore store, Action appended, TimeProvider time, ILogger<CallTracker> logger,
-        Func<CallState, string>? tenantOf = null)
+        Func<CallState, string>? tenantOf = null, string? defaultNode = null)
     {
+        _defaultNode = defaultNode ?? string.Empty;
         _reducer = reducer;
         _time = time;
         _store = store;
@@ -74,7 +79,9 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
             try
             {
                 // It was up while the service was stopped: whatever happened then is only in its CDRs.
-                _restored[key] = _reducer.AfterGap(CallStateJson.Deserialize(json));
+                CallState state = _reducer.AfterGap(CallStateJson.Deserialize(json));
+                _restored[key] = state;
+                _nodeOfCall[key] = state.Node ?? _defaultNode;
             }
             catch (System.Text.Json.JsonException ex)
             {
@@ -132,15 +139,15 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
     /// The connection to FreeSWITCH is lost: every call followed now may change unseen until the resync (and events
     /// of the next connection may come before it), so each is marked as having lived through a gap.
     /// </summary>
-    public void MarkGap() => _markers.OnNext(new CallInput.GapBegan());
+    public void MarkGap(string? node = null) => _markers.OnNext(new CallInput.GapBegan(node));
 
     /// <summary>Marks the start of a resync: call just before asking FreeSWITCH for its live channels.</summary>
-    public void BeginResync() => _markers.OnNext(new CallInput.ResyncStarted());
+    public void BeginResync(string? node = null) => _markers.OnNext(new CallInput.ResyncStarted(node));
 
     /// <summary>Finishes, from what is known, every call whose legs are gone from FreeSWITCH.</summary>
     /// <param name="answered">The live channels whose callstate says answered (an answer may have happened unseen).</param>
-    public void Resync(IReadOnlySet<string> liveChannels, DateTimeOffset now, IReadOnlySet<string>? answered = null) =>
-        _markers.OnNext(new CallInput.ResyncSnapshot(liveChannels, now, answered));
+    public void Resync(IReadOnlySet<string> liveChannels, DateTimeOffset now, IReadOnlySet<string>? answered = null, string? node = null) =>
+        _markers.OnNext(new CallInput.ResyncSnapshot(liveChannels, now, answered, node));
 
     /// <summary>Ends the calls that have had no event for the idle timeout (<see cref="CallReducer.Expire"/>).</summary>
     /// <param name="now">This service's clock; idleness is judged on FreeSWITCH's, as the calls' event times are.</param>
@@ -206,15 +213,15 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
         switch (input)
         {
             case CallInput.Event { ChannelEvent: var e }:
-                if (e.Timestamp is not null)
+                string node = e.Node ?? _defaultNode;
+                if (e.Timestamp is { } stamped)
                 {
-                    _lastEventAt = e.Timestamp;
-                    _lastEventReceivedAt = _time.GetUtcNow();
+                    _clocks[node] = (stamped, _time.GetUtcNow());
                 }
 
                 if (e.UniqueId is { } leg)
                 {
-                    _seenSinceResync?.Add(leg);
+                    _seenSinceResync.GetValueOrDefault(node)?.Add(leg);
                 }
 
                 if (e.UniqueId is { } uuid && _expectedOriginates.ContainsKey(uuid))
@@ -229,12 +236,12 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
                     LogLegOfUnknownCall(e.UniqueId, e.CcMemberSessionUuid ?? e.OtherLoopbackFromUuid ?? e.OtherLoopbackLegUuid);
                 }
 
-                return routed.Count switch
+                if (routed.Count == 1 && OnNode(routed[0].CallKey, node, e))
                 {
-                    0 => [],
-                    1 => [(routed[0].CallKey, new CallAction.Apply(routed[0].Event))],
-                    _ => routed.Select(r => (r.CallKey, (CallAction)new CallAction.Apply(r.Event))).ToList(),
-                };
+                    return [(routed[0].CallKey, new CallAction.Apply(routed[0].Event))];
+                }
+
+                return routed.Where(r => OnNode(r.CallKey, node, e)).Select(r => (r.CallKey, (CallAction)new CallAction.Apply(r.Event))).ToList();
             case CallInput.OriginateExpected expected:
                 foreach (string expectedLeg in expected.OriginationUuids)
                 {
@@ -259,28 +266,32 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
                 }
 
                 _router = _router.Adopt(adopted.State);
+                _nodeOfCall[adopted.State.CallKey] = adopted.State.Node ?? _defaultNode;
                 return [(adopted.State.CallKey, new CallAction.Adopt(adopted.State))];
-            case CallInput.GapBegan:
-                return KnownCalls().Select(k => (k, (CallAction)new CallAction.Gap())).ToList();
-            case CallInput.ResyncStarted:
-                _seenSinceResync = new HashSet<string>(StringComparer.Ordinal);
+            case CallInput.GapBegan gap:
+                return CallsOn(gap.Node).Select(k => (k, (CallAction)new CallAction.Gap())).ToList();
+            case CallInput.ResyncStarted started:
+                _seenSinceResync[started.Node ?? _defaultNode] = new HashSet<string>(StringComparer.Ordinal);
                 return [];
             case CallInput.ResyncSnapshot snapshot:
-                // Legs that appeared after the snapshot was asked for are live too.
+                string resynced = snapshot.Node ?? _defaultNode;
+
+                // Legs that appeared after the snapshot was asked for are live too, and so are other nodes' legs.
                 var live = new HashSet<string>(snapshot.LiveChannels, StringComparer.Ordinal);
-                live.UnionWith(_seenSinceResync ?? []);
-                _seenSinceResync = null;
+                live.UnionWith(_seenSinceResync.Remove(resynced, out HashSet<string>? seenMeanwhile) ? seenMeanwhile : (IEnumerable<string>)[]);
+                live.UnionWith(_router.CallOfLeg.Where(l => NodeOf(l.Value) != resynced).Select(l => l.Key));
                 _router = _router.KeepOnly(live);
+
                 // An answer learnt from the snapshot is stamped on FreeSWITCH's clock, as the leg's other times are.
-                var reconcile = new CallAction.Reconcile(live, snapshot.Now, _lastEventAt, snapshot.Answered, OnFreeSwitchClock(snapshot.Now));
-                return KnownCalls().Select(k => (k, (CallAction)reconcile)).ToList();
+                var reconcile = new CallAction.Reconcile(live, snapshot.Now, LastEventAt(resynced), snapshot.Answered,
+                    OnFreeSwitchClock(resynced, snapshot.Now));
+                return CallsOn(snapshot.Node).Select(k => (k, (CallAction)reconcile)).ToList();
             case CallInput.CallSnapshot one:
                 return KnownCalls().Contains(one.CallKey)
-                    ? [(one.CallKey, new CallAction.Reconcile(one.LiveChannels, one.Now, _lastEventAt))]
+                    ? [(one.CallKey, new CallAction.Reconcile(one.LiveChannels, one.Now, LastEventAt(NodeOf(one.CallKey))))]
                     : [];
             case CallInput.ExpiryTick tick:
-                var expire = new CallAction.Expire(OnFreeSwitchClock(tick.Now));
-                return KnownCalls().Select(k => (k, (CallAction)expire)).ToList();
+                return KnownCalls().Select(k => (k, (CallAction)new CallAction.Expire(OnFreeSwitchClock(NodeOf(k), tick.Now)))).ToList();
             default:
                 return [];
         }
@@ -290,8 +301,35 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
     // hours off this service's (another host, a container with a wrong clock); judged on ours, every live call would
     // then expire at the next tick and be finished mid-conversation. The latest event tells what FreeSWITCH's clock
     // read when it arrived, and its offset from ours holds until the next one.
-    private DateTimeOffset OnFreeSwitchClock(DateTimeOffset now) =>
-        _lastEventAt is { } eventTime ? eventTime + (now - _lastEventReceivedAt) : now;
+    // Each node has its own clock.
+    private DateTimeOffset OnFreeSwitchClock(string node, DateTimeOffset now) =>
+        _clocks.TryGetValue(node, out var clock) ? clock.EventAt + (now - clock.ReceivedAt) : now;
+
+    private DateTimeOffset? LastEventAt(string node) => _clocks.TryGetValue(node, out var clock) ? clock.EventAt : null;
+
+    private string NodeOf(string callKey) => _nodeOfCall.GetValueOrDefault(callKey, _defaultNode);
+
+    /// <summary>The calls of a node (null: the default node, or the only one).</summary>
+    private List<string> CallsOn(string? node)
+    {
+        string wanted = node ?? _defaultNode;
+        return [.. KnownCalls().Where(k => NodeOf(k) == wanted)];
+    }
+
+    /// <summary>
+    /// A call lives on the node its first event came from. FreeSWITCH's UUIDs are unique, so another node naming it
+    /// means the same switch is configured twice or a leg names another node's UUID: its event is not the call's.
+    /// </summary>
+    private bool OnNode(string callKey, string node, ChannelEvent e)
+    {
+        if (_nodeOfCall.TryAdd(callKey, node) || _nodeOfCall[callKey] == node)
+        {
+            return true;
+        }
+
+        LogOtherNode(e.UniqueId, node, callKey, _nodeOfCall[callKey]);
+        return false;
+    }
 
     private List<string> KnownCalls()
     {
@@ -366,6 +404,7 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
             }
 
             _router = _router.Forget(step.CallKey);
+            _nodeOfCall.Remove(step.CallKey);
             // One subject per call: closing a call costs the same with 10 calls live as with 10,000.
             if (_closers.Remove(step.CallKey, out Subject<System.Reactive.Unit>? closer))
             {
@@ -381,6 +420,10 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Leg {Leg} rings an employee of {LegDomain} on call {CallKey} of {CallDomain}: one call never mixes companies, no card is shown")]
     private partial void LogOtherCompany(string? leg, string? legDomain, string callKey, string? callDomain);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Leg {Leg} came from node {Node} about call {CallKey}, which lives on node {CallNode}: ignored (is one FreeSWITCH listed twice in Esl:Nodes?)")]
+    private partial void LogOtherNode(string? leg, string node, string callKey, string callNode);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Leg {Leg} serves a call this service does not follow ({Linked}): ignored")]
     private partial void LogLegOfUnknownCall(string? leg, string? linked);

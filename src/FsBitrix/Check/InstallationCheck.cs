@@ -36,7 +36,13 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
 
         await CheckEncoderAsync(cancellationToken).ConfigureAwait(false);
 
-        IReadOnlyList<(string Extension, string Domain)> directory = await CheckFreeSwitchAsync(cancellationToken).ConfigureAwait(false);
+        // Every node (Esl:Nodes); the extensions are every node's directory together.
+        var directory = new List<(string Extension, string Domain)>();
+        foreach (EslNodeSettings node in options.Esl.EffectiveNodes())
+        {
+            directory.AddRange(await CheckFreeSwitchAsync(node, cancellationToken).ConfigureAwait(false));
+        }
+
 
         // Each company's extensions are checked against its own portal; the default portal has the rest.
         HashSet<string> tenantDomains = [.. options.Tenants.Select(t => t.Key)];
@@ -105,14 +111,15 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
         }
     }
 
-    private async Task<IReadOnlyList<(string Extension, string Domain)>> CheckFreeSwitchAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(string Extension, string Domain)>> CheckFreeSwitchAsync(EslNodeSettings node, CancellationToken cancellationToken)
     {
-        report.Section($"FreeSWITCH event socket {options.Esl.Host}:{options.Esl.Port}");
+        string address = $"{node.Host}:{node.Port}";
+        report.Section(node.Name == address ? $"FreeSWITCH event socket {address}" : $"FreeSWITCH node {node.Name}: event socket {address}");
         await using var esl = new EslInboundClient(new EslInboundOptions
         {
-            Host = options.Esl.Host,
-            Port = options.Esl.Port,
-            Password = options.Esl.Password,
+            Host = node.Host,
+            Port = node.Port,
+            Password = node.Password,
             ConnectTimeout = TimeSpan.FromSeconds(3),
         });
         Task<EslConnectionState> outcome = esl.ConnectionStates

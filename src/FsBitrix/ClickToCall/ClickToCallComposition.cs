@@ -23,6 +23,7 @@ internal static partial class ClickToCallComposition
             return HandledEvents.Open(sp.GetRequiredService<StorageSettings>().Path, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ClickToCallSettings>().RememberEventsFor);
         });
+        services.AddSingleton<OriginateNode>();
         services.AddSingleton<ClickToCallOriginator>();
         services.AddSingleton<ClickToCallRecovery>();
         services.AddSingleton<ClickToCallWorker>();

@@ -20,7 +20,7 @@ namespace FsBitrix.ClickToCall;
 /// outcome is finished by the tracker from the leg's own events.
 /// </summary>
 internal sealed partial class ClickToCallOriginator(
-    EslInboundClient esl,
+    OriginateNode nodes,
     CallTracker tracker,
     HandledEvents handled,
     TenantPortals portals,
@@ -118,7 +118,8 @@ internal sealed partial class ClickToCallOriginator(
         {
             Originating?.Invoke(command);
             LogOriginate(callId ?? "(untracked)", plan.Extension, plan.LegUuid);
-            BackgroundJobResult result = await esl.BackgroundApiAsync(command, Guid.NewGuid().ToString(), cancellationToken).ConfigureAwait(false);
+            Hosting.FreeSwitchNode node = await nodes.ChooseAsync(plan.Extension, domain, cancellationToken).ConfigureAwait(false);
+            BackgroundJobResult result = await node.Client.BackgroundApiAsync(command, Guid.NewGuid().ToString(), cancellationToken).ConfigureAwait(false);
             failure = result.IsSuccess ? null : OriginateOutcome.Failed(result);
         }
         catch (Exception ex) when (ex is EslDisconnectedException or TimeoutException)

@@ -18,7 +18,7 @@ internal sealed partial class ClickToCallRecovery(
     HandledEvents handled,
     OutboxStore store,
     CallTracker tracker,
-    EslInboundClient esl,
+    Hosting.FreeSwitchNodes nodes,
     ClickToCallSettings settings,
     TimeProvider time,
     ILogger<ClickToCallRecovery> logger)
@@ -56,7 +56,7 @@ internal sealed partial class ClickToCallRecovery(
     // "not connected" and the rep's click be finished unplaced. Young enough is judged once FreeSWITCH can be asked.
     private async Task<bool> YoungOnceConnectedAsync(ClickAttempt attempt, CancellationToken cancellationToken)
     {
-        await esl.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
+        await nodes.Default.Client.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
         return time.GetUtcNow() - attempt.AcceptedAt < settings.PlaceAfterRestartWithin;
     }
 
@@ -67,8 +67,8 @@ internal sealed partial class ClickToCallRecovery(
     /// </summary>
     private async Task ReconcileAsync(ClickAttempt attempt, CancellationToken cancellationToken)
     {
-        await esl.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
-        IReadOnlySet<string>? live = await LiveLegsAsync(attempt.Legs, cancellationToken).ConfigureAwait(false);
+        await nodes.Default.Client.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
+        (IReadOnlySet<string>? live, string? node) = await LiveLegsAsync(attempt.Legs, cancellationToken).ConfigureAwait(false);
         LogReconciled(attempt.Event.DeliveryKey, live is null ? "could not be asked" : live.Count > 0 ? "a leg is up" : "no leg");
         if (live is { Count: 0 })
         {
@@ -77,8 +77,8 @@ internal sealed partial class ClickToCallRecovery(
         else
         {
             // Unknown (FreeSWITCH could not be asked) counts as up: the next resync or the idle timeout ends it.
-            tracker.Adopt(Adopted(attempt));
-            if (live is not null && await LiveLegsAsync(attempt.Legs, cancellationToken).ConfigureAwait(false) is { } still && still.Count < live.Count)
+            tracker.Adopt(Adopted(attempt) with { Node = node });
+            if (live is not null && (await LiveLegsAsync(attempt.Legs, cancellationToken).ConfigureAwait(false)).Live is { } still && still.Count < live.Count)
             {
                 tracker.Reconcile(attempt.Leg, still, time.GetUtcNow());
             }
@@ -115,26 +115,34 @@ internal sealed partial class ClickToCallRecovery(
         return false;
     }
 
-    /// <summary>The legs FreeSWITCH has (<c>uuid_exists</c>); null when it could not be asked.</summary>
-    private async Task<IReadOnlySet<string>?> LiveLegsAsync(IReadOnlyList<string> legs, CancellationToken cancellationToken)
+    /// <summary>
+    /// The legs FreeSWITCH has (<c>uuid_exists</c>, asked of every node), with the node (its tag) they are on; null when
+    /// a node could not be asked.
+    /// </summary>
+    private async Task<(IReadOnlySet<string>? Live, string? Node)> LiveLegsAsync(IReadOnlyList<string> legs, CancellationToken cancellationToken)
     {
         var live = new HashSet<string>(StringComparer.Ordinal);
+        string? on = null;
         try
         {
-            foreach (string leg in legs)
+            foreach (Hosting.FreeSwitchNode node in nodes.All)
             {
-                EslReply reply = await esl.ApiAsync("uuid_exists " + leg, cancellationToken).ConfigureAwait(false);
-                if (reply.Text.Trim() == "true")
+                foreach (string leg in legs)
                 {
-                    live.Add(leg);
+                    EslReply reply = await node.Client.ApiAsync("uuid_exists " + leg, cancellationToken).ConfigureAwait(false);
+                    if (reply.Text.Trim() == "true")
+                    {
+                        live.Add(leg);
+                        on ??= node.Tag;
+                    }
                 }
             }
 
-            return live;
+            return (live, on);
         }
         catch (Exception ex) when (ex is EslDisconnectedException or TimeoutException)
         {
-            return null;
+            return (null, null);
         }
     }
 

@@ -44,4 +44,10 @@ internal sealed class ClickToCallSettings
 
     /// <summary>How long a handled CALL_ID is remembered, so a repeated delivery does not ring twice.</summary>
     public TimeSpan RememberEventsFor { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Several FreeSWITCH nodes (<c>Esl:Nodes</c>): the node a click is originated on when the rep's phone is registered
+    /// on none of them (unset: the first node). A phone registered on a node is always rung from that node.
+    /// </summary>
+    public string? Node { get; set; }
 }

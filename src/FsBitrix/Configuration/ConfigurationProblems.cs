@@ -61,9 +61,28 @@ internal static class ConfigurationProblems
 
     public static IEnumerable<string> Esl(EslSettings esl)
     {
-        if (string.IsNullOrWhiteSpace(esl.Host) || esl.Port is <= 0 or > 65535)
+        if (esl.Nodes.Count == 0 && (string.IsNullOrWhiteSpace(esl.Host) || esl.Port is <= 0 or > 65535))
         {
             yield return "FsBitrix:Esl:Host and FsBitrix:Esl:Port must name FreeSWITCH's event socket (event_socket.conf.xml)";
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < esl.Nodes.Count; i++)
+        {
+            EslNodeSettings node = esl.Nodes[i];
+            if (string.IsNullOrWhiteSpace(node.Host) || node.Port is <= 0 or > 65535)
+            {
+                yield return $"FsBitrix:Esl:Nodes:{i}: Host and Port must name that node's event socket (event_socket.conf.xml)";
+            }
+
+            if (string.IsNullOrWhiteSpace(node.Name) || node.Name.AsSpan().IndexOfAny(" \t\r\n'\"") >= 0)
+            {
+                yield return $"FsBitrix:Esl:Nodes:{i}:Name must name the node in one word (e.g. fs1): logs, /healthz and ClickToCall:Node use it";
+            }
+            else if (!names.Add(node.Name))
+            {
+                yield return $"FsBitrix:Esl:Nodes:{i}:Name '{node.Name}' is used twice: each node needs its own name";
+            }
         }
     }
 

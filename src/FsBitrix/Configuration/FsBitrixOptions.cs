@@ -76,6 +76,36 @@ internal sealed class EslSettings
 
     /// <summary><c>plain</c> or <c>json</c>.</summary>
     public string EventFormat { get; set; } = "plain";
+
+    /// <summary>How logs, health and metrics name the one node; unset: <c>host:port</c>.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>
+    /// Several FreeSWITCH nodes, each its own event socket (<c>Esl:Nodes:0:Name</c>, <c>Host</c>, <c>Port</c>,
+    /// <c>Password</c>); one service follows them all. When set, <see cref="Host"/>, <see cref="Port"/> and
+    /// <see cref="Password"/> above are not used. The first node is where a click-to-call goes when the rep's phone is
+    /// registered on none (<c>ClickToCall:Node</c> names another).
+    /// </summary>
+    public List<EslNodeSettings> Nodes { get; set; } = [];
+
+    /// <summary>The nodes followed: <see cref="Nodes"/>, or the one node of <see cref="Host"/> and <see cref="Port"/>.</summary>
+    public IReadOnlyList<EslNodeSettings> EffectiveNodes() => Nodes.Count > 0
+        ? [.. Nodes.Select(n => n with { Name = n.Name is { Length: > 0 } ? n.Name : $"{n.Host}:{n.Port}" })]
+        : [new EslNodeSettings { Name = Name is { Length: > 0 } ? Name : $"{Host}:{Port}", Host = Host, Port = Port, Password = Password }];
+}
+
+/// <summary>One FreeSWITCH node of <c>Esl:Nodes</c>.</summary>
+internal sealed record EslNodeSettings
+{
+    /// <summary>How logs, health, metrics and <c>ClickToCall:Node</c> name it, e.g. <c>fs1</c>.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 8021;
+
+    /// <summary>Never logged.</summary>
+    public string Password { get; set; } = "ClueCon";
 }
 
 internal sealed class BitrixSettings

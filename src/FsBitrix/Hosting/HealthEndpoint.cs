@@ -20,9 +20,10 @@ namespace FsBitrix.Hosting;
 internal static class HealthEndpoint
 {
     public static void MapHealth(this IEndpointRouteBuilder app) =>
-        app.MapGet("/healthz", async (EslInboundClient esl, OutboxStore outbox, OutboxDispatcher dispatcher, CallTracker tracker,
+        app.MapGet("/healthz", async (FreeSwitchNodes nodes, OutboxStore outbox, OutboxDispatcher dispatcher, CallTracker tracker,
             BitrixSettings bitrix, TenantPortals portals, TimeProvider time, IServiceProvider services, CancellationToken cancellationToken) =>
         {
+            EslInboundClient esl = nodes.Default.Client;
             EslConnectionState state = esl.State;
             AppAuthState? appAuth = services.GetService<OAuthAuth>()?.State;
             string? appProblem = appAuth is null ? null : appAuth.Problem ?? MissingKeys(bitrix, "FsBitrix:Bitrix");
@@ -31,7 +32,7 @@ internal static class HealthEndpoint
 
             // A company whose application is not installed (or refused) has its calls waiting: degraded, with its name.
             bool companiesCanCall = installations?.All.Where(a => a.Tenant.Length > 0).All(a => a.Auth.State.CanCall && AppProblem(a) is null) ?? true;
-            bool healthy = state.IsConnected && (appAuth is null || (appAuth.CanCall && appProblem is null)) && writeProblem is null && companiesCanCall;
+            bool healthy = nodes.All.All(n => n.Client.State.IsConnected) && (appAuth is null || (appAuth.CanCall && appProblem is null)) && writeProblem is null && companiesCanCall;
             long pending = await outbox.PendingCountAsync(cancellationToken).ConfigureAwait(false);
             IReadOnlyList<LaneBacklog> lanes = await outbox.LanesAsync(dispatcher.Tenant, cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = time.GetUtcNow();
@@ -48,6 +49,17 @@ internal static class HealthEndpoint
                     eventsDelivered = esl.Statistics.EventsDelivered,
                     eventsDelayedByBackpressure = esl.Statistics.EventsDelayedByBackpressure,
                 },
+                // Every FreeSWITCH node (Esl:Nodes); "esl" above is the first one's.
+                nodes = nodes.All.Select(n => new
+                {
+                    name = n.Name,
+                    connected = n.Client.State.IsConnected,
+                    state = n.Client.State.Status.ToString(),
+                    since = n.Client.State.Since,
+                    connections = n.Client.State.Epoch,
+                    lastError = n.Client.State.LastError?.Message,
+                    eventsDelivered = n.Client.Statistics.EventsDelivered,
+                }),
                 outbox = new
                 {
                     pending,

@@ -117,7 +117,7 @@ internal static class ServiceComposition
         services.AddSingleton<IUserResolver, UserDirectoryResolver>();
     }
 
-    /// <summary>FreeSWITCH's event socket (<c>FsBitrix:Esl</c>) and the call tracker it feeds.</summary>
+    /// <summary>FreeSWITCH's event sockets (<c>FsBitrix:Esl</c>, one per node) and the call tracker they feed.</summary>
     private static void AddCallTracking(this IServiceCollection services)
     {
         services.AddSingleton(sp =>
@@ -129,27 +129,15 @@ internal static class ServiceComposition
                 portals.All.Count == 1 ? portals.Default.Dispatcher.Appended : portals.Appended,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<CallTracker>>(),
-                portals.All.Count == 1 ? null : portals.TenantOf);
+                portals.All.Count == 1 ? null : portals.TenantOf,
+                sp.GetRequiredService<FreeSwitchNodes>().Default.Tag);
         });
 
-        services.AddSingleton(sp =>
-        {
-            EslSettings esl = sp.GetRequiredService<EslSettings>();
-            return new EslInboundClient(
-                new EslInboundOptions
-                {
-                    Host = esl.Host,
-                    Port = esl.Port,
-                    Password = esl.Password,
-                    EventFormat = string.Equals(esl.EventFormat, "json", StringComparison.OrdinalIgnoreCase)
-                        ? EslEventFormat.Json
-                        : EslEventFormat.Plain,
-                    Events = EslEvents.CallTracking,
-                    CustomSubclasses = EslEvents.CallTrackingCustom,
-                },
-                sp.GetRequiredService<ILogger<EslInboundClient>>(),
-                sp.GetRequiredService<TimeProvider>());
-        });
+        services.AddSingleton(sp => new FreeSwitchNodes(sp.GetRequiredService<EslSettings>(), sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>()));
+
+        // The default node's socket: what needs one node (and every single-node installation) takes it.
+        services.AddSingleton(sp => sp.GetRequiredService<FreeSwitchNodes>().Default.Client);
         services.AddHostedService<CallTrackingService>();
     }
 }

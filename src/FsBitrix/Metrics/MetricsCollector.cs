@@ -1,3 +1,4 @@
+using FsBitrix.Hosting;
 using FsBitrix.Calls;
 using FsBitrix.Configuration;
 using FsBitrix.Core.Calls;
@@ -15,17 +16,16 @@ namespace FsBitrix.Metrics;
 /// </summary>
 internal sealed class MetricsCollector(
     ServiceMetrics metrics,
-    EslInboundClient esl,
+    FreeSwitchNodes nodes,
     CallTracker tracker,
     OutboxStore outbox,
     TenantPortals portals,
-    EslSettings node,
     TimeProvider time) : IHostedService
 {
     private IDisposable? _delivered;
 
-    /// <summary>How the metrics name the FreeSWITCH node (one node today; its address).</summary>
-    public string Node => $"{node.Host}:{node.Port}";
+    /// <summary>How the metrics name the first FreeSWITCH node (its Esl:Nodes name, or its address).</summary>
+    public string Node => nodes.Default.Name;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -80,12 +80,16 @@ internal sealed class MetricsCollector(
 
     private async Task ReadAsync(CancellationToken cancellationToken)
     {
-        EslConnectionState state = esl.State;
-        metrics.EslConnected.WithLabels(Node).Set(state.IsConnected ? 1 : 0);
-        metrics.EslConnections.WithLabels(Node).IncTo(state.Epoch);
-        metrics.EslReconnects.WithLabels(Node).IncTo(Math.Max(0, state.Epoch - 1));
-        metrics.EslEvents.WithLabels(Node).IncTo(esl.Statistics.EventsDelivered);
-        metrics.EslBackpressureWaits.WithLabels(Node).IncTo(esl.Statistics.EventsDelayedByBackpressure);
+        foreach (FreeSwitchNode node in nodes.All)
+        {
+            EslConnectionState state = node.Client.State;
+            metrics.EslConnected.WithLabels(node.Name).Set(state.IsConnected ? 1 : 0);
+            metrics.EslConnections.WithLabels(node.Name).IncTo(state.Epoch);
+            metrics.EslReconnects.WithLabels(node.Name).IncTo(Math.Max(0, state.Epoch - 1));
+            metrics.EslEvents.WithLabels(node.Name).IncTo(node.Client.Statistics.EventsDelivered);
+            metrics.EslBackpressureWaits.WithLabels(node.Name).IncTo(node.Client.Statistics.EventsDelayedByBackpressure);
+        }
+
         metrics.CallsActive.Set(tracker.ActiveCalls);
 
         DateTimeOffset now = time.GetUtcNow();

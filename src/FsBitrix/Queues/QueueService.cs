@@ -3,18 +3,19 @@ using FsBitrix.Core.Events;
 using FsBitrix.Core.Reconciliation;
 using FsBitrix.Esl.Connection;
 using FsBitrix.Esl.Inbound;
+using FsBitrix.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FsBitrix.Queues;
 
 /// <summary>
-/// For the life of the host: feeds the board every channel event of the inbound Event Socket — every call's legs,
-/// not only the queues' own, because an agent on a direct or outgoing call is busy too, and the socket app's
-/// connection (<see cref="SocketApp.SocketAppService"/>) sees its own channel only.
+/// For the life of the host: feeds the board every channel event of every node's inbound Event Socket — every call's
+/// legs, not only the queues' own, because an agent on a direct or outgoing call is busy too (on whichever node), and
+/// the socket app's connection (<see cref="SocketApp.SocketAppService"/>) sees its own channel only.
 /// </summary>
 internal sealed partial class QueueService(
-    EslInboundClient esl,
+    FreeSwitchNodes nodes,
     QueueBoard board,
     ILogger<QueueService> logger) : IHostedService, IAsyncDisposable
 {
@@ -23,9 +24,8 @@ internal sealed partial class QueueService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _events = esl.SelectEvents(ChannelEventFactory.From).Subscribe(board.Apply);
-        _resyncs = esl.ConnectionStates
-            .Where(s => s.IsConnected)
+        _events = Observable.Merge(nodes.All.Select(n => n.Client.SelectEvents(ChannelEventFactory.From))).Subscribe(board.Apply);
+        _resyncs = Observable.Merge(nodes.All.Select(n => n.Client.ConnectionStates.Where(s => s.IsConnected)))
             .Select(_ => Observable.FromAsync(ResyncAsync))
             .Concat()
             .Subscribe();
@@ -41,17 +41,26 @@ internal sealed partial class QueueService(
         return ValueTask.CompletedTask;
     }
 
-    // Hangups missed while the inbound socket was down would leave agents busy for ever.
+    // Hangups missed while an inbound socket was down would leave agents busy for ever. The presence holds every
+    // node's legs, so it is kept to what all nodes say is live; with a node unreachable nothing is dropped this time.
     private async Task ResyncAsync(CancellationToken cancellationToken)
     {
         board.BeginResync();
         try
         {
-            EslReply reply = await esl.ApiAsync("show channels as json", cancellationToken).ConfigureAwait(false);
-            if (LiveChannels.TryParse(reply.Text, out IReadOnlySet<string> live))
+            var live = new HashSet<string>(StringComparer.Ordinal);
+            foreach (FreeSwitchNode node in nodes.All)
             {
-                board.KeepOnly(live);
+                EslReply reply = await node.Client.ApiAsync("show channels as json", cancellationToken).ConfigureAwait(false);
+                if (!LiveChannels.TryParse(reply.Text, out IReadOnlySet<string> ofNode))
+                {
+                    return;
+                }
+
+                live.UnionWith(ofNode);
             }
+
+            board.KeepOnly(live);
         }
         catch (Exception ex) when (ex is EslDisconnectedException or TimeoutException)
         {

@@ -1,3 +1,4 @@
+using FsBitrix.Hosting;
 using FsBitrix.Calls;
 using FsBitrix.Configuration;
 using FsBitrix.Core.Calls;
@@ -14,19 +15,18 @@ namespace FsBitrix.Status;
 /// Clients' numbers are masked as in the log (<see cref="PersonalData"/>).
 /// </summary>
 internal sealed class StatusSnapshot(
-    EslInboundClient esl,
+    FreeSwitchNodes freeSwitch,
     CallTracker tracker,
     LiveCalls calls,
     RecentErrors errors,
     OutboxStore outbox,
     TenantPortals portals,
-    EslSettings node,
     TimeProvider time)
 {
     public async Task<object> ReadAsync(CancellationToken cancellationToken)
     {
         DateTimeOffset now = time.GetUtcNow();
-        EslConnectionState state = esl.State;
+        bool connected = freeSwitch.All.All(n => n.Client.State.IsConnected);
         var outboxes = new List<object>();
         foreach (TenantPortal portal in portals.All)
         {
@@ -63,20 +63,17 @@ internal sealed class StatusSnapshot(
         {
             now,
             startedAt = calls.StartedAt,
-            status = state.IsConnected && tracker.OutboxWriteProblem is null ? "ok" : "degraded",
-            nodes = new[]
+            status = connected && tracker.OutboxWriteProblem is null ? "ok" : "degraded",
+            nodes = freeSwitch.All.Select(n => new
             {
-                new
-                {
-                    name = $"{node.Host}:{node.Port}",
-                    connected = state.IsConnected,
-                    state = state.Status.ToString(),
-                    since = state.Since,
-                    connections = state.Epoch,
-                    lastError = state.LastError?.Message,
-                    events = esl.Statistics.EventsDelivered,
-                },
-            },
+                name = n.Name,
+                connected = n.Client.State.IsConnected,
+                state = n.Client.State.Status.ToString(),
+                since = n.Client.State.Since,
+                connections = n.Client.State.Epoch,
+                lastError = n.Client.State.LastError?.Message,
+                events = n.Client.Statistics.EventsDelivered,
+            }),
             writeProblem = tracker.OutboxWriteProblem?.Error,
             calls = calls.Snapshot().Select(c => new
             {

@@ -41,6 +41,9 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
     /// <summary>UUIDs of channels that <c>show channels as json</c> reports as live.</summary>
     public ConcurrentDictionary<string, bool> LiveChannels { get; } = new();
 
+    /// <summary>Phones registered here (extension → realm), as <c>show registrations as json</c> lists them.</summary>
+    public ConcurrentDictionary<string, string> Registrations { get; } = new();
+
     /// <summary>Every <c>bgapi</c> received, in order; read them with <see cref="NextBgapiAsync"/>.</summary>
     public ConcurrentQueue<BgapiCommand> Bgapis { get; } = new();
 
@@ -261,6 +264,17 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
             {
                 byte[] exists = Encoding.ASCII.GetBytes(server.LiveChannels.ContainsKey(line["api uuid_exists ".Length..].Trim()) ? "true" : "false");
                 return [.. Encoding.ASCII.GetBytes($"Content-Type: api/response\nContent-Length: {exists.Length}\n\n"), .. exists];
+            }
+
+            if (line.StartsWith("api show registrations as json", StringComparison.Ordinal))
+            {
+                KeyValuePair<string, string>[] phones = [.. server.Registrations];
+                string json = phones.Length == 0
+                    ? "{\"row_count\":0}"
+                    : "{\"row_count\":" + phones.Length + ",\"rows\":[" + string.Join(',', phones.Select(p =>
+                        $"{{\"reg_user\":\"{p.Key}\",\"realm\":\"{p.Value}\",\"token\":\"t\",\"url\":\"sofia/internal/sip:{p.Key}@127.0.0.1:5071\",\"expires\":\"1796700000\",\"network_ip\":\"127.0.0.1\",\"network_port\":\"5071\",\"network_proto\":\"udp\",\"hostname\":\"fs\",\"metadata\":\"\"}}")) + "]}";
+                byte[] body = Encoding.UTF8.GetBytes(json + "\n");
+                return [.. Encoding.ASCII.GetBytes($"Content-Type: api/response\nContent-Length: {body.Length}\n\n"), .. body];
             }
 
             if (line.StartsWith("api show channels as json", StringComparison.Ordinal))
