@@ -15,60 +15,14 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly TimeProvider _time;
 
-    /// <summary>Opens the table in <paramref name="path"/>; open the outbox first, which creates the file with its permissions.</summary>
+    /// <summary>Opens its tables in the service database at <paramref name="path"/>.</summary>
     /// <param name="tenant">The company whose installation this is: empty for the default portal, else its domain key.</param>
     public InstallationStore(string path, TimeProvider time, string tenant = "")
     {
         _time = time;
         _tenant = tenant;
-        _connection = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
-        using SqliteConnection db = Open();
-        using SqliteTransaction migration = db.BeginTransaction();
-        using SqliteCommand schema = db.CreateCommand();
-
-        // Versions before companies could install the app kept one row (id = 1): it is the default portal's.
-        schema.CommandText = """
-            CREATE TABLE IF NOT EXISTS app_installations (
-                tenant TEXT PRIMARY KEY,
-                member_id TEXT NOT NULL,
-                domain TEXT NOT NULL,
-                client_endpoint TEXT NOT NULL,
-                server_endpoint TEXT,
-                application_token TEXT NOT NULL,
-                access_token TEXT NOT NULL,
-                refresh_token TEXT NOT NULL,
-                expires_at INTEGER NOT NULL,
-                scope TEXT NOT NULL,
-                user_id INTEGER,
-                refusal TEXT,
-                saved_at INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS app_events_urls (
-                tenant TEXT PRIMARY KEY,
-                url TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS app_installation (id INTEGER PRIMARY KEY);
-            CREATE TABLE IF NOT EXISTS app_events_url (id INTEGER PRIMARY KEY);
-            """;
-        schema.ExecuteNonQuery();
-        if (HasColumn(db, "app_installation", "member_id"))
-        {
-            schema.CommandText = """
-                INSERT OR IGNORE INTO app_installations (tenant, member_id, domain, client_endpoint, server_endpoint, application_token,
-                    access_token, refresh_token, expires_at, scope, user_id, refusal, saved_at)
-                SELECT '', member_id, domain, client_endpoint, server_endpoint, application_token, access_token, refresh_token,
-                    expires_at, scope, user_id, refusal, saved_at FROM app_installation WHERE id = 1;
-                """;
-            schema.ExecuteNonQuery();
-        }
-
-        if (HasColumn(db, "app_events_url", "url"))
-        {
-            schema.CommandText = "INSERT OR IGNORE INTO app_events_urls (tenant, url) SELECT '', url FROM app_events_url WHERE id = 1;";
-            schema.ExecuteNonQuery();
-        }
-
-        schema.CommandText = "DROP TABLE app_installation; DROP TABLE app_events_url;";
-        schema.ExecuteNonQuery();
-        migration.Commit();
+        // Its tables come with the service database's schema (Storage/SchemaMigrations).
+        _connection = Storage.ServiceDatabase.Prepare(path);
     }
 
     public Task<OAuthGrant?> LoadAsync(CancellationToken cancellationToken) => UseAsync(db =>
@@ -167,14 +121,6 @@ internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
         {
             _lock.Release();
         }
-    }
-
-    private static bool HasColumn(SqliteConnection db, string table, string column)
-    {
-        using SqliteCommand info = db.CreateCommand();
-        info.CommandText = $"SELECT 1 FROM pragma_table_info('{table}') WHERE name = $column";
-        info.Parameters.AddWithValue("$column", column);
-        return info.ExecuteScalar() is not null;
     }
 
     private SqliteConnection Open()

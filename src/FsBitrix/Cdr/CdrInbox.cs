@@ -13,22 +13,14 @@ internal sealed class CdrInbox : IDisposable
 
     private CdrInbox(SqliteConnection db) => _db = db;
 
+    /// <summary>Opens its table in the service database at <paramref name="path"/> (Storage/SchemaMigrations).</summary>
     public static CdrInbox Open(string path)
     {
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        var db = new SqliteConnection(Storage.ServiceDatabase.Prepare(path));
         db.Open();
-        using SqliteCommand schema = db.CreateCommand();
-        schema.CommandText = """
-            PRAGMA busy_timeout = 5000;
-            CREATE TABLE IF NOT EXISTS cdr_legs (
-                uuid TEXT PRIMARY KEY,
-                xml TEXT NOT NULL,
-                received_at INTEGER NOT NULL,
-                done_at INTEGER,
-                outcome TEXT);
-            CREATE INDEX IF NOT EXISTS cdr_legs_waiting ON cdr_legs (received_at) WHERE done_at IS NULL;
-            """;
-        schema.ExecuteNonQuery();
+        using SqliteCommand busy = db.CreateCommand();
+        busy.CommandText = "PRAGMA busy_timeout = 5000;";
+        busy.ExecuteNonQuery();
         return new CdrInbox(db);
     }
 

@@ -20,6 +20,9 @@ internal static class FsBitrixCommandLine
     /// <summary>A port it must listen on is taken (EX_UNAVAILABLE).</summary>
     public const int PortTaken = 69;
 
+    /// <summary>The database was written by a newer FsBitrix (EX_DATAERR): nothing is opened or changed.</summary>
+    public const int DatabaseTooNew = 65;
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         string[] settings = [.. args.Where(IsSetting)];
@@ -90,6 +93,11 @@ internal static class FsBitrixCommandLine
         {
             await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
             return ConfigurationError;
+        }
+        catch (Storage.DatabaseTooNewException ex)
+        {
+            await error.WriteLineAsync("fsbitrix: " + ex.Message).ConfigureAwait(false);
+            return DatabaseTooNew;
         }
         catch (PortInUseException ex)
         {

@@ -24,25 +24,14 @@ internal sealed partial class HandledEvents : IAsyncDisposable
         _memory = memory;
     }
 
-    /// <summary>Opens the table in <paramref name="path"/>; open the outbox first, which creates the file.</summary>
+    /// <summary>Opens its tables in the service database at <paramref name="path"/> (Storage/SchemaMigrations).</summary>
     public static HandledEvents Open(string path, TimeProvider time, TimeSpan memory)
     {
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        var db = new SqliteConnection(Storage.ServiceDatabase.Prepare(path));
         db.Open();
-        using SqliteCommand schema = db.CreateCommand();
-        schema.CommandText = """
-            PRAGMA busy_timeout = 5000;
-            CREATE TABLE IF NOT EXISTS bitrix_events (delivery_key TEXT PRIMARY KEY, received_at INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS bitrix_event_attempts (
-                delivery_key TEXT PRIMARY KEY,
-                state TEXT NOT NULL,
-                accepted_at INTEGER NOT NULL,
-                event TEXT NOT NULL,
-                legs TEXT NOT NULL,
-                call_id TEXT,
-                extension TEXT);
-            """;
-        schema.ExecuteNonQuery();
+        using SqliteCommand busy = db.CreateCommand();
+        busy.CommandText = "PRAGMA busy_timeout = 5000;";
+        busy.ExecuteNonQuery();
         return new HandledEvents(db, time, memory);
     }
 

@@ -53,29 +53,15 @@ internal sealed partial class OutboxStore : IAsyncDisposable
     public static async Task<OutboxStore> OpenAsync(string path, TimeProvider time, CancellationToken cancellationToken = default,
         ILogger? logger = null, WalCheckpointOptions? checkpoints = null)
     {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        bool created = !File.Exists(path);
-        string connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
+        // The file, its permissions, WAL and every feature's tables (Storage/SchemaMigrations).
+        string connectionString = Storage.ServiceDatabase.Prepare(path);
         var db = new SqliteConnection(connectionString);
         await db.OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (created && !OperatingSystem.IsWindows())
+        using (SqliteCommand settings = db.CreateCommand())
         {
-            // Tokens of app mode live here too: readable by the service user only.
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        // The schema first: it switches the file to WAL, which the checkpointer's connection then finds.
-        using (SqliteCommand schema = db.CreateCommand())
-        {
-            schema.CommandText = Schema;
-            await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await AddColumnAsync(db, "tenant", "TEXT NOT NULL DEFAULT ''", cancellationToken).ConfigureAwait(false);
-            await AddColumnAsync(db, "awaits_cdr", "INTEGER NOT NULL DEFAULT 0", cancellationToken).ConfigureAwait(false);
+            // Per connection: commits wait for the WAL only, and the checkpointer (not the commit) copies it back.
+            settings.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;";
+            await settings.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         WalCheckpointer checkpointer = await WalCheckpointer.StartAsync(connectionString, checkpoints ?? new WalCheckpointOptions(), time,
@@ -83,54 +69,11 @@ internal sealed partial class OutboxStore : IAsyncDisposable
         return new OutboxStore(db, time, checkpointer);
     }
 
-    // Databases written by an older version lack later columns; the defaults say what their rows were: the default
-    // company's (tenant), not waiting for CDRs (awaits_cdr).
-    private static async Task AddColumnAsync(SqliteConnection db, string name, string definition, CancellationToken cancellationToken)
-    {
-        using SqliteCommand columns = db.CreateCommand();
-        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = $name";
-        columns.Parameters.AddWithValue("$name", name);
-        if ((long)(await columns.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L) == 0)
-        {
-            using SqliteCommand alter = db.CreateCommand();
-            alter.CommandText = $"ALTER TABLE outbox ADD COLUMN {name} {definition}";
-            await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>
     /// How long a finish whose end was inferred (<see cref="FinishCall.Estimated"/>) waits for the call's CDRs to
     /// correct it (<see cref="CorrectFinishAsync"/>); zero (no CDRs read): it goes at once.
     /// </summary>
     public TimeSpan EstimatedFinishWait { get; set; }
-
-    private const string Schema = """
-        PRAGMA journal_mode = WAL;
-        PRAGMA synchronous = NORMAL;
-        PRAGMA wal_autocheckpoint = 0;
-        CREATE TABLE IF NOT EXISTS outbox (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            call_key TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            payload TEXT NOT NULL,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            not_before INTEGER NOT NULL DEFAULT 0,
-            last_error TEXT,
-            ambiguous INTEGER NOT NULL DEFAULT 0,
-            created_at INTEGER NOT NULL,
-            done_at INTEGER,
-            outcome TEXT);
-        CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (call_key, id) WHERE done_at IS NULL;
-        CREATE TABLE IF NOT EXISTS calls (
-            call_key TEXT PRIMARY KEY,
-            bitrix_call_id TEXT,
-            state TEXT,
-            updated_at INTEGER NOT NULL);
-        CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS recordings (id TEXT PRIMARY KEY, path TEXT NOT NULL, expires_at INTEGER NOT NULL);
-        CREATE TABLE IF NOT EXISTS finished_calls (bitrix_call_id TEXT PRIMARY KEY, call_key TEXT NOT NULL, finished_at INTEGER NOT NULL);
-        CREATE INDEX IF NOT EXISTS finished_calls_age ON finished_calls (finished_at);
-        """;
 
     /// <summary>A secret generated once per installation and kept in the database (e.g. the recording-link key).</summary>
     public async Task<byte[]> GetOrCreateSecretAsync(string name, CancellationToken cancellationToken = default)
