@@ -33,12 +33,16 @@ public class HostTests
         string database = Path.Combine(Path.GetTempPath(), $"fsbitrix-options-{Guid.NewGuid():N}.db");
         await using Microsoft.AspNetCore.Builder.WebApplication app = await FsBitrixApp.CreateAsync(
             ["--FsBitrix:Esl:Port=18021", "--FsBitrix:Recordings:Mode=url", "--FsBitrix:Recordings:PublicUrl=https://pbx.example.com/",
-             $"--FsBitrix:Storage:Path={database}", "--FsBitrix:Http:Urls=http://127.0.0.1:0"],
+             $"--FsBitrix:Storage:Path={database}", "--FsBitrix:Http:Urls=http://127.0.0.1:0",
+             "--FsBitrix:Tenants:0:Domain=b.example", "--FsBitrix:Tenants:0:WebhookUrl=https://b.bitrix24.com/rest/1/b/"],
             o =>
             {
                 o.Bitrix.WebhookUrl = "https://portal.bitrix24.com/rest/1/abc/";
                 o.Users["1001"] = 7;
                 o.Esl.Host = "127.0.0.2";
+
+                // An override may read what the configuration holds, whichever section is being bound.
+                o.Tenants[0].DefaultUserId = o.Users.Count + 2;
             });
 
         Assert.Multiple(() =>
@@ -49,6 +53,7 @@ public class HostTests
             Assert.That(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EslSettings>>().Value, Is.SameAs(esl));
             Assert.That(app.Services.GetRequiredService<RecordingSettings>().PublicUrl, Is.EqualTo("https://pbx.example.com/"));
             Assert.That(app.Services.GetRequiredService<UsersSettings>()["1001"], Is.EqualTo(7));
+            Assert.That(app.Services.GetRequiredService<FsBitrix.Tenants.TenantsSettings>().Single().DefaultUserId, Is.EqualTo(3));
             Assert.That(app.Services.GetRequiredService<BitrixSettings>().WebhookUrl, Is.EqualTo("https://portal.bitrix24.com/rest/1/abc/"));
         });
         await app.DisposeAsync();

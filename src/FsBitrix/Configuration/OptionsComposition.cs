@@ -18,8 +18,9 @@ namespace FsBitrix.Configuration;
 internal static class OptionsComposition
 {
     /// <param name="lastWord">
-    /// The demo's and tests' overrides, written against the whole shape: applied to each section after binding, with
-    /// that section in its place (a section is changed only by what the override sets in it).
+    /// The demo's and tests' overrides, written against the whole shape: applied to each section after binding, on the
+    /// whole configuration with that section in its place (a section is changed only by what the override sets in it;
+    /// the override runs once per section, so it only sets values).
     /// </param>
     public static IServiceCollection AddFsBitrixOptions(this IServiceCollection services, IConfiguration configuration,
         Action<FsBitrixOptions>? lastWord)
@@ -70,7 +71,9 @@ internal static class OptionsComposition
             {
                 builder.PostConfigure(section =>
                 {
-                    var whole = new FsBitrixOptions();
+                    // The whole shape as configured, with this section in its place: an override may read or index
+                    // any section (o.Tenants[0]…) and set this one, exactly as it did on the whole.
+                    FsBitrixOptions whole = Read(configuration, null);
                     place(whole, section);
                     lastWord(whole);
                 });
