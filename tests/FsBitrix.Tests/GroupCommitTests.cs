@@ -34,10 +34,27 @@ public class GroupCommitTests
         var steps = new List<CallStep>();
         using IDisposable watch = tracker.Steps.Subscribe(s => { lock (steps) { steps.Add(s); } });
 
-        await h.PlayAsync("s1_inbound_answered.raw");
-        await h.PlayAsync("s2_ring_all.raw");
-        await h.PlayAsync("s1_inbound_answered.raw");
+        Replay[] calls = [await h.PrepareAsync("s1_inbound_answered.raw"), await h.PrepareAsync("s2_ring_all.raw"), await h.PrepareAsync("s1_inbound_answered.raw")];
+        // Released only once every event has been taken in: on a loaded machine the socket may still be reading when
+        // the first write is held, and events read after the release would go out in small groups of their own. This
+        // subscriber comes after the tracker's, so it counts an event once the tracker has queued its step.
+        int total = calls.Sum(c => c.Frames.Count), taken = 0;
+        var allTaken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using IDisposable counting = h.Service.Services.GetRequiredService<Esl.Inbound.EslInboundClient>().SelectEvents(e => e)
+            .Subscribe(_ =>
+            {
+                if (Interlocked.Increment(ref taken) == total)
+                {
+                    allTaken.TrySetResult();
+                }
+            });
+        foreach (Replay call in calls)
+        {
+            await h.FreeSwitch.SendAsync(call.Frames);
+        }
+
         await firstHeld.Task.WaitAsync(ServiceHarness.Patience);
+        await allTaken.Task.WaitAsync(ServiceHarness.Patience);
         release.SetResult();
         await h.SettledAsync();
 
