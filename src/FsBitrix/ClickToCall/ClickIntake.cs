@@ -6,7 +6,7 @@ namespace FsBitrix.ClickToCall;
 /// Where a trusted event enters click-to-call, whichever way it came (posted online, or polled offline): recorded
 /// as accepted (so it survives a restart and a repeat is recognised), then queued for the background.
 /// </summary>
-internal sealed partial class ClickIntake(HandledEvents handled, ClickToCallWorker worker, ILogger<ClickIntake> logger)
+internal sealed partial class ClickIntake(IHandledEvents handled, ClickToCallWorker worker, ILogger<ClickIntake> logger)
 {
     /// <returns>False for a repeated delivery, which is ignored.</returns>
     public async Task<bool> AcceptAsync(BitrixCallEvent e, string via, CancellationToken cancellationToken)

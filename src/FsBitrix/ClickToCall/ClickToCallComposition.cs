@@ -17,7 +17,7 @@ internal static partial class ClickToCallComposition
         services.AddSingleton<ClickIntake>();
 
         // After the outbox, which creates the database file with its permissions.
-        services.AddSingleton(sp =>
+        services.AddSingleton<IHandledEvents>(sp =>
         {
             sp.GetRequiredService<OutboxStore>();
             return HandledEvents.Open(sp.GetRequiredService<StorageSettings>().Path, sp.GetRequiredService<TimeProvider>(),

@@ -22,7 +22,7 @@ namespace FsBitrix.ClickToCall;
 internal sealed partial class ClickToCallOriginator(
     OriginateNode nodes,
     CallTracker tracker,
-    HandledEvents handled,
+    IHandledEvents handled,
     TenantPortals portals,
     ClickToCallSettings settings,
     DialSettings dial,

@@ -15,7 +15,7 @@ namespace FsBitrix.ClickToCall;
 /// finished once through the tracker.
 /// </summary>
 internal sealed partial class ClickToCallRecovery(
-    HandledEvents handled,
+    IHandledEvents handled,
     OutboxStore store,
     CallTracker tracker,
     Hosting.FreeSwitchNodes nodes,

@@ -8,7 +8,7 @@ namespace FsBitrix.ClickToCall;
 /// window are dropped as new ones arrive. Each accepted event is also kept as an attempt (accepted → originating →
 /// done, see <see cref="ClickAttempt"/>), so one the service stopped on is finished after the restart.
 /// </summary>
-internal sealed partial class HandledEvents : IAsyncDisposable
+internal sealed partial class HandledEvents : IHandledEvents
 {
     private readonly SqliteConnection _db;
     private readonly SemaphoreSlim _lock = new(1, 1);

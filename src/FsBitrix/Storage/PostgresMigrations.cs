@@ -1,0 +1,28 @@
+namespace FsBitrix.Storage;
+
+/// <summary>
+/// The PostgreSQL schema, numbered like <see cref="SchemaMigrations"/>. Not released yet (the service does not run on
+/// PostgreSQL before the outbox does, issue #20), so its first migration may still grow; from the first release on, a
+/// change is a new entry at the end.
+/// </summary>
+internal static class PostgresMigrations
+{
+    public static IReadOnlyList<(int Version, string Name, string Sql)> All { get; } =
+    [
+        (1, "click events, shared by every instance", """
+            CREATE TABLE bitrix_events (delivery_key TEXT PRIMARY KEY, received_at BIGINT NOT NULL);
+            CREATE INDEX bitrix_events_age ON bitrix_events (received_at);
+            CREATE TABLE bitrix_event_attempts (
+                delivery_key TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                accepted_at BIGINT NOT NULL,
+                event TEXT NOT NULL,
+                legs TEXT NOT NULL,
+                call_id TEXT,
+                extension TEXT);
+            CREATE INDEX bitrix_event_attempts_unfinished ON bitrix_event_attempts (accepted_at) WHERE state <> 'Done';
+            """),
+    ];
+
+    public static int Latest => All[^1].Version;
+}
