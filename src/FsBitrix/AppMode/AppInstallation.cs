@@ -8,7 +8,7 @@ namespace FsBitrix.AppMode;
 /// (<c>Tenants:N:Auth=app</c>): its settings, its installation in the database, the OAuth renewals of its tokens, the
 /// gate that holds its commands while it is not installed, and what it must hold in the portal (bindings, lines).
 /// </summary>
-internal sealed class AppInstallation(string tenant, BitrixSettings settings, InstallationStore store, OAuthAuth auth, AppSetup setup) : IDisposable
+internal sealed class AppInstallation(string tenant, BitrixSettings settings, IInstallationStore store, OAuthAuth auth, AppSetup setup) : IDisposable
 {
     /// <summary>The company's outbox key: empty for the default portal, else its FreeSWITCH domain.</summary>
     public string Tenant { get; } = tenant;
@@ -19,7 +19,7 @@ internal sealed class AppInstallation(string tenant, BitrixSettings settings, In
     /// <summary>The portal's settings; for a company, its own with the service's endpoints (<c>TenantSettings.ToBitrixSettings</c>).</summary>
     public BitrixSettings Settings { get; } = settings;
 
-    public InstallationStore Store { get; } = store;
+    public IInstallationStore Store { get; } = store;
 
     public OAuthAuth Auth { get; } = auth;
 

@@ -16,7 +16,7 @@ namespace FsBitrix.AppMode;
 /// </summary>
 /// <param name="settings">The portal's settings (the default's, or a company's with the service's endpoints).</param>
 /// <param name="section">Where its settings are, as logs name them.</param>
-internal sealed partial class AppSetup(InstallationStore installation, BitrixSettings settings, string section, ILogger<AppSetup> logger)
+internal sealed partial class AppSetup(IInstallationStore installation, BitrixSettings settings, string section, ILogger<AppSetup> logger)
 {
     private static readonly string[] Events = [BitrixCallEvent.ClickToCallEvent, BitrixCallEvent.CallbackEvent];
 

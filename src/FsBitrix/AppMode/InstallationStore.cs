@@ -8,7 +8,7 @@ namespace FsBitrix.AppMode;
 /// file, which the outbox creates readable by the service user only. One row per company: the default portal's under
 /// the empty key, each company of <c>FsBitrix:Tenants</c> under its domain.
 /// </summary>
-internal sealed class InstallationStore : IOAuthGrantStore, IDisposable
+internal sealed class InstallationStore : IInstallationStore
 {
     private readonly string _connection;
     private readonly string _tenant;

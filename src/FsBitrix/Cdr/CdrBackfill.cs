@@ -14,7 +14,7 @@ internal static class CdrBackfill
 {
     public sealed record Result(int Calls, int Legs, int AlreadyReceived, int Unreadable);
 
-    public static Result Queue(CdrSettings settings, CdrInbox inbox, DateTimeOffset since, DateTimeOffset until, DateTimeOffset now)
+    public static Result Queue(CdrSettings settings, ICdrInbox inbox, DateTimeOffset since, DateTimeOffset until, DateTimeOffset now)
     {
         var files = new Dictionary<string, (string Path, bool Encoded)>(StringComparer.Ordinal);
         var legs = new List<CdrCalls.Leg>();

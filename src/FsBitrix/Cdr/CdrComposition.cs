@@ -15,7 +15,7 @@ internal static class CdrComposition
         }
 
         // After the outbox, which creates the database file with its permissions.
-        services.AddSingleton(sp =>
+        services.AddSingleton<ICdrInbox>(sp =>
         {
             sp.GetRequiredService<OutboxStore>();
             return CdrInbox.Open(sp.GetRequiredService<StorageSettings>().Path);

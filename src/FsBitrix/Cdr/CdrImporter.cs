@@ -20,7 +20,7 @@ namespace FsBitrix.Cdr;
 /// </summary>
 internal sealed partial class CdrImporter(
     CdrSettings settings,
-    CdrInbox inbox,
+    ICdrInbox inbox,
     OutboxStore store,
     CallReducer reducer,
     TenantPortals portals,

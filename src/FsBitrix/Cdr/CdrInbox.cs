@@ -6,7 +6,7 @@ namespace FsBitrix.Cdr;
 /// The CDRs received (posted, or read from the folders), one row per leg, kept until their call is imported or found
 /// seen live: a post is answered 200 only once its row is written, and a restart resumes the legs still waiting.
 /// </summary>
-internal sealed class CdrInbox : IDisposable
+internal sealed class CdrInbox : ICdrInbox
 {
     private readonly SqliteConnection _db;
     private readonly Lock _gate = new();

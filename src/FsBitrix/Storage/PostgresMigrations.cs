@@ -22,6 +22,32 @@ internal static class PostgresMigrations
                 extension TEXT);
             CREATE INDEX bitrix_event_attempts_unfinished ON bitrix_event_attempts (accepted_at) WHERE state <> 'Done';
             """),
+        (2, "local-application installations, one per company", """
+            CREATE TABLE app_installations (
+                tenant TEXT PRIMARY KEY,
+                member_id TEXT NOT NULL,
+                domain TEXT NOT NULL,
+                client_endpoint TEXT NOT NULL,
+                server_endpoint TEXT,
+                application_token TEXT NOT NULL,
+                access_token TEXT NOT NULL,
+                refresh_token TEXT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                scope TEXT NOT NULL,
+                user_id INTEGER,
+                refusal TEXT,
+                saved_at BIGINT NOT NULL);
+            CREATE TABLE app_events_urls (tenant TEXT PRIMARY KEY, url TEXT NOT NULL);
+            """),
+        (3, "CDR legs waiting for their call", """
+            CREATE TABLE cdr_legs (
+                uuid TEXT PRIMARY KEY,
+                xml TEXT NOT NULL,
+                received_at BIGINT NOT NULL,
+                done_at BIGINT,
+                outcome TEXT);
+            CREATE INDEX cdr_legs_waiting ON cdr_legs (received_at) WHERE done_at IS NULL;
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -22,7 +22,7 @@ public class BackfillTests
         string folder = CopyLegs("s1_inbound_answered");
         await using ServiceHarness h = await ServiceHarness.StartAsync(o => Configure(o, folder, horizon: TimeSpan.FromSeconds(1)));
         await LookedAsync(h, looks: 2);
-        Assert.That(h.Service!.Services.GetRequiredService<CdrInbox>().Knows(S1Caller), Is.False, "beyond the horizon: not imported unasked");
+        Assert.That(h.Service!.Services.GetRequiredService<ICdrInbox>().Knows(S1Caller), Is.False, "beyond the horizon: not imported unasked");
 
         using var first = new StringWriter();
         int code = BackfillCommand.Run(Arguments(h, folder, S1Began.AddMinutes(-1), S1Began.AddMinutes(1)), TimeProvider.System, first);
@@ -52,7 +52,7 @@ public class BackfillTests
         int code = BackfillCommand.Run(Arguments(h, folder, S1Began.AddSeconds(-1), S1Began.AddSeconds(1)), TimeProvider.System, output);
 
         Assert.That(code, Is.Zero, output.ToString());
-        CdrInbox inbox = h.Service!.Services.GetRequiredService<CdrInbox>();
+        ICdrInbox inbox = h.Service!.Services.GetRequiredService<ICdrInbox>();
         Assert.That((inbox.Knows(S1Caller), inbox.Knows(S4Caller)), Is.EqualTo((true, false)), "s4 began 41 s after s1: outside the period");
     }
 
@@ -97,7 +97,7 @@ public class BackfillTests
         }, startService: false);
         h.Portal.Faults.StartOutage();
         await h.StartServiceAsync();
-        CdrInbox inbox = h.Service!.Services.GetRequiredService<CdrInbox>();
+        ICdrInbox inbox = h.Service!.Services.GetRequiredService<ICdrInbox>();
 
         // s1 (older) goes first; while its commands cannot be delivered, s4 waits in the inbox.
         await LookedUntilAsync(h, () => inbox.Outcome(S1Caller) == "imported");

@@ -91,7 +91,7 @@ public class CdrImportTests
 
         await LookedUntilAsync(h, inbox => inbox.Outcome(customer) is not null);
 
-        Assert.That(h.Service.Services.GetRequiredService<FsBitrix.Cdr.CdrInbox>().Outcome(customer), Is.EqualTo("seen live"));
+        Assert.That(h.Service.Services.GetRequiredService<FsBitrix.Cdr.ICdrInbox>().Outcome(customer), Is.EqualTo("seen live"));
         Assert.That(h.Portal.State.Requests.Where(r => r.Method.StartsWith("telephony.", StringComparison.OrdinalIgnoreCase)), Is.Empty);
     }
 
@@ -109,7 +109,7 @@ public class CdrImportTests
         Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(broken.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         string posted = Path.GetFileName(Directory.EnumerateFiles(Path.Combine(Cdrs, "s4_missed", "log")).First()).Replace("a_", string.Empty, StringComparison.Ordinal)[..36];
-        Assert.That(h.Service!.Services.GetRequiredService<FsBitrix.Cdr.CdrInbox>().Knows(posted), Is.False, "the leg posted with a wrong token was not taken");
+        Assert.That(h.Service!.Services.GetRequiredService<FsBitrix.Cdr.ICdrInbox>().Knows(posted), Is.False, "the leg posted with a wrong token was not taken");
     }
 
     [Test]
@@ -128,7 +128,7 @@ public class CdrImportTests
         await using ServiceHarness h = await StartAsync(folder: folder);
         await LookedUntilAsync(h, inbox => inbox.Outcome("e3c8c474-2579-46e0-adf3-6247171195b9") is not null);
 
-        Assert.That(h.Service!.Services.GetRequiredService<FsBitrix.Cdr.CdrInbox>().Outcome("e3c8c474-2579-46e0-adf3-6247171195b9"),
+        Assert.That(h.Service!.Services.GetRequiredService<FsBitrix.Cdr.ICdrInbox>().Outcome("e3c8c474-2579-46e0-adf3-6247171195b9"),
             Is.EqualTo("placed by FsBitrix"));
         Assert.That(h.Portal.State.Requests.Where(r => r.Method.StartsWith("telephony.", StringComparison.OrdinalIgnoreCase)), Is.Empty);
     }
@@ -158,9 +158,9 @@ public class CdrImportTests
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds after one of the importer's looks, the first look included.</summary>
-    private static Task LookedUntilAsync(ServiceHarness h, Func<FsBitrix.Cdr.CdrInbox, bool> condition, int looks = 1)
+    private static Task LookedUntilAsync(ServiceHarness h, Func<FsBitrix.Cdr.ICdrInbox, bool> condition, int looks = 1)
     {
-        FsBitrix.Cdr.CdrInbox inbox = h.Service!.Services.GetRequiredService<FsBitrix.Cdr.CdrInbox>();
+        FsBitrix.Cdr.ICdrInbox inbox = h.Service!.Services.GetRequiredService<FsBitrix.Cdr.ICdrInbox>();
         return CdrFixtures.LookedUntilAsync(h, () => condition(inbox), looks);
     }
 }

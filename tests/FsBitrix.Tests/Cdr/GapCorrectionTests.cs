@@ -34,7 +34,7 @@ public class GapCorrectionTests
         SandboxFinishedCall call = h.Portal.State.FinishedCalls.Single();
         Assert.That((call.UserId, call.StatusCode, call.Duration), Is.EqualTo((2, "200", 4)), "1001 talked 4 s, as the CDRs say");
         // The importer notes the outcome once the correction is written: the finish it released may reach the portal first.
-        FsBitrix.Cdr.CdrInbox inbox = h.Service.Services.GetRequiredService<FsBitrix.Cdr.CdrInbox>();
+        FsBitrix.Cdr.ICdrInbox inbox = h.Service.Services.GetRequiredService<FsBitrix.Cdr.ICdrInbox>();
         await CdrFixtures.LookedUntilAsync(h, () => inbox.Outcome(Customer) == "corrected");
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.register"), Is.EqualTo(1), "seen live: not imported again");
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
