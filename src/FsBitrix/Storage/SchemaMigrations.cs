@@ -85,8 +85,9 @@ internal static class SchemaMigrations
 
     // One installation per company (the default portal's under the empty key): the single row kept before is the
     // default portal's.
+    // (IF NOT EXISTS and OR IGNORE: a development build of this change made the new tables before numbering existed.)
     private static void InstallationPerCompany(SqliteConnection db, SqliteTransaction tx) => Execute(db, tx, """
-        CREATE TABLE app_installations (
+        CREATE TABLE IF NOT EXISTS app_installations (
             tenant TEXT PRIMARY KEY,
             member_id TEXT NOT NULL,
             domain TEXT NOT NULL,
@@ -100,12 +101,12 @@ internal static class SchemaMigrations
             user_id INTEGER,
             refusal TEXT,
             saved_at INTEGER NOT NULL);
-        CREATE TABLE app_events_urls (tenant TEXT PRIMARY KEY, url TEXT NOT NULL);
-        INSERT INTO app_installations (tenant, member_id, domain, client_endpoint, server_endpoint, application_token,
+        CREATE TABLE IF NOT EXISTS app_events_urls (tenant TEXT PRIMARY KEY, url TEXT NOT NULL);
+        INSERT OR IGNORE INTO app_installations (tenant, member_id, domain, client_endpoint, server_endpoint, application_token,
             access_token, refresh_token, expires_at, scope, user_id, refusal, saved_at)
         SELECT '', member_id, domain, client_endpoint, server_endpoint, application_token, access_token, refresh_token,
             expires_at, scope, user_id, refusal, saved_at FROM app_installation WHERE id = 1;
-        INSERT INTO app_events_urls (tenant, url) SELECT '', url FROM app_events_url WHERE id = 1;
+        INSERT OR IGNORE INTO app_events_urls (tenant, url) SELECT '', url FROM app_events_url WHERE id = 1;
         DROP TABLE app_installation;
         DROP TABLE app_events_url;
         """);
