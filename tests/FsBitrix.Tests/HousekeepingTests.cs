@@ -29,18 +29,20 @@ public class HousekeepingTests
             await store.MarkDoneAsync(head.Id, "ok");
         }
 
-        string link = await store.AddRecordingAsync("/var/lib/freeswitch/recordings/a.wav", time.GetUtcNow() + TimeSpan.FromDays(1));
+        await using Recordings.RecordingLinkStore links = Recordings.RecordingLinkStore.Open(Path.Combine(_folder, "o.db"), time);
+        string link = await links.AddAsync("/var/lib/freeswitch/recordings/a.wav", time.GetUtcNow() + TimeSpan.FromDays(1));
         time.Advance(TimeSpan.FromDays(8));
         await store.AppendAsync("recent", [Register("recent")], null, callOver: true);
 
         int deleted = await store.PruneAsync(time.GetUtcNow() - TimeSpan.FromDays(7));
 
-        Assert.That(deleted, Is.EqualTo(5), "3 delivered registers, the ended call 'old', the expired link");
+        Assert.That(deleted, Is.EqualTo(4), "3 delivered registers, the ended call 'old'");
+        Assert.That(await links.PruneAsync(), Is.EqualTo(1), "the expired link (the links are their own store now)");
         Assert.That(await store.KnowsCallAsync("old"), Is.False);
         Assert.That(await store.KnowsCallAsync("waiting"), Is.True, "its finish is still to be sent");
         Assert.That(await store.KnowsCallAsync("live"), Is.True);
         Assert.That(await store.PendingCountAsync(), Is.EqualTo(2), "the waiting finish and the recent register");
-        Assert.That(await store.GetRecordingPathAsync(link), Is.Null);
+        Assert.That(await links.PathOfAsync(link), Is.Null);
     }
 
     private static RegisterCall Register(string key) => new(key, key, CallType.Inbound, "+79161234567", null, null, null);

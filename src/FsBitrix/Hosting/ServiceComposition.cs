@@ -64,7 +64,7 @@ internal static class ServiceComposition
         services.AddSingleton<CommandDelivery>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
-        services.AddHostedService(sp => new OutboxHousekeeping(sp.GetRequiredService<OutboxStore>(),
+        services.AddHostedService(sp => new OutboxHousekeeping(sp.GetRequiredService<OutboxStore>(), sp.GetRequiredService<IRecordingLinkStore>(),
             sp.GetRequiredService<StorageSettings>().KeepDeliveredFor, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<OutboxHousekeeping>>()));
 

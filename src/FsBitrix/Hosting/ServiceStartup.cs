@@ -1,6 +1,7 @@
 using FsBitrix.AppMode;
 using FsBitrix.Configuration;
 using FsBitrix.Outbox;
+using FsBitrix.Recordings;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -14,9 +15,12 @@ namespace FsBitrix.Hosting;
 internal sealed class ServiceStartup(StorageSettings storage, FsBitrix.Cdr.CdrSettings cdr, TimeProvider time, ILogger<WalCheckpointer> checkpointLogger)
 {
     private OutboxStore? _store;
+    private IRecordingLinkStore? _links;
     private byte[]? _recordingKey;
 
     public OutboxStore Store => _store ?? throw NotYet();
+
+    public IRecordingLinkStore RecordingLinks => _links ?? throw NotYet();
 
     public byte[] RecordingKey => _recordingKey ?? throw NotYet();
 
@@ -26,7 +30,8 @@ internal sealed class ServiceStartup(StorageSettings storage, FsBitrix.Cdr.CdrSe
 
         // With CDRs read, a finish whose end was guessed waits for them (Cdr/README.md).
         _store.EstimatedFinishWait = cdr.Enabled ? cdr.GapWait : TimeSpan.Zero;
-        _recordingKey = await _store.GetOrCreateSecretAsync("recording-link-key", cancellationToken).ConfigureAwait(false);
+        _links = RecordingLinkStore.Open(storage.Path, time);
+        _recordingKey = await _links.KeyAsync(cancellationToken).ConfigureAwait(false);
 
         // App mode: the event guards and the health page read the installations synchronously from the first request.
         foreach (AppInstallation installation in services.GetService<AppInstallations>()?.All ?? [])

@@ -7,7 +7,8 @@ namespace FsBitrix.Outbox;
 /// Once an hour (and at start), deletes delivered commands and ended calls older than <c>Storage:KeepDeliveredFor</c>,
 /// so the database of a busy PBX stays the size of its recent history instead of growing for ever.
 /// </summary>
-internal sealed partial class OutboxHousekeeping(OutboxStore store, TimeSpan keep, TimeProvider time, ILogger<OutboxHousekeeping> logger)
+internal sealed partial class OutboxHousekeeping(OutboxStore store, Recordings.IRecordingLinkStore links, TimeSpan keep, TimeProvider time,
+    ILogger<OutboxHousekeeping> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
@@ -19,7 +20,8 @@ internal sealed partial class OutboxHousekeeping(OutboxStore store, TimeSpan kee
         {
             try
             {
-                int deleted = await store.PruneAsync(time.GetUtcNow() - keep, stoppingToken).ConfigureAwait(false);
+                int deleted = await store.PruneAsync(time.GetUtcNow() - keep, stoppingToken).ConfigureAwait(false)
+                    + await links.PruneAsync(stoppingToken).ConfigureAwait(false);
                 if (deleted > 0)
                 {
                     LogPruned(deleted, keep.TotalDays);

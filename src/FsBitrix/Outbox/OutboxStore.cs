@@ -75,29 +75,6 @@ internal sealed partial class OutboxStore : IAsyncDisposable
     /// </summary>
     public TimeSpan EstimatedFinishWait { get; set; }
 
-    /// <summary>A secret generated once per installation and kept in the database (e.g. the recording-link key).</summary>
-    public async Task<byte[]> GetOrCreateSecretAsync(string name, CancellationToken cancellationToken = default)
-    {
-        string fresh = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        await UpdateAsync("INSERT OR IGNORE INTO settings (name, value) VALUES ($name, $value)", cancellationToken,
-            ("$name", name), ("$value", fresh)).ConfigureAwait(false);
-        return Convert.FromBase64String((string)(await ScalarAsync("SELECT value FROM settings WHERE name = $name", cancellationToken,
-            ("$name", name)).ConfigureAwait(false))!);
-    }
-
-    /// <summary>Remembers a recording's path under a random id that a signed link can name.</summary>
-    public async Task<string> AddRecordingAsync(string path, DateTimeOffset expires, CancellationToken cancellationToken = default)
-    {
-        string id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        await UpdateAsync("INSERT INTO recordings (id, path, expires_at) VALUES ($id, $path, $exp)", cancellationToken,
-            ("$id", id), ("$path", path), ("$exp", expires.ToUnixTimeMilliseconds())).ConfigureAwait(false);
-        return id;
-    }
-
-    public async Task<string?> GetRecordingPathAsync(string id, CancellationToken cancellationToken = default) =>
-        await ScalarAsync("SELECT path FROM recordings WHERE id = $id AND expires_at > $now", cancellationToken,
-            ("$id", id), ("$now", Now())).ConfigureAwait(false) as string;
-
     /// <summary>
     /// Appends one reduce step's commands and the call's new state in one transaction. A finish, show or hide of a
     /// portal CALL_ID that was already finished is not appended: Bitrix24 takes one finish per call.
@@ -452,8 +429,8 @@ internal sealed partial class OutboxStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Deletes what is of no use to delivery any more: commands delivered before <paramref name="cutoff"/>, ended calls
-    /// with nothing left to send, and expired recording links. Without it the file grows with every call ever made.
+    /// Deletes what is of no use to delivery any more: commands delivered before <paramref name="cutoff"/> and ended
+    /// calls with nothing left to send. Without it the file grows with every call ever made.
     /// </summary>
     /// <returns>Rows deleted.</returns>
     public async Task<int> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
@@ -466,10 +443,8 @@ internal sealed partial class OutboxStore : IAsyncDisposable
                 DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < $cutoff;
                 DELETE FROM calls WHERE state IS NULL AND updated_at < $cutoff
                     AND call_key NOT IN (SELECT call_key FROM outbox WHERE done_at IS NULL);
-                DELETE FROM recordings WHERE expires_at < $now;
                 """, tx);
             prune.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
-            prune.Parameters.AddWithValue("$now", Now());
             int deleted = prune.ExecuteNonQuery();
             tx.Commit();
             _checkpointer.Committed();

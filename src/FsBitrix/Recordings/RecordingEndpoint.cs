@@ -1,4 +1,3 @@
-using FsBitrix.Outbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,10 +8,10 @@ namespace FsBitrix.Recordings;
 internal static class RecordingEndpoint
 {
     public static void MapRecordings(this IEndpointRouteBuilder app) =>
-        app.MapGet("/recordings/{token}", async (string token, RecordingLinks links, OutboxStore store, CancellationToken cancellationToken) =>
+        app.MapGet("/recordings/{token}", async (string token, RecordingLinks links, IRecordingLinkStore store, CancellationToken cancellationToken) =>
         {
             if (links.Validate(token) is not { } id
-                || await store.GetRecordingPathAsync(id, cancellationToken).ConfigureAwait(false) is not { } path
+                || await store.PathOfAsync(id, cancellationToken).ConfigureAwait(false) is not { } path
                 || !File.Exists(path))
             {
                 return Results.NotFound();

@@ -14,6 +14,7 @@ internal static partial class RecordingsComposition
     /// <param name="options">Which parts exist (MP3 or not); the parts read their settings from <see cref="RecordingSettings"/>.</param>
     public static IServiceCollection AddRecordings(this IServiceCollection services, FsBitrixOptions options)
     {
+        services.AddSingleton(sp => sp.GetRequiredService<ServiceStartup>().RecordingLinks);
         services.AddSingleton(sp => new RecordingLinks(sp.GetRequiredService<ServiceStartup>().RecordingKey, sp.GetRequiredService<TimeProvider>()));
         if (options.Recordings.WantsMp3)
         {
@@ -35,7 +36,7 @@ internal static partial class RecordingsComposition
             RecordingSettings settings = sp.GetRequiredService<RecordingSettings>();
             TimeProvider time = sp.GetRequiredService<TimeProvider>();
             IRecordingSource? links = settings.Mode == "url"
-                ? new UrlRecordingSource(sp.GetRequiredService<OutboxStore>(), sp.GetRequiredService<RecordingLinks>(),
+                ? new UrlRecordingSource(sp.GetRequiredService<IRecordingLinkStore>(), sp.GetRequiredService<RecordingLinks>(),
                     new Uri(settings.PublicUrl!.TrimEnd('/') + "/"), settings.LinkLifetime, time)
                 : null;
             if (!settings.WantsMp3)

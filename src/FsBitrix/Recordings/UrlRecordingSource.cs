@@ -1,5 +1,4 @@
 using FsBitrix.Bitrix24.Telephony;
-using FsBitrix.Outbox;
 
 namespace FsBitrix.Recordings;
 
@@ -7,7 +6,7 @@ namespace FsBitrix.Recordings;
 /// <c>Recordings:Mode=url</c>: Bitrix24 downloads the file itself from <c>GET /recordings/{token}</c> on this
 /// service, through a link that expires. Nothing is uploaded, so large recordings cost the portal no REST time.
 /// </summary>
-internal sealed class UrlRecordingSource(OutboxStore store, RecordingLinks links, Uri publicBase, TimeSpan lifetime, TimeProvider time)
+internal sealed class UrlRecordingSource(IRecordingLinkStore store, RecordingLinks links, Uri publicBase, TimeSpan lifetime, TimeProvider time)
     : IRecordingSource
 {
     public bool SendsLinks => true;
@@ -15,7 +14,7 @@ internal sealed class UrlRecordingSource(OutboxStore store, RecordingLinks links
     public async Task<PreparedRecording> PrepareAsync(string callId, string filePath, CancellationToken cancellationToken)
     {
         DateTimeOffset expires = time.GetUtcNow() + lifetime;
-        string id = await store.AddRecordingAsync(filePath, expires, cancellationToken).ConfigureAwait(false);
+        string id = await store.AddAsync(filePath, expires, cancellationToken).ConfigureAwait(false);
         var url = new Uri(publicBase, "recordings/" + links.CreateToken(id, expires));
         return new PreparedRecording.Ready(AttachRecordRequest.FromUrl(callId, url, Path.GetFileName(filePath)));
     }

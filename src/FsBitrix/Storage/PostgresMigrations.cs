@@ -48,6 +48,11 @@ internal static class PostgresMigrations
                 outcome TEXT);
             CREATE INDEX cdr_legs_waiting ON cdr_legs (received_at) WHERE done_at IS NULL;
             """),
+        (4, "recording links and their signing key", """
+            CREATE TABLE recordings (id TEXT PRIMARY KEY, path TEXT NOT NULL, expires_at BIGINT NOT NULL);
+            CREATE INDEX recordings_expiry ON recordings (expires_at);
+            CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -19,6 +19,7 @@ public class StoreContractTests(string provider)
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_796_700_000_000);
     private readonly List<IDisposable> _stores = [];
+    private readonly List<IAsyncDisposable> _asyncStores = [];
     private TestPostgres? _postgres;
     private NpgsqlDataSource? _dataSource;
     private string? _sqlitePath;
@@ -41,6 +42,11 @@ public class StoreContractTests(string provider)
     public async Task DropDatabase()
     {
         _stores.ForEach(s => s.Dispose());
+        foreach (IAsyncDisposable store in _asyncStores)
+        {
+            await store.DisposeAsync();
+        }
+
         if (_dataSource is not null)
         {
             await _dataSource.DisposeAsync();
@@ -111,6 +117,28 @@ public class StoreContractTests(string provider)
         Assert.That(inbox.Knows("leg-1"), Is.False, "forgotten once past the horizon");
     }
 
+    [Test]
+    public async Task A_link_made_by_one_instance_is_served_by_another_until_it_expires_and_every_instance_signs_with_one_key()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(T0);
+        FsBitrix.Recordings.IRecordingLinkStore one = Links(time), other = Links(time);
+
+        byte[] key = await one.KeyAsync();
+        string id = await one.AddAsync("/var/lib/freeswitch/recordings/a.wav", T0.AddDays(7));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(key, Has.Length.EqualTo(32));
+            Assert.That(await other.KeyAsync(), Is.EqualTo(key), "made once, the same for every instance and every start");
+            Assert.That(await other.PathOfAsync(id), Is.EqualTo("/var/lib/freeswitch/recordings/a.wav"));
+            Assert.That(await other.PathOfAsync("not-a-link"), Is.Null);
+        });
+
+        time.Advance(TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
+        Assert.That(await other.PathOfAsync(id), Is.Null, "expired");
+        Assert.That(await one.PruneAsync(), Is.EqualTo(1));
+    }
+
     private static OAuthGrant Grant(string member, string refresh) => new()
     {
         MemberId = member,
@@ -133,6 +161,15 @@ public class StoreContractTests(string provider)
             : new InstallationStore(_sqlitePath!, TimeProvider.System, tenant);
         _stores.Add(store);
         return store;
+    }
+
+    private FsBitrix.Recordings.IRecordingLinkStore Links(TimeProvider time)
+    {
+        FsBitrix.Recordings.IRecordingLinkStore links = _dataSource is not null
+            ? new FsBitrix.Recordings.PostgresRecordingLinkStore(_dataSource, time)
+            : FsBitrix.Recordings.RecordingLinkStore.Open(_sqlitePath!, time);
+        _asyncStores.Add(links);
+        return links;
     }
 
     private ICdrInbox Inbox()
