@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace FsBitrix.Storage;
+
+/// <summary>
+/// Which FsBitrix instance of one PostgreSQL database leads (docs/SCALING.md): the one holding FsBitrix's session
+/// advisory lock on a connection of its own. PostgreSQL frees the lock the moment that connection ends — the process
+/// killed, its host lost (found by TCP keepalives), the database restarted — and the leader learns it has lost the lock
+/// from <see cref="LeaderTerm.Lost"/>, at the latest one <see cref="Heartbeat"/> later, and must stop writing then.
+/// </summary>
+internal sealed partial class LeaderLock(string connectionString, TimeProvider time, ILogger<LeaderLock> logger)
+{
+    // FsBitrix's own advisory-lock key for leadership (the schema's migrations use another).
+    private const long Key = 0x46_73_42_72_78_4C; // "FsBrxL"
+
+    /// <summary>How often a standby asks for the lock, and the leader checks it still holds it.</summary>
+    public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Leads now if no other instance does; null when another holds the lock.</summary>
+    public async Task<LeaderTerm?> TryAcquireAsync(CancellationToken cancellationToken = default)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            // A dead peer is found in seconds, not in the kernel's two hours; the lock's connection is never pooled.
+            KeepAlive = 1,
+            TcpKeepAlive = true,
+            TcpKeepAliveTime = 2,
+            TcpKeepAliveInterval = 1,
+            Pooling = false,
+        };
+        var db = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var take = new NpgsqlCommand($"SELECT pg_try_advisory_lock({Key})", db);
+            if (await take.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+            {
+                LogLeading(db.ProcessID);
+                return new LeaderTerm(db, Heartbeat, time, this);
+            }
+        }
+        catch
+        {
+            await db.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        await db.DisposeAsync().ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>Waits until this instance leads, asking every <see cref="Heartbeat"/>; a database not reachable is asked again.</summary>
+    public async Task<LeaderTerm> AcquireAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                if (await TryAcquireAsync(cancellationToken).ConfigureAwait(false) is { } term)
+                {
+                    return term;
+                }
+            }
+            catch (NpgsqlException e)
+            {
+                LogUnreachable(e.Message);
+            }
+
+            await Task.Delay(Heartbeat, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal void Lost(int backend, string why) => LogLost(backend, why);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This instance leads (PostgreSQL backend {Backend} holds the leader lock)")]
+    private partial void LogLeading(int backend);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The leader lock is lost (backend {Backend}: {Why}): this instance stops leading at once")]
+    private partial void LogLost(int backend, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL cannot be reached for the leader lock; asking again: {Failure}")]
+    private partial void LogUnreachable(string failure);
+}

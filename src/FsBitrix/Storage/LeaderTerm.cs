@@ -1,0 +1,60 @@
+using Npgsql;
+
+namespace FsBitrix.Storage;
+
+/// <summary>
+/// One instance's time as leader: the lock's connection, checked every heartbeat. <see cref="Lost"/> is cancelled
+/// when the check fails (the connection ended, so PostgreSQL has already given the lock to whoever asks next);
+/// disposing gives the lock up.
+/// </summary>
+internal sealed class LeaderTerm : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _db;
+    private readonly CancellationTokenSource _lost = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _watch;
+
+    internal LeaderTerm(NpgsqlConnection db, TimeSpan heartbeat, TimeProvider time, LeaderLock owner)
+    {
+        _db = db;
+        Backend = db.ProcessID;
+        _watch = WatchAsync(heartbeat, time, owner);
+    }
+
+    /// <summary>The PostgreSQL backend holding the lock (what <c>pg_terminate_backend</c> would end).</summary>
+    public int Backend { get; }
+
+    /// <summary>Cancelled once the lock may be another instance's: stop every write and request at once.</summary>
+    public CancellationToken Lost => _lost.Token;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _watch.ConfigureAwait(false);
+        await _db.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+        _lost.Dispose();
+    }
+
+    private async Task WatchAsync(TimeSpan heartbeat, TimeProvider time, LeaderLock owner)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(heartbeat, time, _stop.Token).ConfigureAwait(false);
+                await using var check = new NpgsqlCommand("SELECT 1", _db);
+                await check.ExecuteScalarAsync(_stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Given up on purpose.
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
+        {
+            owner.Lost(Backend, e.Message);
+            await _lost.CancelAsync().ConfigureAwait(false);
+        }
+    }
+}
