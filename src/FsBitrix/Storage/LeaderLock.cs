@@ -22,8 +22,8 @@ internal sealed partial class LeaderLock(string connectionString, TimeProvider t
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
-            // A dead peer is found in seconds, not in the kernel's two hours; the lock's connection is never pooled.
-            KeepAlive = 1,
+            // A dead peer is found in seconds, not in the kernel's two hours; the lock's connection is never pooled. The
+            // term's own heartbeat is the check (an Npgsql keepalive beside it would only add traffic).
             TcpKeepAlive = true,
             TcpKeepAliveTime = 2,
             TcpKeepAliveInterval = 1,

@@ -24,7 +24,10 @@ internal sealed class LeaderTerm : IAsyncDisposable
     /// <summary>The PostgreSQL backend holding the lock (what <c>pg_terminate_backend</c> would end).</summary>
     public int Backend { get; }
 
-    /// <summary>Cancelled once the lock may be another instance's: stop every write and request at once.</summary>
+    /// <summary>
+    /// Cancelled once the lock may be another instance's (the connection ended, or its check did not answer within
+    /// three heartbeats): stop every write and request at once, and dispose the term so the lock is surely free.
+    /// </summary>
     public CancellationToken Lost => _lost.Token;
 
     public async ValueTask DisposeAsync()
@@ -43,7 +46,12 @@ internal sealed class LeaderTerm : IAsyncDisposable
             while (true)
             {
                 await Task.Delay(heartbeat, time, _stop.Token).ConfigureAwait(false);
-                await using var check = new NpgsqlCommand("SELECT 1", _db);
+                // Bounded: across a silent network partition the check would otherwise wait for TCP to give up. A
+                // database merely slow past it also ends the term — the safe side: the service lets go, another leads.
+                await using var check = new NpgsqlCommand("SELECT 1", _db)
+                {
+                    CommandTimeout = Math.Max(1, (int)Math.Ceiling(heartbeat.TotalSeconds * 3)),
+                };
                 await check.ExecuteScalarAsync(_stop.Token).ConfigureAwait(false);
             }
         }

@@ -47,6 +47,30 @@ public class LeaderLockTests
     }
 
     [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_leader_whose_database_stops_answering_is_told_within_three_heartbeats()
+    {
+        await using TestPostgres postgres = await TestPostgres.CreateAsync();
+        await using LeaderTerm leading = (await Lock(postgres).TryAcquireAsync())!;
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using CancellationTokenRegistration told = leading.Lost.Register(() => lost.TrySetResult());
+
+        // The lock's backend frozen (SIGSTOP, as a partition would look from here): its connection stays open, nothing
+        // answers, and the check must not wait for TCP to give up.
+        Signal("STOP", leading.Backend);
+        try
+        {
+            await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            Signal("CONT", leading.Backend);
+        }
+
+        Assert.That(leading.Lost.IsCancellationRequested, Is.True);
+    }
+
+    [Test]
     public async Task A_leader_that_gives_up_lets_the_next_lead_at_once()
     {
         await using TestPostgres postgres = await TestPostgres.CreateAsync();
@@ -58,6 +82,14 @@ public class LeaderLockTests
 
         Assert.That(second, Is.Not.Null);
         Assert.That(second!.Lost.IsCancellationRequested, Is.False);
+    }
+
+    // The test server runs on this machine (loopback only), so its backends are processes here.
+    private static void Signal(string signal, int pid)
+    {
+        using Process kill = Process.Start("kill", $"-{signal} {pid}");
+        kill.WaitForExit();
+        Assert.That(kill.ExitCode, Is.Zero, $"kill -{signal} {pid}");
     }
 
     private static LeaderLock Lock(TestPostgres postgres) =>
