@@ -87,6 +87,9 @@ internal sealed class StatusSnapshot(
                 cardsShownTo = c.CardsShownTo,
                 ringing = c.Legs.Where(l => l.Role == LegRole.Agent && !l.Answered && !l.Ended).Select(l => l.Extension).ToList(),
                 portal = portals.All.Count > 1 ? portals.Get(portals.TenantOf(c)).Name : null,
+
+                // Several FreeSWITCH nodes: the one the call lives on (null with one node).
+                node = c.Node,
             }),
             outbox = outboxes,
             errors = errors.Snapshot(),

@@ -60,6 +60,14 @@ public class SeveralNodesTests
         await RingThenTalkAsync(n, n.H.FreeSwitch, one, calls: 1);
         await RingThenTalkAsync(n, n.Fs2, two, calls: 2);
 
+        // The status page says which node each call lives on.
+        using (var http = new HttpClient())
+        {
+            JsonArray calls = JsonNode.Parse(await http.GetStringAsync(new Uri(n.H.ServiceUrl, "status.json")))!["calls"]!.AsArray();
+            Assert.That(calls.Select(c => (c!["call"]!.GetValue<string>(), c["node"]!.GetValue<string>())),
+                Is.EquivalentTo(new[] { (one.Uuids[S1Customer], "fs1"), (two.Uuids[S1Customer], "fs2") }));
+        }
+
         // fs1's socket drops and its call hangs up meanwhile: fs1 reports nothing live when it is back.
         n.H.FreeSwitch.DropAll();
         await n.H.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, Patience);

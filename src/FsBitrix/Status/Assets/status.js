@@ -44,7 +44,8 @@ function draw(s) {
   fill($("calls"), s.calls, (r, c) => {
     r.dataset.testid = "call";
     r.dataset.call = c.call;
-    cell(r, c.call.slice(0, 8) + "…" + (c.portal ? " (" + c.portal + ")" : ""));
+    const where = [c.portal, c.node].filter(Boolean).join(", ");
+    cell(r, c.call.slice(0, 8) + "…" + (where ? " (" + where + ")" : ""));
     cell(r, c.client); cell(r, c.line); cell(r, time(c.startedAt));
     cell(r, c.ringing.join(", ")); cell(r, c.cardsShownTo.join(", ")).dataset.testid = "cards"; cell(r, c.talking);
   }, "no call right now", 7);
