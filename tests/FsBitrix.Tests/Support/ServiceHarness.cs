@@ -202,11 +202,22 @@ internal sealed class ServiceHarness : IAsyncDisposable
         int answered = call.IndexOf("CHANNEL_ANSWER");
         int talking = call.IndexOf("CHANNEL_BRIDGE") + 1;
         EslInboundClient esl = Service!.Services.GetRequiredService<EslInboundClient>();
-        long before = esl.Statistics.EventsDelivered;
+
+        // Counted by a subscriber after the tracker's: when it has seen them all, the tracker has taken them in. (Waiting
+        // on steps and deliveries instead could miss the last events, which may change nothing and deliver nothing.)
+        int taken = 0;
+        var allTaken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using IDisposable counting = esl.SelectEvents(e => e).Subscribe(_ =>
+        {
+            if (Interlocked.Increment(ref taken) == talking)
+            {
+                allTaken.TrySetResult();
+            }
+        });
         await FreeSwitch.SendAsync(call.Before(answered));
         await Portal.WaitForAsync(s => s.LiveCalls.Count == 1 && s.CardViewers(s.LiveCalls[0].CallId).Count == 1, Patience);
         await FreeSwitch.SendAsync(call.Frames.Skip(answered).Take(talking - answered));
-        await WaitUntilAsync(() => Task.FromResult(esl.Statistics.EventsDelivered >= before + talking));
+        await allTaken.Task.WaitAsync(Patience);
     }
 
     /// <summary>Replays a capture's events with fresh UUIDs, writing a small WAV where it recorded one (or a voicemail message).</summary>
