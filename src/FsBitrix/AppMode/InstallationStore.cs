@@ -1,4 +1,5 @@
 using FsBitrix.Bitrix24.Auth;
+using FsBitrix.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace FsBitrix.AppMode;
@@ -28,29 +29,10 @@ internal sealed class InstallationStore : IInstallationStore
     public Task<OAuthGrant?> LoadAsync(CancellationToken cancellationToken) => UseAsync(db =>
     {
         using SqliteCommand query = db.CreateCommand();
-        query.CommandText = """
-            SELECT member_id, domain, client_endpoint, server_endpoint, application_token, access_token, refresh_token,
-                   expires_at, scope, user_id, refusal
-            FROM app_installations WHERE tenant = $tenant
-            """;
-        query.Parameters.AddWithValue("$tenant", _tenant);
+        query.CommandText = InstallationRows.Select;
+        query.With("tenant", _tenant);
         using SqliteDataReader r = query.ExecuteReader();
-        return r.Read()
-            ? new OAuthGrant
-            {
-                MemberId = r.GetString(0),
-                Domain = r.GetString(1),
-                ClientEndpoint = new Uri(r.GetString(2)),
-                ServerEndpoint = r.IsDBNull(3) ? null : new Uri(r.GetString(3)),
-                ApplicationToken = r.GetString(4),
-                AccessToken = r.GetString(5),
-                RefreshToken = r.GetString(6),
-                ExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)),
-                Scope = r.GetString(8),
-                UserId = r.IsDBNull(9) ? null : r.GetInt32(9),
-                Refusal = r.IsDBNull(10) ? null : r.GetString(10),
-            }
-            : null;
+        return r.Read() ? InstallationRows.Read(r) : null;
     }, cancellationToken);
 
     public Task SaveAsync(OAuthGrant grant, CancellationToken cancellationToken)
@@ -59,25 +41,8 @@ internal sealed class InstallationStore : IInstallationStore
         return UseAsync(db =>
         {
             using SqliteCommand save = db.CreateCommand();
-            save.CommandText = """
-                INSERT OR REPLACE INTO app_installations (tenant, member_id, domain, client_endpoint, server_endpoint, application_token,
-                    access_token, refresh_token, expires_at, scope, user_id, refusal, saved_at)
-                VALUES ($tenant, $member, $domain, $client, $server, $app, $access, $refresh, $expires, $scope, $user, $refusal, $now)
-                """;
-            save.Parameters.AddWithValue("$tenant", _tenant);
-            save.Parameters.AddWithValue("$member", grant.MemberId);
-            save.Parameters.AddWithValue("$domain", grant.Domain);
-            save.Parameters.AddWithValue("$client", grant.ClientEndpoint.AbsoluteUri);
-            save.Parameters.AddWithValue("$server", (object?)grant.ServerEndpoint?.AbsoluteUri ?? DBNull.Value);
-            save.Parameters.AddWithValue("$app", grant.ApplicationToken);
-            save.Parameters.AddWithValue("$access", grant.AccessToken);
-            save.Parameters.AddWithValue("$refresh", grant.RefreshToken);
-            save.Parameters.AddWithValue("$expires", grant.ExpiresAt.ToUnixTimeMilliseconds());
-            save.Parameters.AddWithValue("$scope", grant.Scope);
-            save.Parameters.AddWithValue("$user", (object?)grant.UserId ?? DBNull.Value);
-            save.Parameters.AddWithValue("$refusal", (object?)grant.Refusal ?? DBNull.Value);
-            save.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
-            return save.ExecuteNonQuery();
+            save.CommandText = InstallationRows.Upsert;
+            return InstallationRows.BindUpsert(save, _tenant, grant, _time.GetUtcNow()).ExecuteNonQuery();
         }, cancellationToken);
     }
 
@@ -88,9 +53,8 @@ internal sealed class InstallationStore : IInstallationStore
     public Task<Uri?> LoadEventsUrlAsync(CancellationToken cancellationToken) => UseAsync(db =>
     {
         using SqliteCommand query = db.CreateCommand();
-        query.CommandText = "SELECT url FROM app_events_urls WHERE tenant = $tenant";
-        query.Parameters.AddWithValue("$tenant", _tenant);
-        return query.ExecuteScalar() is string url && Uri.TryCreate(url, UriKind.Absolute, out Uri? events) ? events : null;
+        query.CommandText = InstallationRows.SelectEventsUrl;
+        return InstallationRows.EventsUrl(query.With("tenant", _tenant).ExecuteScalar());
     }, cancellationToken);
 
     public Task SaveEventsUrlAsync(Uri url, CancellationToken cancellationToken)
@@ -99,10 +63,8 @@ internal sealed class InstallationStore : IInstallationStore
         return UseAsync(db =>
         {
             using SqliteCommand save = db.CreateCommand();
-            save.CommandText = "INSERT OR REPLACE INTO app_events_urls (tenant, url) VALUES ($tenant, $url)";
-            save.Parameters.AddWithValue("$tenant", _tenant);
-            save.Parameters.AddWithValue("$url", url.AbsoluteUri);
-            return save.ExecuteNonQuery();
+            save.CommandText = InstallationRows.UpsertEventsUrl;
+            return save.With("tenant", _tenant).With("url", url.AbsoluteUri).ExecuteNonQuery();
         }, cancellationToken);
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace FsBitrix.ClickToCall;
@@ -6,8 +5,6 @@ namespace FsBitrix.ClickToCall;
 // The attempts' table: one row per accepted event, moved on as the attempt is placed.
 internal sealed partial class HandledEvents
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
-
     /// <summary>A callback registered in Bitrix24: its CALL_ID must be finished even if the service stops now.</summary>
     public Task SetCallIdAsync(ClickAttempt attempt, string callId, CancellationToken cancellationToken = default) =>
         SaveAsync(attempt with { CallId = callId }, cancellationToken);
@@ -27,23 +24,12 @@ internal sealed partial class HandledEvents
         try
         {
             using SqliteCommand query = _db.CreateCommand();
-            query.CommandText = """
-                SELECT state, accepted_at, event, legs, call_id, extension FROM bitrix_event_attempts
-                WHERE state <> 'Done' ORDER BY accepted_at
-                """;
+            query.CommandText = AttemptRows.Unfinished;
             using SqliteDataReader reader = query.ExecuteReader();
             var attempts = new List<ClickAttempt>();
             while (reader.Read())
             {
-                BitrixCallEvent e = JsonSerializer.Deserialize<BitrixCallEvent>(reader.GetString(2), Json)
-                    ?? throw new InvalidDataException("empty event in bitrix_event_attempts");
-                attempts.Add(new ClickAttempt(e, reader.GetString(3).Split(','))
-                {
-                    State = Enum.Parse<ClickAttemptState>(reader.GetString(0)),
-                    AcceptedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                    CallId = reader.IsDBNull(4) ? null : reader.GetString(4),
-                    Extensions = reader.IsDBNull(5) ? [] : reader.GetString(5).Split(','),
-                });
+                attempts.Add(AttemptRows.Read(reader));
             }
 
             return attempts;
@@ -67,24 +53,11 @@ internal sealed partial class HandledEvents
         }
     }
 
-    // Legs and extensions hold no commas (UUIDs; extensions are checked by DialValues), so a joined list is enough.
     private void Save(ClickAttempt attempt)
     {
         using SqliteCommand save = _db.CreateCommand();
         save.Transaction = _tx;
-        save.CommandText = """
-            INSERT INTO bitrix_event_attempts (delivery_key, state, accepted_at, event, legs, call_id, extension)
-            VALUES ($k, $state, $at, $event, $legs, $cid, $ext)
-            ON CONFLICT (delivery_key) DO UPDATE SET state = excluded.state, legs = excluded.legs,
-                call_id = excluded.call_id, extension = excluded.extension
-            """;
-        save.Parameters.AddWithValue("$k", attempt.Event.DeliveryKey);
-        save.Parameters.AddWithValue("$state", attempt.State.ToString());
-        save.Parameters.AddWithValue("$at", attempt.AcceptedAt.ToUnixTimeMilliseconds());
-        save.Parameters.AddWithValue("$event", JsonSerializer.Serialize(attempt.Event, Json));
-        save.Parameters.AddWithValue("$legs", string.Join(',', attempt.Legs));
-        save.Parameters.AddWithValue("$cid", (object?)attempt.CallId ?? DBNull.Value);
-        save.Parameters.AddWithValue("$ext", attempt.Extensions.Count == 0 ? DBNull.Value : string.Join(',', attempt.Extensions));
-        save.ExecuteNonQuery();
+        save.CommandText = AttemptRows.Upsert;
+        AttemptRows.BindUpsert(save, attempt).ExecuteNonQuery();
     }
 }

@@ -1,3 +1,4 @@
+using FsBitrix.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace FsBitrix.ClickToCall;
@@ -51,14 +52,13 @@ internal sealed partial class HandledEvents : IHandledEvents
         {
             if (now >= _nextPurge)
             {
-                Execute("DELETE FROM bitrix_events WHERE received_at < $t", (now - _memory).ToUnixTimeMilliseconds(), null);
-                Execute("DELETE FROM bitrix_event_attempts WHERE state = 'Done' AND accepted_at < $t", (now - _memory).ToUnixTimeMilliseconds(), null);
+                Execute(AttemptRows.PurgeEvents, (now - _memory).ToUnixTimeMilliseconds(), null);
+                Execute(AttemptRows.PurgeAttempts, (now - _memory).ToUnixTimeMilliseconds(), null);
                 _nextPurge = now + TimeSpan.FromMinutes(10);
             }
 
             using SqliteTransaction tx = _tx = _db.BeginTransaction();
-            bool first = Execute("INSERT OR IGNORE INTO bitrix_events (delivery_key, received_at) VALUES ($k, $t)",
-                now.ToUnixTimeMilliseconds(), deliveryKey) == 1;
+            bool first = Execute(AttemptRows.Claim, now.ToUnixTimeMilliseconds(), deliveryKey) == 1;
             if (first && attempt is not null)
             {
                 Save(attempt with { AcceptedAt = now });
@@ -85,10 +85,10 @@ internal sealed partial class HandledEvents : IHandledEvents
         using SqliteCommand command = _db.CreateCommand();
         command.CommandText = sql;
         command.Transaction = _tx;
-        command.Parameters.AddWithValue("$t", time);
+        command.With("t", time);
         if (key is not null)
         {
-            command.Parameters.AddWithValue("$k", key);
+            command.With("k", key);
         }
 
         return command.ExecuteNonQuery();

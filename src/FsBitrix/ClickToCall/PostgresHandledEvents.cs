@@ -1,4 +1,4 @@
-using System.Text.Json;
+using FsBitrix.Storage;
 using Npgsql;
 
 namespace FsBitrix.ClickToCall;
@@ -10,7 +10,6 @@ namespace FsBitrix.ClickToCall;
 /// </summary>
 internal sealed class PostgresHandledEvents(NpgsqlDataSource dataSource, TimeProvider time, TimeSpan memory) : IHandledEvents
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
     private long _nextPurgeTicks;
 
     public Task<bool> TryClaimAsync(string deliveryKey, CancellationToken cancellationToken = default) =>
@@ -30,23 +29,12 @@ internal sealed class PostgresHandledEvents(NpgsqlDataSource dataSource, TimePro
 
     public async Task<IReadOnlyList<ClickAttempt>> UnfinishedAsync(CancellationToken cancellationToken = default)
     {
-        await using NpgsqlCommand query = dataSource.CreateCommand("""
-            SELECT state, accepted_at, event, legs, call_id, extension FROM bitrix_event_attempts
-            WHERE state <> 'Done' ORDER BY accepted_at
-            """);
+        await using NpgsqlCommand query = dataSource.CreateCommand(AttemptRows.Unfinished);
         await using NpgsqlDataReader reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var attempts = new List<ClickAttempt>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            BitrixCallEvent e = JsonSerializer.Deserialize<BitrixCallEvent>(reader.GetString(2), Json)
-                ?? throw new InvalidDataException("empty event in bitrix_event_attempts");
-            attempts.Add(new ClickAttempt(e, reader.GetString(3).Split(','))
-            {
-                State = Enum.Parse<ClickAttemptState>(reader.GetString(0)),
-                AcceptedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                CallId = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Extensions = reader.IsDBNull(5) ? [] : reader.GetString(5).Split(','),
-            });
+            attempts.Add(AttemptRows.Read(reader));
         }
 
         return attempts;
@@ -62,17 +50,14 @@ internal sealed class PostgresHandledEvents(NpgsqlDataSource dataSource, TimePro
         {
             Interlocked.Exchange(ref _nextPurgeTicks, (now + TimeSpan.FromMinutes(10)).UtcTicks);
             long cutoff = (now - memory).ToUnixTimeMilliseconds();
-            await using var purge = new NpgsqlCommand(
-                "DELETE FROM bitrix_events WHERE received_at < @t; DELETE FROM bitrix_event_attempts WHERE state = 'Done' AND accepted_at < @t", db);
-            purge.Parameters.AddWithValue("t", cutoff);
+            await using var purge = new NpgsqlCommand($"{AttemptRows.PurgeEvents}; {AttemptRows.PurgeAttempts}", db);
+            purge.With("t", cutoff);
             await purge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await using NpgsqlTransaction tx = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var claim = new NpgsqlCommand(
-            "INSERT INTO bitrix_events (delivery_key, received_at) VALUES (@k, @t) ON CONFLICT (delivery_key) DO NOTHING", db, tx);
-        claim.Parameters.AddWithValue("k", deliveryKey);
-        claim.Parameters.AddWithValue("t", now.ToUnixTimeMilliseconds());
+        await using var claim = new NpgsqlCommand(AttemptRows.Claim, db, tx);
+        claim.With("k", deliveryKey).With("t", now.ToUnixTimeMilliseconds());
         bool first = await claim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         if (first && attempt is not null)
         {
@@ -91,19 +76,8 @@ internal sealed class PostgresHandledEvents(NpgsqlDataSource dataSource, TimePro
 
     private static async Task SaveAsync(NpgsqlConnection db, NpgsqlTransaction? tx, ClickAttempt attempt, CancellationToken cancellationToken)
     {
-        await using var save = new NpgsqlCommand("""
-            INSERT INTO bitrix_event_attempts (delivery_key, state, accepted_at, event, legs, call_id, extension)
-            VALUES (@k, @state, @at, @event, @legs, @cid, @ext)
-            ON CONFLICT (delivery_key) DO UPDATE SET state = excluded.state, legs = excluded.legs,
-                call_id = excluded.call_id, extension = excluded.extension
-            """, db, tx);
-        save.Parameters.AddWithValue("k", attempt.Event.DeliveryKey);
-        save.Parameters.AddWithValue("state", attempt.State.ToString());
-        save.Parameters.AddWithValue("at", attempt.AcceptedAt.ToUnixTimeMilliseconds());
-        save.Parameters.AddWithValue("event", JsonSerializer.Serialize(attempt.Event, Json));
-        save.Parameters.AddWithValue("legs", string.Join(',', attempt.Legs));
-        save.Parameters.AddWithValue("cid", (object?)attempt.CallId ?? DBNull.Value);
-        save.Parameters.AddWithValue("ext", attempt.Extensions.Count == 0 ? DBNull.Value : string.Join(',', attempt.Extensions));
+        await using var save = new NpgsqlCommand(AttemptRows.Upsert, db, tx);
+        AttemptRows.BindUpsert(save, attempt);
         await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -7,7 +7,19 @@ namespace FsBitrix.Hosting;
 
 /// <summary>One FreeSWITCH node followed: its name and its event socket.</summary>
 /// <param name="Tag">What its channel events carry as <c>ChannelEvent.Node</c>: its name with several nodes, null with one.</param>
-internal sealed record FreeSwitchNode(string Name, string? Tag, EslInboundClient Client);
+internal sealed record FreeSwitchNode(string Name, string? Tag, EslInboundClient Client)
+{
+    /// <summary>How <c>/healthz</c> and the status page show it.</summary>
+    public NodeReport Report()
+    {
+        EslConnectionState state = Client.State;
+        return new NodeReport(Name, state.IsConnected, state.Status.ToString(), state.Since, state.Epoch, state.LastError?.Message,
+            Client.Statistics.EventsDelivered);
+    }
+}
+
+/// <summary>A node's connection as <c>/healthz</c> and the status page report it.</summary>
+internal sealed record NodeReport(string Name, bool Connected, string State, DateTimeOffset Since, int Connections, string? LastError, long Events);
 
 /// <summary>
 /// Every FreeSWITCH node of <c>Esl:Nodes</c> (or the one of <c>Esl:Host</c>), each with its own inbound event socket.

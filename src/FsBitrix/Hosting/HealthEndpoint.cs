@@ -50,16 +50,7 @@ internal static class HealthEndpoint
                     eventsDelayedByBackpressure = esl.Statistics.EventsDelayedByBackpressure,
                 },
                 // Every FreeSWITCH node (Esl:Nodes); "esl" above is the first one's.
-                nodes = nodes.All.Select(n => new
-                {
-                    name = n.Name,
-                    connected = n.Client.State.IsConnected,
-                    state = n.Client.State.Status.ToString(),
-                    since = n.Client.State.Since,
-                    connections = n.Client.State.Epoch,
-                    lastError = n.Client.State.LastError?.Message,
-                    eventsDelivered = n.Client.Statistics.EventsDelivered,
-                }),
+                nodes = nodes.All.Select(n => n.Report()),
                 outbox = new
                 {
                     pending,

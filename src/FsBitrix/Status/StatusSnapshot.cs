@@ -64,16 +64,7 @@ internal sealed class StatusSnapshot(
             now,
             startedAt = calls.StartedAt,
             status = connected && tracker.OutboxWriteProblem is null ? "ok" : "degraded",
-            nodes = freeSwitch.All.Select(n => new
-            {
-                name = n.Name,
-                connected = n.Client.State.IsConnected,
-                state = n.Client.State.Status.ToString(),
-                since = n.Client.State.Since,
-                connections = n.Client.State.Epoch,
-                lastError = n.Client.State.LastError?.Message,
-                events = n.Client.Statistics.EventsDelivered,
-            }),
+            nodes = freeSwitch.All.Select(n => n.Report()),
             writeProblem = tracker.OutboxWriteProblem?.Error,
             calls = calls.Snapshot().Select(c => new
             {

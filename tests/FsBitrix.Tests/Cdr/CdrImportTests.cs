@@ -65,6 +65,9 @@ public class CdrImportTests
         await using ServiceHarness h = await StartAsync(folder: folder);
         await FinishedAsync(h);
 
+        // Stopped once the outbox has the finish done, not merely once the portal has it: a finish whose answer is
+        // still on its way at the stop is asked again after the restart (as ambiguous), which is not an import.
+        await h.SettledAsync();
         await h.StopServiceAsync();
         await h.StartServiceAsync(o => ConfigureCdr(o, folder));
         await LookedUntilAsync(h, _ => true, looks: 2);

@@ -1,7 +1,5 @@
 using FsBitrix.ClickToCall;
 using FsBitrix.Storage;
-using FsBitrix.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
@@ -18,43 +16,18 @@ public class HandledEventsContractTests(string provider)
 {
     private static readonly TimeSpan Memory = TimeSpan.FromDays(1);
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly List<IAsyncDisposable> _opened = [];
-    private TestPostgres? _postgres;
-    private string? _sqlitePath;
+    private ProviderDatabase? _db;
 
     [SetUp]
-    public async Task CreateDatabase()
-    {
-        if (provider == "postgres")
-        {
-            _postgres = await TestPostgres.CreateAsync();
-        }
-        else
-        {
-            _sqlitePath = Path.Combine(Path.GetTempPath(), $"fsbitrix-events-{Guid.NewGuid():N}.db");
-        }
-    }
+    public async Task CreateDatabase() => _db = await ProviderDatabase.CreateAsync(provider);
 
+    // Not made when the test was ignored (no PostgreSQL here).
     [TearDown]
     public async Task DropDatabase()
     {
-        foreach (IAsyncDisposable opened in _opened)
+        if (_db is not null)
         {
-            await opened.DisposeAsync();
-        }
-
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
-        }
-
-        if (_sqlitePath is not null)
-        {
-            SqliteConnection.ClearAllPools();
-            foreach (string file in Directory.GetFiles(Path.GetDirectoryName(_sqlitePath)!, Path.GetFileName(_sqlitePath) + "*"))
-            {
-                File.Delete(file);
-            }
+            await _db.DisposeAsync();
         }
     }
 
@@ -129,19 +102,12 @@ public class HandledEventsContractTests(string provider)
     // Each call is one instance's store: its own connection (SQLite) or data source (PostgreSQL).
     private async Task<IHandledEvents> OpenAsync()
     {
-        IHandledEvents events;
-        if (_postgres is not null)
+        if (_db!.ConnectionString is { } postgres)
         {
-            NpgsqlDataSource dataSource = await PostgresDatabase.OpenAsync(_postgres.ConnectionString);
-            _opened.Add(dataSource);
-            events = new PostgresHandledEvents(dataSource, _time, Memory);
-        }
-        else
-        {
-            events = HandledEvents.Open(_sqlitePath!, _time, Memory);
+            NpgsqlDataSource dataSource = _db!.Opened(await PostgresDatabase.OpenAsync(postgres));
+            return _db!.Opened<IHandledEvents>(new PostgresHandledEvents(dataSource, _time, Memory));
         }
 
-        _opened.Insert(0, events);
-        return events;
+        return _db!.Opened<IHandledEvents>(HandledEvents.Open(_db!.SqlitePath!, _time, Memory));
     }
 }

@@ -1,10 +1,6 @@
 using FsBitrix.AppMode;
 using FsBitrix.Bitrix24.Auth;
 using FsBitrix.Cdr;
-using FsBitrix.Storage;
-using FsBitrix.Tests.Support;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace FsBitrix.Tests.Storage;
 
@@ -18,52 +14,18 @@ namespace FsBitrix.Tests.Storage;
 public class StoreContractTests(string provider)
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_796_700_000_000);
-    private readonly List<IDisposable> _stores = [];
-    private readonly List<IAsyncDisposable> _asyncStores = [];
-    private TestPostgres? _postgres;
-    private NpgsqlDataSource? _dataSource;
-    private string? _sqlitePath;
+    private ProviderDatabase? _db;
 
     [SetUp]
-    public async Task CreateDatabase()
-    {
-        if (provider == "postgres")
-        {
-            _postgres = await TestPostgres.CreateAsync();
-            _dataSource = await PostgresDatabase.OpenAsync(_postgres.ConnectionString);
-        }
-        else
-        {
-            _sqlitePath = Path.Combine(Path.GetTempPath(), $"fsbitrix-stores-{Guid.NewGuid():N}.db");
-        }
-    }
+    public async Task CreateDatabase() => _db = await ProviderDatabase.CreateAsync(provider);
 
+    // Not made when the test was ignored (no PostgreSQL here).
     [TearDown]
     public async Task DropDatabase()
     {
-        _stores.ForEach(s => s.Dispose());
-        foreach (IAsyncDisposable store in _asyncStores)
+        if (_db is not null)
         {
-            await store.DisposeAsync();
-        }
-
-        if (_dataSource is not null)
-        {
-            await _dataSource.DisposeAsync();
-        }
-
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
-        }
-
-        if (_sqlitePath is not null)
-        {
-            SqliteConnection.ClearAllPools();
-            foreach (string file in Directory.GetFiles(Path.GetDirectoryName(_sqlitePath)!, Path.GetFileName(_sqlitePath) + "*"))
-            {
-                File.Delete(file);
-            }
+            await _db.DisposeAsync();
         }
     }
 
@@ -154,28 +116,15 @@ public class StoreContractTests(string provider)
         Refusal = "refused once",
     };
 
-    private IInstallationStore Installation(string tenant)
-    {
-        IInstallationStore store = _dataSource is not null
-            ? new PostgresInstallationStore(_dataSource, TimeProvider.System, tenant)
-            : new InstallationStore(_sqlitePath!, TimeProvider.System, tenant);
-        _stores.Add(store);
-        return store;
-    }
+    private IInstallationStore Installation(string tenant) => _db!.Opened<IInstallationStore>(_db!.DataSource is { } postgres
+        ? new PostgresInstallationStore(postgres, TimeProvider.System, tenant)
+        : new InstallationStore(_db!.SqlitePath!, TimeProvider.System, tenant));
 
-    private FsBitrix.Recordings.IRecordingLinkStore Links(TimeProvider time)
-    {
-        FsBitrix.Recordings.IRecordingLinkStore links = _dataSource is not null
-            ? new FsBitrix.Recordings.PostgresRecordingLinkStore(_dataSource, time)
-            : FsBitrix.Recordings.RecordingLinkStore.Open(_sqlitePath!, time);
-        _asyncStores.Add(links);
-        return links;
-    }
+    private FsBitrix.Recordings.IRecordingLinkStore Links(TimeProvider time) =>
+        _db!.Opened<FsBitrix.Recordings.IRecordingLinkStore>(_db!.DataSource is { } postgres
+            ? new FsBitrix.Recordings.PostgresRecordingLinkStore(postgres, time)
+            : FsBitrix.Recordings.RecordingLinkStore.Open(_db!.SqlitePath!, time));
 
-    private ICdrInbox Inbox()
-    {
-        ICdrInbox inbox = _dataSource is not null ? new PostgresCdrInbox(_dataSource) : CdrInbox.Open(_sqlitePath!);
-        _stores.Add(inbox);
-        return inbox;
-    }
+    private ICdrInbox Inbox() =>
+        _db!.Opened<ICdrInbox>(_db!.DataSource is { } postgres ? new PostgresCdrInbox(postgres) : CdrInbox.Open(_db!.SqlitePath!));
 }
