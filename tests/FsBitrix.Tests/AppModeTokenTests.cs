@@ -67,7 +67,7 @@ public class AppModeTokenTests
     {
         await using ServiceHarness h = await StartAsync();
         OAuthAuth auth = h.Service!.Services.GetRequiredService<OAuthAuth>();
-        OutboxStore outbox = h.Service.Services.GetRequiredService<OutboxStore>();
+        IOutboxStore outbox = h.Service.Services.GetRequiredService<IOutboxStore>();
 
         h.Portal.App.RevokeRefreshTokens();
         _portalClock.Advance(Lifetime + TimeSpan.FromMinutes(1));
@@ -104,7 +104,7 @@ public class AppModeTokenTests
         h.Service!.Services.GetRequiredService<OutboxDispatcher>().CommandDelivered += Tried;
         await h.PlayAsync("s1_inbound_answered.raw");
         CallTracker tracker = h.Service.Services.GetRequiredService<CallTracker>();
-        OutboxStore outbox = h.Service.Services.GetRequiredService<OutboxStore>();
+        IOutboxStore outbox = h.Service.Services.GetRequiredService<IOutboxStore>();
         // The call is over and its register, finish and recording wait in the outbox.
         await h.WaitUntilAsync(async () =>
         {

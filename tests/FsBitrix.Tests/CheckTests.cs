@@ -152,7 +152,7 @@ public class CheckTests
         string code = portal.App.IssueAuthorizationCode();
         JsonObject pair = JsonNode.Parse(await http.GetStringAsync(new Uri(portal.App.TokenUrl,
             $"?grant_type=authorization_code&client_id={portal.App.ClientId}&client_secret={portal.App.ClientSecret}&code={code}")))!.AsObject();
-        await (await OutboxStore.OpenAsync(o.Storage.Path, TimeProvider.System)).DisposeAsync();
+        await (await SqliteOutboxStore.OpenAsync(o.Storage.Path, TimeProvider.System)).DisposeAsync();
         var grant = new OAuthGrant
         {
             AccessToken = pair["access_token"]!.GetValue<string>(),

@@ -42,7 +42,7 @@ public class ClickToCallRaceTests
 
         Assert.That(first.StatusCode, Is.EqualTo("503"));
         Assert.That(late.Commands.OfType<FinishCall>().Count(), Is.EqualTo(1), "the reducer did finish the late call...");
-        Assert.That(await h.Service.Services.GetRequiredService<OutboxStore>().PendingCountAsync(), Is.Zero, "...but the outbox took none of it");
+        Assert.That(await h.Service.Services.GetRequiredService<IOutboxStore>().PendingCountAsync(), Is.Zero, "...but the outbox took none of it");
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.finish"), Is.EqualTo(1));
         Assert.That(h.Portal.State.RequestCount("telephony.externalcall.show"), Is.Zero);
     }
@@ -65,7 +65,7 @@ public class ClickToCallRaceTests
         }
 
         // A slow disk: every tracker write lands 300 ms late, so marking the attempt done first would be seen.
-        h.Service!.Services.GetRequiredService<OutboxStore>().BeforeAppend = ct => Task.Delay(300, ct);
+        h.Service!.Services.GetRequiredService<IOutboxStore>().BeforeAppend = ct => Task.Delay(300, ct);
         h.FreeSwitch.BgapiReply = _ => "-ERR permission denied";
 
         SentEvent sent = await h.Portal.Events.StartClickToCallAsync(new Click(2, "+79161234567"), h.EventsUrl);
@@ -101,7 +101,7 @@ public class ClickToCallRaceTests
     public async Task The_outbox_refuses_a_second_finish_show_or_hide_of_one_call_id_but_not_its_recording()
     {
         string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
-        await using OutboxStore store = await OutboxStore.OpenAsync(path, TimeProvider.System);
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(path, TimeProvider.System);
 
         IReadOnlyList<CallCommand> first = await store.AppendAsync("a", [new FinishCall("a", CallId, "1001", 0, CallStatus.ServiceUnavailable, "no job")], null, true);
         CallCommand[] late =
@@ -123,12 +123,12 @@ public class ClickToCallRaceTests
     {
         string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using (OutboxStore before = await OutboxStore.OpenAsync(path, time))
+        await using (SqliteOutboxStore before = await SqliteOutboxStore.OpenAsync(path, time))
         {
             await before.AppendAsync("a", [new FinishCall("a", CallId, null, 0, CallStatus.ServiceUnavailable, "")], null, true);
         }
 
-        await using OutboxStore after = await OutboxStore.OpenAsync(path, time);
+        await using SqliteOutboxStore after = await SqliteOutboxStore.OpenAsync(path, time);
         IReadOnlyList<CallCommand> again = await after.AppendAsync("b", [new FinishCall("b", CallId, null, 0, CallStatus.Answered, "")], null, true);
         time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(1));
         IReadOnlyList<CallCommand> dayLater = await after.AppendAsync("c", [new FinishCall("c", CallId, null, 0, CallStatus.Answered, "")], null, true);

@@ -81,7 +81,7 @@ public class FaultTests
     public async Task A_full_disk_degrades_healthz_with_the_reason_and_everything_goes_out_once_it_writes_again()
     {
         await using ServiceHarness h = await ServiceHarness.StartAsync();
-        OutboxStore store = h.Service!.Services.GetRequiredService<OutboxStore>();
+        IOutboxStore store = h.Service!.Services.GetRequiredService<IOutboxStore>();
         using var attempts = new SemaphoreSlim(0);
         store.BeforeAppend = _ =>
         {

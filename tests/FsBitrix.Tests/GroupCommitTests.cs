@@ -18,7 +18,7 @@ public class GroupCommitTests
     public async Task A_burst_of_events_arriving_during_a_write_costs_a_few_transactions_not_one_per_event()
     {
         await using ServiceHarness h = await ServiceHarness.StartAsync();
-        OutboxStore store = h.Service!.Services.GetRequiredService<OutboxStore>();
+        IOutboxStore store = h.Service!.Services.GetRequiredService<IOutboxStore>();
         CallTracker tracker = h.Service.Services.GetRequiredService<CallTracker>();
         var firstHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -70,7 +70,7 @@ public class GroupCommitTests
         string folder = Directory.CreateTempSubdirectory("fsbitrix-group").FullName;
         try
         {
-            await using OutboxStore store = await OutboxStore.OpenAsync(Path.Combine(folder, "o.db"), TimeProvider.System,
+            await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(Path.Combine(folder, "o.db"), TimeProvider.System,
                 CancellationToken.None);
             CallCommand register = new RegisterCall("a", "a", CallType.Inbound, "+79161234567", "74951234567", null, null);
             CallCommand show = new ShowCard("a", null, "1001");
@@ -84,7 +84,7 @@ public class GroupCommitTests
             ]);
 
             Assert.That(await store.LiveCallStatesAsync(), Is.EqualTo(new[] { ("a", "{\"new\":1}") }), "b is over; a kept its last state");
-            IReadOnlyList<OutboxEntry> heads = [.. (await store.DueQueuesAsync(10, new HashSet<string>(), OutboxStore.DefaultTenant)).Calls.Select(c => c.Head)];
+            IReadOnlyList<OutboxEntry> heads = [.. (await store.DueQueuesAsync(10, new HashSet<string>(), IOutboxStore.DefaultTenant)).Calls.Select(c => c.Head)];
             Assert.That(heads.Select(e => e.Command), Is.EqualTo(new[] { register, other }), "the first command of each call, oldest first");
         }
         finally

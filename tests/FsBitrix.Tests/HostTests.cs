@@ -165,7 +165,7 @@ public class HostTests
 
         await h.PlayAsync("s1_inbound_answered.raw");
         CallTracker tracker = h.Service.Services.GetRequiredService<CallTracker>();
-        FsBitrix.Outbox.OutboxStore store = h.Service.Services.GetRequiredService<FsBitrix.Outbox.OutboxStore>();
+        FsBitrix.Outbox.IOutboxStore store = h.Service.Services.GetRequiredService<FsBitrix.Outbox.IOutboxStore>();
         // Begun (its register waits) and over (its finish waits too).
         await h.WaitUntilAsync(async () =>
         {

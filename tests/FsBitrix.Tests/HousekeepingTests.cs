@@ -20,11 +20,11 @@ public class HousekeepingTests
     public async Task Old_delivered_commands_and_ended_calls_go_pending_ones_and_live_calls_stay()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        await using OutboxStore store = await OutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), time);
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), time);
         await store.AppendAsync("old", [Register("old")], null, callOver: true);
         await store.AppendAsync("waiting", [Register("waiting"), new FinishCall("waiting", null, "1001", 0, CallStatus.Missed, "")], null, callOver: true);
         await store.AppendAsync("live", [Register("live")], "{}", callOver: false);
-        foreach (OutboxEntry head in (await store.DueQueuesAsync(10, new HashSet<string>(), OutboxStore.DefaultTenant)).Calls.Select(c => c.Head))
+        foreach (OutboxEntry head in (await store.DueQueuesAsync(10, new HashSet<string>(), IOutboxStore.DefaultTenant)).Calls.Select(c => c.Head))
         {
             await store.MarkDoneAsync(head.Id, "ok");
         }

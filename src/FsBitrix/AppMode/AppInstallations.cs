@@ -30,7 +30,7 @@ internal sealed class AppInstallations : IDisposable
         BitrixSettings bitrix = services.GetRequiredService<BitrixSettings>();
         string database = services.GetRequiredService<StorageSettings>().Path;
         // After the outbox, which creates the database file readable by the service user only.
-        services.GetRequiredService<OutboxStore>();
+        services.GetRequiredService<IOutboxStore>();
         var all = new List<AppInstallation>();
         if (bitrix.IsAppMode)
         {

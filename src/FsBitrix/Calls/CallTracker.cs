@@ -18,7 +18,7 @@ namespace FsBitrix.Calls;
 internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
 {
     private readonly CallReducer _reducer;
-    private readonly OutboxStore _store;
+    private readonly IOutboxStore _store;
     private readonly Action _appended;
     private readonly StepWriter _writer;
     private readonly ILogger _logger;
@@ -41,7 +41,7 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
 
     /// <param name="tenantOf">The company whose portal a call's commands go to; null: one portal.</param>
     /// <param name="defaultNode">With several nodes, the first one's name: where calls stored by a single-node version live.</param>
-    public CallTracker(CallReducer reducer, OutboxStore store, Action appended, TimeProvider time, ILogger<CallTracker> logger,
+    public CallTracker(CallReducer reducer, IOutboxStore store, Action appended, TimeProvider time, ILogger<CallTracker> logger,
         Func<CallState, string>? tenantOf = null, string? defaultNode = null)
     {
         _defaultNode = defaultNode ?? string.Empty;

@@ -18,7 +18,7 @@ internal sealed partial class StepWriter : IAsyncDisposable
     private const int MaxBatch = 512;
 
     private readonly Channel<CallStep> _queue = Channel.CreateUnbounded<CallStep>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly OutboxStore _store;
+    private readonly IOutboxStore _store;
     private readonly Action<IReadOnlyList<CallStep>> _written;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
@@ -31,11 +31,11 @@ internal sealed partial class StepWriter : IAsyncDisposable
     /// <param name="written">Called on the writer's thread with each committed batch, in order.</param>
     /// <param name="tenantOf">The company whose portal a call's commands go to (several companies on one switch).</param>
     /// <param name="time">When writes started failing (health), and how often that is logged.</param>
-    public StepWriter(OutboxStore store, Action<IReadOnlyList<CallStep>> written, ILogger logger, Func<CallState, string>? tenantOf = null,
+    public StepWriter(IOutboxStore store, Action<IReadOnlyList<CallStep>> written, ILogger logger, Func<CallState, string>? tenantOf = null,
         TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
-        _tenantOf = tenantOf ?? (_ => OutboxStore.DefaultTenant);
+        _tenantOf = tenantOf ?? (_ => IOutboxStore.DefaultTenant);
         _store = store;
         _written = written;
         _logger = logger;
@@ -162,7 +162,7 @@ internal sealed partial class StepWriter : IAsyncDisposable
             if (last || step.Commands.Count > 0)
             {
                 writes.Add(new OutboxWrite(step.CallKey, step.Commands, state, step.State.IsOver,
-                    step.Commands.Count > 0 ? _tenantOf(step.State) : OutboxStore.DefaultTenant));
+                    step.Commands.Count > 0 ? _tenantOf(step.State) : IOutboxStore.DefaultTenant));
             }
         }
 

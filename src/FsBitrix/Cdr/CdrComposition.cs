@@ -17,7 +17,7 @@ internal static class CdrComposition
         // After the outbox, which creates the database file with its permissions.
         services.AddSingleton<ICdrInbox>(sp =>
         {
-            sp.GetRequiredService<OutboxStore>();
+            sp.GetRequiredService<IOutboxStore>();
             return CdrInbox.Open(sp.GetRequiredService<StorageSettings>().Path);
         });
         services.AddSingleton<CdrImporter>();

@@ -21,7 +21,7 @@ namespace FsBitrix.Cdr;
 internal sealed partial class CdrImporter(
     CdrSettings settings,
     ICdrInbox inbox,
-    OutboxStore store,
+    IOutboxStore store,
     CallReducer reducer,
     TenantPortals portals,
     TimeProvider time,

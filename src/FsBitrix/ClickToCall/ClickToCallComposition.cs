@@ -19,7 +19,7 @@ internal static partial class ClickToCallComposition
         // After the outbox, which creates the database file with its permissions.
         services.AddSingleton<IHandledEvents>(sp =>
         {
-            sp.GetRequiredService<OutboxStore>();
+            sp.GetRequiredService<IOutboxStore>();
             return HandledEvents.Open(sp.GetRequiredService<StorageSettings>().Path, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ClickToCallSettings>().RememberEventsFor);
         });

@@ -20,7 +20,7 @@ namespace FsBitrix.Hosting;
 internal static class HealthEndpoint
 {
     public static void MapHealth(this IEndpointRouteBuilder app) =>
-        app.MapGet("/healthz", async (FreeSwitchNodes nodes, OutboxStore outbox, OutboxDispatcher dispatcher, CallTracker tracker,
+        app.MapGet("/healthz", async (FreeSwitchNodes nodes, IOutboxStore outbox, OutboxDispatcher dispatcher, CallTracker tracker,
             BitrixSettings bitrix, TenantPortals portals, TimeProvider time, IServiceProvider services, CancellationToken cancellationToken) =>
         {
             EslInboundClient esl = nodes.Default.Client;
@@ -92,7 +92,7 @@ internal static class HealthEndpoint
             return Results.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
 
-    private static async Task<List<object>> TenantsAsync(TenantPortals portals, AppInstallations? installations, OutboxStore outbox,
+    private static async Task<List<object>> TenantsAsync(TenantPortals portals, AppInstallations? installations, IOutboxStore outbox,
         CancellationToken cancellationToken)
     {
         var tenants = new List<object>();

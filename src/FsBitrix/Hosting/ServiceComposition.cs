@@ -64,7 +64,7 @@ internal static class ServiceComposition
         services.AddSingleton<CommandDelivery>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
-        services.AddHostedService(sp => new OutboxHousekeeping(sp.GetRequiredService<OutboxStore>(), sp.GetRequiredService<IRecordingLinkStore>(),
+        services.AddHostedService(sp => new OutboxHousekeeping(sp.GetRequiredService<IOutboxStore>(), sp.GetRequiredService<IRecordingLinkStore>(),
             sp.GetRequiredService<StorageSettings>().KeepDeliveredFor, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<OutboxHousekeeping>>()));
 
@@ -125,7 +125,7 @@ internal static class ServiceComposition
             TenantPortals portals = sp.GetRequiredService<TenantPortals>();
             return new CallTracker(
                 sp.GetRequiredService<CallReducer>(),
-                sp.GetRequiredService<OutboxStore>(),
+                sp.GetRequiredService<IOutboxStore>(),
                 portals.All.Count == 1 ? portals.Default.Dispatcher.Appended : portals.Appended,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<CallTracker>>(),

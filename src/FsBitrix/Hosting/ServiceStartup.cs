@@ -14,11 +14,11 @@ namespace FsBitrix.Hosting;
 /// </summary>
 internal sealed class ServiceStartup(StorageSettings storage, FsBitrix.Cdr.CdrSettings cdr, TimeProvider time, ILogger<WalCheckpointer> checkpointLogger)
 {
-    private OutboxStore? _store;
+    private IOutboxStore? _store;
     private IRecordingLinkStore? _links;
     private byte[]? _recordingKey;
 
-    public OutboxStore Store => _store ?? throw NotYet();
+    public IOutboxStore Store => _store ?? throw NotYet();
 
     public IRecordingLinkStore RecordingLinks => _links ?? throw NotYet();
 
@@ -26,7 +26,7 @@ internal sealed class ServiceStartup(StorageSettings storage, FsBitrix.Cdr.CdrSe
 
     public async Task OpenAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        _store = await OutboxStore.OpenAsync(storage.Path, time, cancellationToken, checkpointLogger).ConfigureAwait(false);
+        _store = await SqliteOutboxStore.OpenAsync(storage.Path, time, cancellationToken, checkpointLogger).ConfigureAwait(false);
 
         // With CDRs read, a finish whose end was guessed waits for them (Cdr/README.md).
         _store.EstimatedFinishWait = cdr.Enabled ? cdr.GapWait : TimeSpan.Zero;

@@ -18,7 +18,7 @@ internal sealed class MetricsCollector(
     ServiceMetrics metrics,
     FreeSwitchNodes nodes,
     CallTracker tracker,
-    OutboxStore outbox,
+    IOutboxStore outbox,
     TenantPortals portals,
     TimeProvider time) : IHostedService
 {

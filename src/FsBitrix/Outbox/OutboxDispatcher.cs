@@ -16,13 +16,13 @@ namespace FsBitrix.Outbox;
 /// be woken and scheduled, a hop that on a busy two-core host costs milliseconds now and then.
 /// </remarks>
 internal sealed partial class OutboxDispatcher(
-    OutboxStore store,
+    IOutboxStore store,
     CommandDelivery delivery,
     DeliveryOptions options,
     IDeliveryGate gate,
     TimeProvider time,
     ILogger<OutboxDispatcher> logger,
-    string tenant = OutboxStore.DefaultTenant) : BackgroundService
+    string tenant = IOutboxStore.DefaultTenant) : BackgroundService
 {
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _wake = new(0);

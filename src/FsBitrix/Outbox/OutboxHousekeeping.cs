@@ -7,7 +7,7 @@ namespace FsBitrix.Outbox;
 /// Once an hour (and at start), deletes delivered commands and ended calls older than <c>Storage:KeepDeliveredFor</c>,
 /// so the database of a busy PBX stays the size of its recent history instead of growing for ever.
 /// </summary>
-internal sealed partial class OutboxHousekeeping(OutboxStore store, Recordings.IRecordingLinkStore links, TimeSpan keep, TimeProvider time,
+internal sealed partial class OutboxHousekeeping(IOutboxStore store, Recordings.IRecordingLinkStore links, TimeSpan keep, TimeProvider time,
     ILogger<OutboxHousekeeping> logger)
     : BackgroundService
 {

@@ -19,7 +19,7 @@ internal sealed class StatusSnapshot(
     CallTracker tracker,
     LiveCalls calls,
     RecentErrors errors,
-    OutboxStore outbox,
+    IOutboxStore outbox,
     TenantPortals portals,
     TimeProvider time)
 {

@@ -1,8 +1,7 @@
 namespace FsBitrix.Storage;
 
 /// <summary>
-/// The PostgreSQL schema, numbered like <see cref="SchemaMigrations"/>. Not released yet (the service does not run on
-/// PostgreSQL before the outbox does, issue #20), so its first migration may still grow; from the first release on, a
+/// The PostgreSQL schema, numbered like <see cref="SchemaMigrations"/>: a migration is never edited once released; a
 /// change is a new entry at the end.
 /// </summary>
 internal static class PostgresMigrations
@@ -52,6 +51,32 @@ internal static class PostgresMigrations
             CREATE TABLE recordings (id TEXT PRIMARY KEY, path TEXT NOT NULL, expires_at BIGINT NOT NULL);
             CREATE INDEX recordings_expiry ON recordings (expires_at);
             CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+            """),
+        (5, "the outbox, the calls' states and the finished CALL_IDs", """
+            CREATE TABLE outbox (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                call_key TEXT NOT NULL,
+                tenant TEXT NOT NULL DEFAULT '',
+                kind TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                not_before BIGINT NOT NULL DEFAULT 0,
+                last_error TEXT,
+                ambiguous INTEGER NOT NULL DEFAULT 0,
+                awaits_cdr INTEGER NOT NULL DEFAULT 0,
+                created_at BIGINT NOT NULL,
+                done_at BIGINT,
+                outcome TEXT);
+            CREATE INDEX outbox_pending ON outbox (call_key, id) WHERE done_at IS NULL;
+            CREATE INDEX outbox_delivered ON outbox (done_at) WHERE done_at IS NOT NULL;
+            CREATE TABLE calls (
+                call_key TEXT PRIMARY KEY,
+                bitrix_call_id TEXT,
+                state TEXT,
+                updated_at BIGINT NOT NULL);
+            CREATE INDEX calls_live ON calls (updated_at) WHERE state IS NOT NULL;
+            CREATE TABLE finished_calls (bitrix_call_id TEXT PRIMARY KEY, call_key TEXT NOT NULL, finished_at BIGINT NOT NULL);
+            CREATE INDEX finished_calls_age ON finished_calls (finished_at);
             """),
     ];
 

@@ -8,7 +8,7 @@ namespace FsBitrix.Tenants;
 /// At start-up: commands filed under a company that <c>FsBitrix:Tenants</c> no longer names have no dispatcher and
 /// would wait for ever. Said once, loudly, with what to do; nothing is deleted.
 /// </summary>
-internal sealed partial class OrphanedCommands(OutboxStore store, TenantPortals portals, ILogger<OrphanedCommands> logger) : IHostedService
+internal sealed partial class OrphanedCommands(IOutboxStore store, TenantPortals portals, ILogger<OrphanedCommands> logger) : IHostedService
 {
     /// <summary>The companies found without a portal at start, with their waiting commands (health, tests).</summary>
     public IReadOnlyList<(string Tenant, long Pending)> Found { get; private set; } = [];

@@ -22,7 +22,7 @@ internal sealed class TenantPortals
 
     public TenantPortals(BitrixSettings bitrix, TenantsSettings tenants, IServiceProvider services)
     {
-        Default = new TenantPortal(OutboxStore.DefaultTenant, bitrix.ApplicationToken, services.GetRequiredService<Bitrix24Client>(),
+        Default = new TenantPortal(IOutboxStore.DefaultTenant, bitrix.ApplicationToken, services.GetRequiredService<Bitrix24Client>(),
             services.GetRequiredService<Bitrix24UserDirectory>(), services.GetRequiredService<OutboxDispatcher>(),
             bitrix.DefaultUserId, bitrix.CrmCreate)
         {
@@ -42,7 +42,7 @@ internal sealed class TenantPortals
 
     /// <summary>The outbox key of a call's company: its domain when a portal is configured for it, else the default's.</summary>
     public string TenantOf(CallState state) =>
-        state.Domain is { } domain && _byKey.ContainsKey(domain) ? domain : OutboxStore.DefaultTenant;
+        state.Domain is { } domain && _byKey.ContainsKey(domain) ? domain : IOutboxStore.DefaultTenant;
 
     public TenantPortal Get(string key) => _byKey[key];
 
@@ -113,7 +113,7 @@ internal sealed class TenantPortals
             DefaultUserId = tenant.DefaultUserId,
             CrmCreate = tenant.CrmCreate,
         };
-        OutboxStore store = services.GetRequiredService<OutboxStore>();
+        IOutboxStore store = services.GetRequiredService<IOutboxStore>();
         var delivery = new CommandDelivery(client, store, new UserDirectoryResolver(directory), services.GetRequiredService<IRecordingSource>(),
             services.GetRequiredService<CallerCrmMatches>(), deliveryOptions, time);
         var dispatcher = new OutboxDispatcher(store, delivery, deliveryOptions, app?.Gate ?? (IDeliveryGate)new OpenDeliveryGate(), time,

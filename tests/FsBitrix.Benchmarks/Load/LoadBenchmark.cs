@@ -59,7 +59,7 @@ internal static class LoadBenchmark
             s.Recordings.PublicUrl = $"http://127.0.0.1:{httpPort}/";
         });
         await service.StartAsync().ConfigureAwait(false);
-        OutboxStore outbox = service.Services.GetRequiredService<OutboxStore>();
+        IOutboxStore outbox = service.Services.GetRequiredService<IOutboxStore>();
         await WaitAsync(() => Task.FromResult(simulator.ConnectedClients > 0), TimeSpan.FromSeconds(30), "the service to connect").ConfigureAwait(false);
         await WaitAsync(() => Task.FromResult(portal.State.RequestCount("user.get") > 0), TimeSpan.FromSeconds(30), "the user list").ConfigureAwait(false);
 
@@ -116,7 +116,7 @@ internal static class LoadBenchmark
         return 0;
     }
 
-    private static async Task SampleAsync(OutboxStore outbox, LoadRecord record, Stopwatch clock, CancellationToken stop)
+    private static async Task SampleAsync(IOutboxStore outbox, LoadRecord record, Stopwatch clock, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try

@@ -86,7 +86,7 @@ public class CdrImportTests
         await using ServiceHarness h = await StartAsync(folder: folder);
 
         // What the call tracker writes when it followed a call live to its end: its first leg is a call of the outbox.
-        await h.Service!.Services.GetRequiredService<OutboxStore>().AppendAsync(customer, [], null, callOver: true);
+        await h.Service!.Services.GetRequiredService<IOutboxStore>().AppendAsync(customer, [], null, callOver: true);
         foreach (string file in Directory.EnumerateFiles(Path.Combine(Cdrs, "s1_inbound_answered", "log")))
         {
             File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));

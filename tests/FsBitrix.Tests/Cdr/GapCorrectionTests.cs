@@ -21,7 +21,7 @@ public class GapCorrectionTests
     {
         string folder = EmptyFolder();
         await using ServiceHarness h = await ServiceHarness.StartAsync(o => Configure(o, folder, gapWait: TimeSpan.FromMinutes(5)));
-        OutboxStore store = h.Service!.Services.GetRequiredService<OutboxStore>();
+        IOutboxStore store = h.Service!.Services.GetRequiredService<IOutboxStore>();
         await TalkThenCutAsync(h);
 
         // Its end was not seen: the finish waits for the CDRs instead of going with a guess.
@@ -45,7 +45,7 @@ public class GapCorrectionTests
     {
         string folder = EmptyFolder();
         await using ServiceHarness h = await ServiceHarness.StartAsync(o => Configure(o, folder, gapWait: TimeSpan.FromMinutes(5)));
-        OutboxStore store = h.Service!.Services.GetRequiredService<OutboxStore>();
+        IOutboxStore store = h.Service!.Services.GetRequiredService<IOutboxStore>();
 
         // Only the customer's CHANNEL_CREATE is seen: the socket drops before the dialplan starts recording.
         (List<byte[]> frames, _) = CaptureFreeSwitch.Prepare(Fixtures.Bytes("scenarios/s1_inbound_answered.raw"), h.FreeSwitch.RecordingsFolder,

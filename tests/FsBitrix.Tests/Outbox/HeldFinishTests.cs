@@ -17,17 +17,17 @@ public class HeldFinishTests
     public async Task A_guessed_finish_waits_for_the_cdrs_and_goes_corrected_at_once()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using OutboxStore store = await OpenAsync(clock);
+        await using SqliteOutboxStore store = await OpenAsync(clock);
         store.EstimatedFinishWait = TimeSpan.FromMinutes(1);
         await store.AppendAsync("c", [new FinishCall("c", null, "1001", 1, CallStatus.Answered, "", Estimated: true)], null, callOver: true);
 
         await store.ReleaseWaitingAsync();
-        DueQueues held = await store.DueQueuesAsync(10, NoneBusy, OutboxStore.DefaultTenant);
+        DueQueues held = await store.DueQueuesAsync(10, NoneBusy, IOutboxStore.DefaultTenant);
         Assert.That(held.Calls, Is.Empty, "the end of an outage does not release it");
         Assert.That(held.NextDue, Is.EqualTo(clock.GetUtcNow().AddMinutes(1)).Within(TimeSpan.FromMilliseconds(1)));
 
         bool corrected = await store.CorrectFinishAsync("c", new FinishCall("c", null, "1002", 240, CallStatus.Answered, "", UserId: 3));
-        DueQueues due = await store.DueQueuesAsync(10, NoneBusy, OutboxStore.DefaultTenant);
+        DueQueues due = await store.DueQueuesAsync(10, NoneBusy, IOutboxStore.DefaultTenant);
 
         Assert.That(corrected, Is.True);
         Assert.That(due.Calls.Single().Head.Command, Is.EqualTo(new FinishCall("c", null, "1002", 240, CallStatus.Answered, "", UserId: 3)));
@@ -38,23 +38,23 @@ public class HeldFinishTests
     public async Task Without_cdrs_the_guess_goes_when_the_wait_ends_and_a_seen_finish_is_never_held()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using OutboxStore store = await OpenAsync(clock);
+        await using SqliteOutboxStore store = await OpenAsync(clock);
         store.EstimatedFinishWait = TimeSpan.FromMinutes(1);
         await store.AppendAsync("guessed", [new FinishCall("guessed", null, "1001", 1, CallStatus.Answered, "", Estimated: true)], null, callOver: true);
         await store.AppendAsync("seen", [new FinishCall("seen", null, "1001", 4, CallStatus.Answered, "")], null, callOver: true);
 
-        Assert.That((await store.DueQueuesAsync(10, NoneBusy, OutboxStore.DefaultTenant)).Calls.Select(c => c.CallKey), Is.EqualTo(new[] { "seen" }));
+        Assert.That((await store.DueQueuesAsync(10, NoneBusy, IOutboxStore.DefaultTenant)).Calls.Select(c => c.CallKey), Is.EqualTo(new[] { "seen" }));
         Assert.That(await store.CorrectFinishAsync("seen", new FinishCall("seen", null, "1001", 9, CallStatus.Answered, "")), Is.False);
 
         clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.That((await store.DueQueuesAsync(10, NoneBusy, OutboxStore.DefaultTenant)).Calls.Select(c => c.CallKey), Is.EqualTo(new[] { "guessed", "seen" }), "oldest first once due");
+        Assert.That((await store.DueQueuesAsync(10, NoneBusy, IOutboxStore.DefaultTenant)).Calls.Select(c => c.CallKey), Is.EqualTo(new[] { "guessed", "seen" }), "oldest first once due");
     }
 
-    private static Task<OutboxStore> OpenAsync(TimeProvider clock)
+    private static Task<SqliteOutboxStore> OpenAsync(TimeProvider clock)
     {
         string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        return OutboxStore.OpenAsync(path, clock, CancellationToken.None,
+        return SqliteOutboxStore.OpenAsync(path, clock, CancellationToken.None,
             checkpoints: new WalCheckpointOptions { Interval = TimeSpan.FromDays(1) });
     }
 }

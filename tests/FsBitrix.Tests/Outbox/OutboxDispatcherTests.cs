@@ -27,7 +27,7 @@ public class OutboxDispatcherTests
         string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock);
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(path, clock);
         var client = new HeldRegisters();
         var delivery = new CommandDelivery(client, store, new NoUsers(), new NoRecordings(), new CallerCrmMatches(false, clock),
             new DeliveryOptions(), clock);
@@ -54,7 +54,7 @@ public class OutboxDispatcherTests
         // The store's checkpointer runs on this clock too; its day-long timer is told apart from the dispatcher's.
         TimeSpan checkpointInterval = TimeSpan.FromDays(1);
         var clock = new WatchedClock(DateTimeOffset.UtcNow, ignore: checkpointInterval);
-        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock, CancellationToken.None,
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(path, clock, CancellationToken.None,
             checkpoints: new WalCheckpointOptions { Interval = checkpointInterval });
         var client = new HeldRegisters();
         var delivery = new CommandDelivery(client, store, new EveryoneIsUserSeven(), new NoRecordings(), new CallerCrmMatches(false, clock),
@@ -87,7 +87,7 @@ public class OutboxDispatcherTests
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         TimeSpan checkpointInterval = TimeSpan.FromDays(1);
         var clock = new WatchedClock(DateTimeOffset.UtcNow, ignore: checkpointInterval);
-        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock, CancellationToken.None,
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(path, clock, CancellationToken.None,
             checkpoints: new WalCheckpointOptions { Interval = checkpointInterval });
         var client = new HeldRegisters();
         var delivery = new CommandDelivery(client, store, new NoUsers(), new NoRecordings(), new CallerCrmMatches(false, clock),
@@ -124,7 +124,7 @@ public class OutboxDispatcherTests
         // Committing threads and the loop take turns at the pass; none may start a command twice or skip one.
         string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await using OutboxStore store = await OutboxStore.OpenAsync(path, TimeProvider.System);
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(path, TimeProvider.System);
         var client = new AnsweringClient();
         var delivery = new CommandDelivery(client, store, new NoUsers(), new NoRecordings(), new CallerCrmMatches(false, TimeProvider.System),
             new DeliveryOptions(), TimeProvider.System);
@@ -184,7 +184,7 @@ public class OutboxDispatcherTests
     {
         string path = Path.Combine(Path.GetTempPath(), "fsbitrix-tests", Guid.NewGuid().ToString("N") + ".db");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await using OutboxStore store = await OutboxStore.OpenAsync(path, TimeProvider.System);
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(path, TimeProvider.System);
         var client = new AnsweringClient();
         var delivery = new CommandDelivery(client, store, new NoUsers(), new NoRecordings(), new CallerCrmMatches(false, TimeProvider.System),
             new DeliveryOptions(), TimeProvider.System);
@@ -226,7 +226,7 @@ public class OutboxDispatcherTests
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         TimeSpan checkpointInterval = TimeSpan.FromDays(1);
         var clock = new WatchedClock(DateTimeOffset.UtcNow, ignore: checkpointInterval);
-        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock, CancellationToken.None,
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(path, clock, CancellationToken.None,
             checkpoints: new WalCheckpointOptions { Interval = checkpointInterval });
         // A bucket of 12 with 2 left: below the 10 kept for cards, but a request may still leave now.
         var limiter = new Bitrix24.RateLimiting.LeakyBucketLimiter(new Bitrix24.RateLimiting.LeakyBucketOptions { DrainPerSecond = 1, Burst = 12 }, clock);
@@ -345,7 +345,7 @@ public class OutboxDispatcherTests
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         TimeSpan checkpointInterval = TimeSpan.FromDays(1);
         var clock = new WatchedClock(DateTimeOffset.UtcNow, ignore: checkpointInterval);
-        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock, CancellationToken.None,
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(path, clock, CancellationToken.None,
             checkpoints: new WalCheckpointOptions { Interval = checkpointInterval });
         var client = new PortalDown();
         var options = new DeliveryOptions { FirstRetry = TimeSpan.FromSeconds(2) };
@@ -380,7 +380,7 @@ public class OutboxDispatcherTests
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         TimeSpan checkpointInterval = TimeSpan.FromDays(1);
         var clock = new WatchedClock(DateTimeOffset.UtcNow, ignore: checkpointInterval);
-        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock, CancellationToken.None,
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(path, clock, CancellationToken.None,
             checkpoints: new WalCheckpointOptions { Interval = checkpointInterval });
         var client = new PortalDown();
         var options = new DeliveryOptions { FirstRetry = TimeSpan.FromSeconds(2) };
@@ -411,7 +411,7 @@ public class OutboxDispatcherTests
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         TimeSpan checkpointInterval = TimeSpan.FromDays(1);
         var clock = new WatchedClock(DateTimeOffset.UtcNow, ignore: checkpointInterval);
-        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock, CancellationToken.None,
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(path, clock, CancellationToken.None,
             checkpoints: new WalCheckpointOptions { Interval = checkpointInterval });
         var client = new PortalDown();
         var options = new DeliveryOptions { FirstRetry = TimeSpan.FromSeconds(2) };

@@ -26,7 +26,7 @@ public class PreparedStatementTests
     public async Task A_second_call_s_whole_delivery_prepares_no_statement_the_first_did_not()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using OutboxStore store = await OutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), clock, CancellationToken.None);
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), clock, CancellationToken.None);
 
         await DeliverWholeCallAsync(store, clock, "call-1", "1");
         int prepared = store.PreparedStatementCount;
@@ -42,15 +42,15 @@ public class PreparedStatementTests
     {
         // Each pass binds a new LIMIT (the free slots plus the busy calls); SQLite would re-plan the statement for it.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using OutboxStore store = await OutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), clock, CancellationToken.None);
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), clock, CancellationToken.None);
 
         await DeliverWholeCallAsync(store, clock, "call-1", "1");
         await store.AppendAsync("call-2", [new RegisterCall("call-2", "call-2", CallType.Inbound, "+79161234567", "74951234567", null,
             clock.GetUtcNow())], "{}", callOver: false);
         for (int max = 1; max <= 4; max++)
         {
-            await store.DueQueuesAsync(max, new HashSet<string> { "call-2" }, OutboxStore.DefaultTenant);
-            await store.DueQueuesAsync(max, new HashSet<string>(), OutboxStore.DefaultTenant);
+            await store.DueQueuesAsync(max, new HashSet<string> { "call-2" }, IOutboxStore.DefaultTenant);
+            await store.DueQueuesAsync(max, new HashSet<string>(), IOutboxStore.DefaultTenant);
         }
 
         Assert.That(store.StatementReprepares, Is.Zero);
@@ -60,7 +60,7 @@ public class PreparedStatementTests
     public async Task Reused_statements_hold_no_read_and_the_checkpoint_copies_every_frame()
     {
         var clock = new HourTimerClock();
-        await using OutboxStore store = await OutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), clock, CancellationToken.None,
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), clock, CancellationToken.None,
             checkpoints: new WalCheckpointOptions { CommitsPerCheckpoint = int.MaxValue, Interval = TimeSpan.FromHours(1) });
 
         // Every read the store does, then commits after them: a read left open would pin the log before those commits.
@@ -91,7 +91,7 @@ public class PreparedStatementTests
         // Every finish first drops the CALL_IDs finished more than a day ago, inside the commit the finish waits for.
         // Without an index on their age that is a scan of a day's calls (20,000 rows at a busy office) per finish.
         string path = Path.Combine(_folder, "o.db");
-        await using OutboxStore store = await OutboxStore.OpenAsync(path, TimeProvider.System, CancellationToken.None);
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(path, TimeProvider.System, CancellationToken.None);
         await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
         await db.OpenAsync();
         await using Microsoft.Data.Sqlite.SqliteCommand plan = db.CreateCommand();
@@ -107,7 +107,7 @@ public class PreparedStatementTests
     }
 
     /// <summary>What the tracker and the dispatcher do for one ringing, answered, finished call (one failed attempt).</summary>
-    private static async Task DeliverWholeCallAsync(OutboxStore store, FakeTimeProvider clock, string key, string callId)
+    private static async Task DeliverWholeCallAsync(SqliteOutboxStore store, FakeTimeProvider clock, string key, string callId)
     {
         await store.AppendAsync(key, [new RegisterCall(key, key, CallType.Inbound, "+79161234567", "74951234567", null, clock.GetUtcNow())],
             "{}", callOver: false);
@@ -118,7 +118,7 @@ public class PreparedStatementTests
         await store.SetBitrixCallIdAsync(key, callId);
 
         await store.AppendAsync(key, [new ShowCard(key, callId, "101"), new ShowCard(key, callId, "102")], "{}", callOver: false);
-        Assert.That((await store.DueQueuesAsync(10, new HashSet<string>(), OutboxStore.DefaultTenant)).NextDue, Is.Not.Null, "the cards wait for their siblings");
+        Assert.That((await store.DueQueuesAsync(10, new HashSet<string>(), IOutboxStore.DefaultTenant)).NextDue, Is.Not.Null, "the cards wait for their siblings");
         clock.Advance(TimeSpan.FromSeconds(1));
         OutboxEntry cards = await SingleDueAsync(store, key);
         foreach (long id in cards.AllIds)
@@ -130,9 +130,9 @@ public class PreparedStatementTests
         await store.MarkDoneAsync((await SingleDueAsync(store, key)).Id, "finished");
     }
 
-    private static async Task<OutboxEntry> SingleDueAsync(OutboxStore store, string key)
+    private static async Task<OutboxEntry> SingleDueAsync(SqliteOutboxStore store, string key)
     {
-        DueQueues due = await store.DueQueuesAsync(10, new HashSet<string>(), OutboxStore.DefaultTenant);
+        DueQueues due = await store.DueQueuesAsync(10, new HashSet<string>(), IOutboxStore.DefaultTenant);
         Assert.That(due.Calls.Select(c => c.CallKey), Is.EqualTo(new[] { key }));
         return due.Calls[0].Head with { Followers = [.. due.Calls[0].Pending.Skip(1)] };
     }

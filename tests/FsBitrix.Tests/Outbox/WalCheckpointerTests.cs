@@ -26,7 +26,7 @@ public class WalCheckpointerTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         string path = Path.Combine(_folder, "o.db");
-        await using OutboxStore store = await OutboxStore.OpenAsync(path, clock, CancellationToken.None,
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(path, clock, CancellationToken.None,
             checkpoints: new WalCheckpointOptions { CommitsPerCheckpoint = int.MaxValue, Interval = TimeSpan.FromSeconds(1) });
         var checkpoints = new TaskCompletionSource<WalCheckpoint>(TaskCreationOptions.RunContinuationsAsynchronously);
         store.Checkpointer.Checkpointed += c => checkpoints.TrySetResult(c);
@@ -53,7 +53,7 @@ public class WalCheckpointerTests
     public async Task A_busy_outbox_is_checkpointed_every_so_many_commits_without_waiting_for_the_clock()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using OutboxStore store = await OutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), clock, CancellationToken.None,
+        await using SqliteOutboxStore store = await SqliteOutboxStore.OpenAsync(Path.Combine(_folder, "o.db"), clock, CancellationToken.None,
             checkpoints: new WalCheckpointOptions { CommitsPerCheckpoint = 10, Interval = TimeSpan.FromHours(1) });
         var checkpoints = new TaskCompletionSource<WalCheckpoint>(TaskCreationOptions.RunContinuationsAsynchronously);
         store.Checkpointer.Checkpointed += c => checkpoints.TrySetResult(c);

@@ -1,3 +1,4 @@
+using FsBitrix.Outbox;
 using FsBitrix.Storage;
 using FsBitrix.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -39,6 +40,12 @@ internal sealed class ProviderDatabase : IAsyncDisposable
         TestPostgres postgres = await TestPostgres.CreateAsync();
         return new ProviderDatabase(postgres, await PostgresDatabase.OpenAsync(postgres.ConnectionString), null);
     }
+
+    /// <summary>An outbox on this database (another call: another instance's, on the same rows).</summary>
+    public async Task<IOutboxStore> OpenOutboxAsync(TimeProvider clock) => Opened<IOutboxStore>(DataSource is not null
+        ? new PostgresOutboxStore(DataSource, clock)
+        : await SqliteOutboxStore.OpenAsync(SqlitePath!, clock, CancellationToken.None,
+            checkpoints: new WalCheckpointOptions { Interval = TimeSpan.FromDays(1) }));
 
     /// <summary>Closed before the database is dropped, in the reverse order of opening.</summary>
     public T Opened<T>(T store)

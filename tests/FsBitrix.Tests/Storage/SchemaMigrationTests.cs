@@ -67,7 +67,7 @@ public class SchemaMigrationTests
     {
         CreateUnnumbered(_path);
 
-        await using (OutboxStore outbox = await OutboxStore.OpenAsync(_path, TimeProvider.System))
+        await using (SqliteOutboxStore outbox = await SqliteOutboxStore.OpenAsync(_path, TimeProvider.System))
         {
             Assert.That(await outbox.PendingCountAsync(), Is.EqualTo(1), "the waiting register");
             Assert.That(await outbox.PendingCountAsync("b.example"), Is.EqualTo(1), "filed under its company");

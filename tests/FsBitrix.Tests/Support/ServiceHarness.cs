@@ -136,7 +136,7 @@ internal sealed class ServiceHarness : IAsyncDisposable
     public Task SettledAsync()
     {
         CallTracker tracker = Service!.Services.GetRequiredService<CallTracker>();
-        OutboxStore store = Service.Services.GetRequiredService<OutboxStore>();
+        IOutboxStore store = Service.Services.GetRequiredService<IOutboxStore>();
         // The flush first: a call can be over in the tracker while its last steps still queue for the outbox.
         return WaitUntilAsync(async () =>
         {

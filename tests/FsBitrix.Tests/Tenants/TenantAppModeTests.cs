@@ -31,7 +31,7 @@ public class TenantAppModeTests
 
         // b.example's call comes before its app is installed: it waits, nothing is lost and nothing goes elsewhere.
         await h.PlayAsync("s25_second_tenant.raw");
-        FsBitrix.Outbox.OutboxStore outbox = h.Service!.Services.GetRequiredService<FsBitrix.Outbox.OutboxStore>();
+        FsBitrix.Outbox.IOutboxStore outbox = h.Service!.Services.GetRequiredService<FsBitrix.Outbox.IOutboxStore>();
         FsBitrix.Calls.CallTracker tracker = h.Service.Services.GetRequiredService<FsBitrix.Calls.CallTracker>();
         await h.WaitUntilAsync(async () =>
         {

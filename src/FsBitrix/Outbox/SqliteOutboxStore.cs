@@ -7,11 +7,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FsBitrix.Outbox;
 
 /// <summary>
-/// The durable outbox (SQLite). Every command is written before anything is sent and marked done only after
-/// Bitrix24 answered; a call's commands are delivered strictly in the order written. The same file keeps each
-/// live call's CALL_ID and reducer state, so a restarted service carries on where it stopped.
+/// The outbox on SQLite (<see cref="IOutboxStore"/>): one connection, its statements prepared once, commits waiting
+/// for the write-ahead log only (a checkpointer copies it back off the commit path). The single box's default.
 /// </summary>
-internal sealed partial class OutboxStore : IAsyncDisposable
+internal sealed partial class SqliteOutboxStore : IOutboxStore
 {
     private readonly SqliteConnection _db;
     private readonly SemaphoreSlim _lock = new(1, 1);
@@ -32,9 +31,9 @@ internal sealed partial class OutboxStore : IAsyncDisposable
     public TimeSpan RememberFinishesFor { get; init; } = TimeSpan.FromDays(1);
 
     /// <summary>Awaited before every append: tests stand a slow disk here to widen the windows the code must close.</summary>
-    internal Func<CancellationToken, Task>? BeforeAppend { get; set; }
+    public Func<CancellationToken, Task>? BeforeAppend { get; set; }
 
-    private OutboxStore(SqliteConnection db, TimeProvider time, WalCheckpointer checkpointer)
+    private SqliteOutboxStore(SqliteConnection db, TimeProvider time, WalCheckpointer checkpointer)
     {
         _db = db;
         _time = time;
@@ -50,7 +49,7 @@ internal sealed partial class OutboxStore : IAsyncDisposable
     /// <summary>Copies the write-ahead log into the file off the commit path (tests watch it).</summary>
     internal WalCheckpointer Checkpointer => _checkpointer;
 
-    public static async Task<OutboxStore> OpenAsync(string path, TimeProvider time, CancellationToken cancellationToken = default,
+    public static async Task<SqliteOutboxStore> OpenAsync(string path, TimeProvider time, CancellationToken cancellationToken = default,
         ILogger? logger = null, WalCheckpointOptions? checkpoints = null)
     {
         // The file, its permissions, WAL and every feature's tables (Storage/SchemaMigrations).
@@ -66,7 +65,7 @@ internal sealed partial class OutboxStore : IAsyncDisposable
 
         WalCheckpointer checkpointer = await WalCheckpointer.StartAsync(connectionString, checkpoints ?? new WalCheckpointOptions(), time,
             logger ?? NullLogger.Instance, cancellationToken).ConfigureAwait(false);
-        return new OutboxStore(db, time, checkpointer);
+        return new SqliteOutboxStore(db, time, checkpointer);
     }
 
     /// <summary>
@@ -128,10 +127,8 @@ internal sealed partial class OutboxStore : IAsyncDisposable
                     tenant.Value = write.Tenant;
                     kind.Value = commandKind;
                     payload.Value = commandPayload;
-                    bool held = command is FinishCall { Estimated: true } && EstimatedFinishWait > TimeSpan.Zero;
-                    awaitsCdr.Value = held ? 1 : 0;
-                    notBefore.Value = command is ShowCard or HideCard ? now + (long)CardCoalescing.TotalMilliseconds
-                        : held ? now + (long)EstimatedFinishWait.TotalMilliseconds : 0;
+                    awaitsCdr.Value = OutboxRows.AwaitsCdr(command, EstimatedFinishWait) ? 1 : 0;
+                    notBefore.Value = OutboxRows.NotBefore(command, now, CardCoalescing, EstimatedFinishWait);
                     insert.ExecuteNonQuery();
                 }
             }
@@ -182,7 +179,7 @@ internal sealed partial class OutboxStore : IAsyncDisposable
     /// </summary>
     private bool FirstFinishOrBefore(CallCommand command, long now, SqliteTransaction tx)
     {
-        if (command is not (FinishCall or ShowCard or HideCard) || command.BitrixCallId is not { } callId)
+        if (!OutboxRows.EndsOrShowsCard(command) || command.BitrixCallId is not { } callId)
         {
             return true;
         }
@@ -259,7 +256,7 @@ internal sealed partial class OutboxStore : IAsyncDisposable
 
     /// <summary>Every waiting command is due now (authorization works again: their waits were for it).</summary>
     public Task ReleaseWaitingAsync(CancellationToken cancellationToken = default) =>
-        ReleaseWaitingAsync(DefaultTenant, cancellationToken);
+        ReleaseWaitingAsync(IOutboxStore.DefaultTenant, cancellationToken);
 
     /// <summary>Every waiting command of one company is due now (its portal's authorization works again).</summary>
     public Task ReleaseWaitingAsync(string tenant, CancellationToken cancellationToken = default) =>
@@ -274,11 +271,6 @@ internal sealed partial class OutboxStore : IAsyncDisposable
         await ScalarAsync("SELECT 1 FROM calls WHERE call_key = $key AND state IS NOT NULL", cancellationToken, ("$key", callKey))
             .ConfigureAwait(false) is not null;
 
-    /// <summary>
-    /// The call's finish, held because its end was inferred, takes what its CDRs say (talk time, status, who talked)
-    /// and goes now. Nothing changes when no such finish waits (the call's end was seen, or the finish went already).
-    /// </summary>
-    /// <returns>Whether a held finish was corrected.</returns>
     /// <summary>The recordings queued for the call so far, sent or not (their file paths).</summary>
     public async Task<IReadOnlySet<string>> RecordingsOfAsync(string callKey, CancellationToken cancellationToken = default)
     {
@@ -327,17 +319,7 @@ internal sealed partial class OutboxStore : IAsyncDisposable
                 return false;
             }
 
-            // The live call's own identity stays (its key, the portal's CALL_ID); what the CDRs know replaces the guess.
-            var estimate = (FinishCall)CommandCodec.Decode(nameof(FinishCall), row.Payload);
-            FinishCall corrected = estimate with
-            {
-                Duration = fromCdr.Duration,
-                Status = fromCdr.Status,
-                FailedReason = fromCdr.FailedReason,
-                UserPhoneInner = fromCdr.UserPhoneInner ?? estimate.UserPhoneInner,
-                UserId = estimate.UserId ?? fromCdr.UserId,
-                Estimated = false,
-            };
+            FinishCall corrected = OutboxRows.Corrected((FinishCall)CommandCodec.Decode(nameof(FinishCall), row.Payload), fromCdr);
             SqliteCommand update = Command("UPDATE outbox SET payload = $payload, awaits_cdr = 0, not_before = $now WHERE id = $id");
             update.Parameters.AddWithValue("$payload", CommandCodec.Encode(corrected).Payload);
             update.Parameters.AddWithValue("$now", Now());
@@ -385,8 +367,6 @@ internal sealed partial class OutboxStore : IAsyncDisposable
         (long)(await ScalarAsync("SELECT COUNT(*) FROM outbox WHERE done_at IS NULL AND tenant = $tenant", cancellationToken,
             ("$tenant", tenant)).ConfigureAwait(false) ?? 0L);
 
-    /// <summary>The default company's key in the tenant column: a service with one portal writes only this.</summary>
-    public const string DefaultTenant = "";
 
     /// <summary>Attempts counted so far of the commands still waiting (health, tests).</summary>
     public async Task<long> PendingAttemptsAsync(CancellationToken cancellationToken = default) =>

@@ -5,11 +5,8 @@ namespace FsBitrix.Outbox;
 
 // The read the batching dispatcher plans from: for each call whose head is due, everything it has waiting, so that one
 // request can carry a call's register, its cards and its finish, and a card whose moment passed is seen as such.
-internal sealed partial class OutboxStore
+internal sealed partial class SqliteOutboxStore
 {
-    /// <summary>More than a batch holds: a call's queue is read only as far as one request could take it.</summary>
-    private const int QueueDepth = 60;
-
     /// <summary>
     /// The calls whose head is due, not in <paramref name="busy"/>, at most <paramref name="maxCalls"/>: ringing work
     /// first (register, show), then hides, finishes, recordings; oldest first within a lane. Each with its whole
@@ -55,10 +52,10 @@ internal sealed partial class OutboxStore
     private List<CallQueue> QueuesOf(List<string> keys)
     {
         SqliteCommand query = Command($"""
-            SELECT id, call_key, kind, payload, attempts, last_error, ambiguous, not_before, created_at FROM (
+            SELECT {OutboxRows.EntryColumns} FROM (
                 SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.call_key ORDER BY o.id) AS n
                 FROM outbox o WHERE o.done_at IS NULL AND o.call_key IN (SELECT value FROM json_each($keys)))
-            WHERE n <= {QueueDepth}
+            WHERE n <= {OutboxRows.QueueDepth}
             ORDER BY call_key, id
             """);
         query.Parameters.AddWithValue("$keys", System.Text.Json.JsonSerializer.Serialize(keys));
@@ -73,12 +70,7 @@ internal sealed partial class OutboxStore
                     pending[key] = list = [];
                 }
 
-                list.Add(new OutboxEntry(reader.GetInt64(0), key, CommandCodec.Decode(reader.GetString(2), reader.GetString(3)),
-                    reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetInt64(6) != 0)
-                {
-                    NotBefore = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
-                    CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
-                });
+                list.Add(OutboxRows.Entry(reader));
             }
         }
 
