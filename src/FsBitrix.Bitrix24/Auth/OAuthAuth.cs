@@ -46,6 +46,18 @@ public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
 
     public string Describe => Grant is { } g ? $"local application {_options.ClientId} on {g.Domain}" : $"local application {_options.ClientId} (not installed)";
 
+    /// <summary>
+    /// Reads the stored installation again: another process sharing the store (an instance that led before this one)
+    /// may have renewed the tokens, and a refresh token is good for one renewal only.
+    /// </summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _loaded = false;
+        _gate.Release();
+        await LoadAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Reads the stored installation once; later calls are free.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {

@@ -28,9 +28,8 @@ internal sealed class AppInstallations : IDisposable
     public static AppInstallations Create(IServiceProvider services)
     {
         BitrixSettings bitrix = services.GetRequiredService<BitrixSettings>();
-        string database = services.GetRequiredService<StorageSettings>().Path;
-        // After the outbox, which creates the database file readable by the service user only.
-        services.GetRequiredService<IOutboxStore>();
+        // Opened before the host starts (ServiceStartup), with the outbox, which creates an SQLite file readable by the service user only.
+        Storage.ServiceStorage database = services.GetRequiredService<ServiceStartup>().Storage;
         var all = new List<AppInstallation>();
         if (bitrix.IsAppMode)
         {
@@ -53,10 +52,10 @@ internal sealed class AppInstallations : IDisposable
         }
     }
 
-    private static AppInstallation Build(string tenant, BitrixSettings settings, string database, IServiceProvider services)
+    private static AppInstallation Build(string tenant, BitrixSettings settings, Storage.ServiceStorage database, IServiceProvider services)
     {
         TimeProvider time = FeatureClocks.Of(services, FeatureClocks.Auth);
-        var store = new InstallationStore(database, services.GetRequiredService<TimeProvider>(), tenant);
+        IInstallationStore store = database.Installation(tenant);
         var auth = new OAuthAuth(
             new OAuthAppOptions
             {

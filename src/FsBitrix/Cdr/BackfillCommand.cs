@@ -59,7 +59,7 @@ internal static class BackfillCommand
             return 78;
         }
 
-        if (!File.Exists(options.Storage.Path))
+        if (!options.Storage.IsPostgres && !File.Exists(options.Storage.Path))
         {
             output.WriteLine($"No FsBitrix database at {options.Storage.Path} (FsBitrix:Storage:Path): start the service once, then backfill.");
             return 78;
@@ -75,7 +75,11 @@ internal static class BackfillCommand
             return 2;
         }
 
-        using CdrInbox inbox = CdrInbox.Open(options.Storage.Path);
+        // A command line's one blocking wait: the database opened (PostgreSQL: migrated) before the legs are queued.
+        using Npgsql.NpgsqlDataSource? postgres = options.Storage.IsPostgres
+            ? Storage.PostgresDatabase.OpenAsync(options.Storage.ConnectionString!).GetAwaiter().GetResult()
+            : null;
+        using ICdrInbox inbox = postgres is null ? CdrInbox.Open(options.Storage.Path) : new PostgresCdrInbox(postgres);
         CdrBackfill.Result result = CdrBackfill.Queue(options.Cdr, inbox, since.Value, until, time.GetUtcNow());
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{result.Calls} call(s) began between {since:u} and {until:u}: {result.Legs} leg(s) handed to the service, {result.AlreadyReceived} received before."));

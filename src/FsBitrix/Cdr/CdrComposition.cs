@@ -14,12 +14,7 @@ internal static class CdrComposition
             return services;
         }
 
-        // After the outbox, which creates the database file with its permissions.
-        services.AddSingleton<ICdrInbox>(sp =>
-        {
-            sp.GetRequiredService<IOutboxStore>();
-            return CdrInbox.Open(sp.GetRequiredService<StorageSettings>().Path);
-        });
+        services.AddSingleton(sp => sp.GetRequiredService<Hosting.ServiceStartup>().Storage.CdrInbox());
         services.AddSingleton<CdrImporter>();
         services.AddHostedService(sp => sp.GetRequiredService<CdrImporter>());
         return services;

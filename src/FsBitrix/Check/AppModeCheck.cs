@@ -26,9 +26,10 @@ internal sealed class AppModeCheck(StorageSettings storage, BitrixSettings bitri
         string whose = tenant.Length == 0 ? string.Empty : $"portal of {tenant}: ";
         report.Section($"Bitrix24 {whose}auth: app (local application {bitrix.ClientId}, events {(bitrix.IsOfflineEvents ? "offline, polled" : "online")})");
         OAuthGrant? grant = null;
-        if (File.Exists(storage.Path))
+        if (storage.IsPostgres || File.Exists(storage.Path))
         {
-            using var store = new InstallationStore(storage.Path, time, tenant);
+            await using Storage.ServiceStorage database = await Storage.ServiceStorage.OpenAsync(storage, time, cancellationToken).ConfigureAwait(false);
+            using IInstallationStore store = database.Installation(tenant);
             grant = await store.LoadAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -4,6 +4,7 @@ using FsBitrix.Check;
 using FsBitrix.Configuration;
 using FsBitrix.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FsBitrix.Cli;
 
@@ -76,10 +77,18 @@ internal static class FsBitrixCommandLine
 
     private static async Task<int> RunServiceAsync(string[] settings)
     {
-        // Taken ports are refused inside, before storage is opened.
-        await using WebApplication app = await FsBitrixApp.CreateAsync(settings);
-        await app.RunAsync().ConfigureAwait(false);
-        return 0;
+        while (true)
+        {
+            // Taken ports are refused inside, before storage is opened.
+            await using WebApplication app = await FsBitrixApp.CreateAsync(settings);
+            await app.RunAsync().ConfigureAwait(false);
+
+            // A leader that lost the lock stopped everything it did; it starts again, from scratch, as a standby.
+            if (!app.Services.GetRequiredService<Leadership.Leadership>().Lost)
+            {
+                return 0;
+            }
+        }
     }
 
     /// <summary>What an admin must fix, in their words: a configuration problem or a taken port is a line, not a stack trace.</summary>

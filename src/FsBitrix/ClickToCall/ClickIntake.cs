@@ -6,7 +6,8 @@ namespace FsBitrix.ClickToCall;
 /// Where a trusted event enters click-to-call, whichever way it came (posted online, or polled offline): recorded
 /// as accepted (so it survives a restart and a repeat is recognised), then queued for the background.
 /// </summary>
-internal sealed partial class ClickIntake(IHandledEvents handled, ClickToCallWorker worker, ILogger<ClickIntake> logger)
+/// <remarks>A standby (shared database) only records it: the leader's worker finds it there and places it.</remarks>
+internal sealed partial class ClickIntake(IHandledEvents handled, ClickToCallWorker worker, Leadership.Leadership leadership, ILogger<ClickIntake> logger)
 {
     /// <returns>False for a repeated delivery, which is ignored.</returns>
     public async Task<bool> AcceptAsync(BitrixCallEvent e, string via, CancellationToken cancellationToken)
@@ -19,7 +20,11 @@ internal sealed partial class ClickIntake(IHandledEvents handled, ClickToCallWor
         }
 
         LogAccepted(e.Event, e.CallId ?? "(callback)", e.UserId ?? 0, via);
-        worker.Enqueue(attempt);
+        if (leadership.IsLeading)
+        {
+            worker.Enqueue(attempt);
+        }
+
         return true;
     }
 

@@ -16,13 +16,8 @@ internal static partial class ClickToCallComposition
         services.AddSingleton(sp => EventGuard.For(sp.GetRequiredService<BitrixSettings>(), sp, string.Empty));
         services.AddSingleton<ClickIntake>();
 
-        // After the outbox, which creates the database file with its permissions.
-        services.AddSingleton<IHandledEvents>(sp =>
-        {
-            sp.GetRequiredService<IOutboxStore>();
-            return HandledEvents.Open(sp.GetRequiredService<StorageSettings>().Path, sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ClickToCallSettings>().RememberEventsFor);
-        });
+        services.AddSingleton(sp => sp.GetRequiredService<Hosting.ServiceStartup>().Storage
+            .HandledEvents(sp.GetRequiredService<ClickToCallSettings>().RememberEventsFor));
         services.AddSingleton<OriginateNode>();
         services.AddSingleton<ClickToCallOriginator>();
         services.AddSingleton<ClickToCallRecovery>();

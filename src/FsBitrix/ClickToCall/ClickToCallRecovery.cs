@@ -52,6 +52,34 @@ internal sealed partial class ClickToCallRecovery(
         }
     }
 
+    /// <summary>
+    /// On a shared database, while leading: the clicks a standby accepted (it does not place them), placed now when
+    /// young enough to ring the rep still, else finished once as not placed — the start-up rule for accepted attempts.
+    /// </summary>
+    /// <param name="notTaken">False for an attempt this process already has (its own intake's).</param>
+    public async Task AdoptAcceptedAsync(Func<ClickAttempt, bool> notTaken, Action<ClickAttempt> place, CancellationToken cancellationToken)
+    {
+        foreach (ClickAttempt attempt in await handled.UnfinishedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (attempt.State != ClickAttemptState.Accepted || !notTaken(attempt))
+            {
+                continue;
+            }
+
+            if (time.GetUtcNow() - attempt.AcceptedAt < settings.PlaceAfterRestartWithin)
+            {
+                LogPlacing(attempt.Event.Event, attempt.Event.DeliveryKey);
+                place(attempt);
+            }
+            else
+            {
+                Finish(attempt, OriginateOutcome.Restarted);
+                await tracker.FlushAsync().ConfigureAwait(false);
+                await handled.MarkDoneAsync(attempt, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     // Recovery runs as the service starts, often before its first ESL login: placed then, the originate would fail as
     // "not connected" and the rep's click be finished unplaced. Young enough is judged once FreeSWITCH can be asked.
     private async Task<bool> YoungOnceConnectedAsync(ClickAttempt attempt, CancellationToken cancellationToken)

@@ -9,16 +9,39 @@ namespace FsBitrix.ClickToCall;
 /// on its own: an originate holds for as long as the rep's phone rings, and other clicks must not queue behind it.
 /// At start-up the attempts the service stopped on are recovered alongside (they may wait for FreeSWITCH).
 /// </summary>
-internal sealed partial class ClickToCallWorker(ClickToCallOriginator originator, ClickToCallRecovery recovery, ILogger<ClickToCallWorker> logger)
+/// <remarks>
+/// On a shared database a click may be accepted by a standby instance: the leader looks for such attempts every
+/// <see cref="SharedPoll"/> and places them as if accepted here (or finishes them unplaced when too old).
+/// </remarks>
+internal sealed partial class ClickToCallWorker(ClickToCallOriginator originator, ClickToCallRecovery recovery, Leadership.Leadership leadership,
+    TimeProvider time, ILogger<ClickToCallWorker> logger)
     : BackgroundService
 {
     private readonly Channel<ClickAttempt> _events = Channel.CreateUnbounded<ClickAttempt>(new UnboundedChannelOptions { SingleReader = true });
 
-    public void Enqueue(ClickAttempt attempt) => _events.Writer.TryWrite(attempt);
+    // Delivery keys queued in this process: the intake, the start-up recovery and the shared poll may each find one
+    // attempt; it is placed once.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _taken = new(StringComparer.Ordinal);
+
+    /// <summary>How often the leader looks for clicks accepted by a standby (shared database only).</summary>
+    public TimeSpan SharedPoll { get; init; } = TimeSpan.FromSeconds(1);
+
+    public void Enqueue(ClickAttempt attempt)
+    {
+        if (_taken.TryAdd(attempt.Event.DeliveryKey, 0))
+        {
+            _events.Writer.TryWrite(attempt);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var running = new HashSet<Task> { RecoverAsync(stoppingToken) };
+        if (leadership.Shared)
+        {
+            running.Add(AdoptFromStandbysAsync(stoppingToken));
+        }
+
         try
         {
             await foreach (ClickAttempt e in _events.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
@@ -55,6 +78,31 @@ internal sealed partial class ClickToCallWorker(ClickToCallOriginator originator
             LogFailed(ex, e.Event, e.DeliveryKey);
         }
     }
+
+    private async Task AdoptFromStandbysAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(SharedPoll, time, stoppingToken).ConfigureAwait(false);
+                await recovery.AdoptAcceptedAsync(a => !_taken.ContainsKey(a.Event.DeliveryKey), Enqueue, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // the database away for a moment: asked again at the next poll
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogAdoptFailed(ex.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for clicks accepted by a standby failed; asking again: {Failure}")]
+    private partial void LogAdoptFailed(string failure);
 
     private async Task RecoverAsync(CancellationToken stoppingToken)
     {

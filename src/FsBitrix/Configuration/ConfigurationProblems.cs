@@ -92,6 +92,36 @@ internal static class ConfigurationProblems
         {
             yield return $"FsBitrix:Storage:KeepDeliveredFor is {storage.KeepDeliveredFor}: it must be positive (e.g. 7.00:00:00 for a week)";
         }
+
+        if (!storage.IsPostgres && !string.Equals(storage.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"FsBitrix:Storage:Provider is '{storage.Provider}': it must be sqlite (one box, the default) or postgres (several instances)";
+        }
+        else if (storage.IsPostgres && string.IsNullOrWhiteSpace(storage.ConnectionString))
+        {
+            yield return "FsBitrix:Storage:Provider is postgres but FsBitrix:Storage:ConnectionString is not set "
+                + "(e.g. Host=db.example.com;Database=fsbitrix;Username=fsbitrix;Password=...)";
+        }
+        else if (storage.IsPostgres && !ValidNpgsql(storage.ConnectionString!, out string? why))
+        {
+            yield return $"FsBitrix:Storage:ConnectionString cannot be read: {why}";
+        }
+    }
+
+    private static bool ValidNpgsql(string connectionString, out string? why)
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            why = null;
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            // The message names the keyword, never the value (a password may be in it).
+            why = e.Message;
+            return false;
+        }
     }
 
     public static IEnumerable<string> Recordings(RecordingSettings recordings)

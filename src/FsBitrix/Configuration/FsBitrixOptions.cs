@@ -198,7 +198,16 @@ internal sealed class HttpSettings
 
 internal sealed class StorageSettings
 {
+    /// <summary><c>sqlite</c> (one box, the default) or <c>postgres</c> (several instances on one database, docs/SCALING.md).</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>For <c>sqlite</c>: the database file.</summary>
     public string Path { get; set; } = "./data/fsbitrix.db";
+
+    /// <summary>For <c>postgres</c>: an Npgsql connection string, e.g. <c>Host=db;Database=fsbitrix;Username=fsbitrix;Password=…</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    public bool IsPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>How long delivered commands and ended calls stay in the database (for diagnosis) before they are deleted.</summary>
     public TimeSpan KeepDeliveredFor { get; set; } = TimeSpan.FromDays(7);

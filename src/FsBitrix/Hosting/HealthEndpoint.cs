@@ -32,13 +32,19 @@ internal static class HealthEndpoint
 
             // A company whose application is not installed (or refused) has its calls waiting: degraded, with its name.
             bool companiesCanCall = installations?.All.Where(a => a.Tenant.Length > 0).All(a => a.Auth.State.CanCall && AppProblem(a) is null) ?? true;
-            bool healthy = nodes.All.All(n => n.Client.State.IsConnected) && (appAuth is null || (appAuth.CanCall && appProblem is null)) && writeProblem is null && companiesCanCall;
+            // A standby (several instances on one PostgreSQL) follows no node and calls no portal: it is well when it serves.
+            Leadership.Leadership leadership = services.GetRequiredService<Leadership.Leadership>();
+            bool standby = leadership.Shared && !leadership.IsLeading;
+            bool healthy = standby || nodes.All.All(n => n.Client.State.IsConnected) && (appAuth is null || (appAuth.CanCall && appProblem is null)) && writeProblem is null && companiesCanCall;
             long pending = await outbox.PendingCountAsync(cancellationToken).ConfigureAwait(false);
             IReadOnlyList<LaneBacklog> lanes = await outbox.LanesAsync(dispatcher.Tenant, cancellationToken).ConfigureAwait(false);
             DateTimeOffset now = time.GetUtcNow();
             var body = new
             {
-                status = healthy ? "ok" : "degraded",
+                status = standby ? "standby" : healthy ? "ok" : "degraded",
+
+                // single (one box), leader or standby (several instances on one PostgreSQL, docs/SCALING.md).
+                role = leadership.Role,
                 esl = new
                 {
                     connected = state.IsConnected,

@@ -11,6 +11,7 @@ using FsBitrix.Configuration;
 using FsBitrix.Core.Calls;
 using FsBitrix.Esl.Events;
 using FsBitrix.Esl.Inbound;
+using FsBitrix.Leadership;
 using FsBitrix.Metrics;
 using FsBitrix.Outbox;
 using FsBitrix.Queues;
@@ -33,12 +34,15 @@ internal static class ServiceComposition
     /// </param>
     public static IServiceCollection AddFsBitrix(this IServiceCollection services, FsBitrixOptions options)
     {
+        int first = services.Count;
         services.AddSingleton(TimeProvider.System);
+        services.AddLeadership(shared: options.Storage.IsPostgres);
         services.AddServiceMetrics();
         services.AddStatusPage();
 
         // Opened before the host starts (FsBitrixApp.CreateAsync): the factories here only hand it out.
         services.AddSingleton<ServiceStartup>();
+        services.AddSingleton(sp => sp.GetRequiredService<ServiceStartup>().Storage);
         services.AddSingleton(sp => sp.GetRequiredService<ServiceStartup>().Store);
 
         if (options.AnyAppMode())
@@ -76,6 +80,13 @@ internal static class ServiceComposition
         services.AddQueues(options);
         services.AddSocketApp(options);
         services.AddCdr(options);
+
+        // Several instances on one PostgreSQL: only the leader follows FreeSWITCH and talks to Bitrix24 (docs/SCALING.md).
+        if (options.Storage.IsPostgres)
+        {
+            services.RunOnLeaderOnly(first);
+        }
+
         return services;
     }
 

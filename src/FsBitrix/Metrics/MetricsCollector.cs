@@ -20,7 +20,7 @@ internal sealed class MetricsCollector(
     CallTracker tracker,
     IOutboxStore outbox,
     TenantPortals portals,
-    TimeProvider time) : IHostedService
+    TimeProvider time) : IHostedService, Leadership.IRunsOnStandby
 {
     private IDisposable? _delivered;
 

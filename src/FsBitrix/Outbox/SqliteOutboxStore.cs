@@ -17,6 +17,7 @@ internal sealed partial class SqliteOutboxStore : IOutboxStore
     private readonly TimeProvider _time;
     private readonly WalCheckpointer _checkpointer;
     private readonly PreparedStatements _statements;
+    private int _disposed;
 
     /// <summary>
     /// How long a card command waits for its siblings (the other phones of a ring group start ringing within
@@ -439,8 +440,14 @@ internal sealed partial class SqliteOutboxStore : IOutboxStore
     public async Task<long> PendingCountAsync(CancellationToken cancellationToken = default) =>
         (long)(await ScalarAsync("SELECT COUNT(*) FROM outbox WHERE done_at IS NULL", cancellationToken).ConfigureAwait(false) ?? 0L);
 
+    // Disposed by its database (Storage/ServiceStorage) and by the container that handed it out: the second is a no-op.
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _checkpointer.DisposeAsync().ConfigureAwait(false);
         _statements.Dispose();
         await _db.DisposeAsync().ConfigureAwait(false);

@@ -9,7 +9,7 @@ namespace FsBitrix.Status;
 /// The latest state of every call followed now, from the tracker's steps (what the status page lists). Started with
 /// the host, before call tracking, so that no call's first steps pass unseen.
 /// </summary>
-internal sealed class LiveCalls(CallTracker tracker, TimeProvider time) : IHostedService, IDisposable
+internal sealed class LiveCalls(CallTracker tracker, TimeProvider time) : IHostedService, IDisposable, Leadership.IRunsOnStandby
 {
     private readonly ConcurrentDictionary<string, CallState> _calls = new(StringComparer.Ordinal);
     private IDisposable? _subscription;

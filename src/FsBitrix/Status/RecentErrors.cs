@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 namespace FsBitrix.Status;
 
 /// <summary>The last Bitrix24 errors the outbox met, newest first, each with what to do (status page).</summary>
-internal sealed class RecentErrors(TenantPortals portals, TimeProvider time) : IHostedService
+internal sealed class RecentErrors(TenantPortals portals, TimeProvider time) : IHostedService, Leadership.IRunsOnStandby
 {
     public const int Kept = 20;
 

@@ -115,6 +115,9 @@ internal sealed partial class CaptureFreeSwitch : IAsyncDisposable
         }
     }
 
+    /// <summary>From now on <see cref="Subscribed"/> waits for the next client's subscription (another service instance's).</summary>
+    public void ExpectSubscription() => _subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Cuts every connection, as a FreeSWITCH restart or a network fault would.</summary>
     public void DropAll()
     {
