@@ -23,6 +23,22 @@ internal static class HealthEndpoint
         app.MapGet("/healthz", async (FreeSwitchNodes nodes, IOutboxStore outbox, OutboxDispatcher dispatcher, CallTracker tracker,
             BitrixSettings bitrix, TenantPortals portals, TimeProvider time, IServiceProvider services, CancellationToken cancellationToken) =>
         {
+            try
+            {
+                return await ReportAsync(nodes, outbox, dispatcher, tracker, bitrix, portals, time, services, cancellationToken).ConfigureAwait(false);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                // The database cannot be read (PostgreSQL restarting, a disk gone): said in one line, not a stack trace.
+                return Results.Json(new { status = "degraded", role = services.GetRequiredService<Leadership.Leadership>().Role, database = e.Message },
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
+
+    private static async Task<IResult> ReportAsync(FreeSwitchNodes nodes, IOutboxStore outbox, OutboxDispatcher dispatcher, CallTracker tracker,
+        BitrixSettings bitrix, TenantPortals portals, TimeProvider time, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        {
             EslInboundClient esl = nodes.Default.Client;
             EslConnectionState state = esl.State;
             AppAuthState? appAuth = services.GetService<OAuthAuth>()?.State;
@@ -96,7 +112,8 @@ internal static class HealthEndpoint
                 tenants = await TenantsAsync(portals, installations, outbox, cancellationToken).ConfigureAwait(false),
             };
             return Results.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
+        }
+    }
 
     private static async Task<List<object>> TenantsAsync(TenantPortals portals, AppInstallations? installations, IOutboxStore outbox,
         CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace FsBitrix.Tests.Failover;
 /// <summary>
 /// docs/SCALING.md's picture on one machine: two fake FreeSWITCH nodes (fs1, fs2, recordings on one folder as a shared
 /// mount has them), the sandbox portal, a PostgreSQL database of this test's own, and FsBitrix instances in processes of
-/// their own, all on loopback. The instances' logs are in <see cref="LogFile"/> (printed when a test fails).
+/// their own, all on loopback. The instances' logs are kept (<see cref="Logs"/>, printed when a test fails).
 /// </summary>
 internal sealed class Cluster : IAsyncDisposable
 {
@@ -36,7 +36,13 @@ internal sealed class Cluster : IAsyncDisposable
 
     public string Folder { get; }
 
-    public string LogFile => Path.Combine(Folder, "instances.log");
+    /// <summary>Every instance's log, one after the other.</summary>
+    public string Logs() => string.Join("\n", _instances.Select(i => i.LogFile).Distinct().Where(File.Exists).Select(f =>
+    {
+        using var shared = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(shared);
+        return reader.ReadToEnd();
+    }));
 
     /// <summary>The shared outbox, read as any instance reads it.</summary>
     public IOutboxStore Outbox { get; }
@@ -77,7 +83,7 @@ internal sealed class Cluster : IAsyncDisposable
             settings[key] = value;
         }
 
-        ServiceProcess instance = ServiceProcess.Start(name, settings, LogFile);
+        ServiceProcess instance = ServiceProcess.Start(name, settings, Path.Combine(Folder, name + ".log"));
         _instances.Add(instance);
         return instance;
     }

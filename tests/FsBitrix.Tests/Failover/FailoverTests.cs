@@ -35,10 +35,10 @@ public class FailoverTests
             return;
         }
 
-        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed && File.Exists(_cluster.LogFile))
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
         {
             // What the instances said, for the failure's reader (no secrets: a test portal's token on loopback).
-            TestContext.Out.WriteLine(await File.ReadAllTextAsync(_cluster.LogFile));
+            TestContext.Out.WriteLine(_cluster.Logs());
         }
 
         await _cluster.DisposeAsync();

@@ -16,15 +16,18 @@ internal sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
 
-    private ServiceProcess(string name, Process process, StreamWriter log, int port)
+    private ServiceProcess(string name, Process process, StreamWriter log, int port, string logFile)
     {
         Name = name;
+        LogFile = logFile;
         _process = process;
         _log = log;
         Url = new Uri($"http://127.0.0.1:{port}/");
     }
 
     public string Name { get; }
+
+    public string LogFile { get; }
 
     public Uri Url { get; }
 
@@ -53,14 +56,14 @@ internal sealed class ServiceProcess : IAsyncDisposable
             start.ArgumentList.Add($"--{key}={value}");
         }
 
-        var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        var log = new StreamWriter(new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Write(log, name, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, name, e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServiceProcess(name, process, log, port);
+        return new ServiceProcess(name, process, log, port, logFile);
     }
 
     /// <summary>leader, standby or single, from its /healthz; null while it does not answer.</summary>
