@@ -36,6 +36,9 @@ internal static class Program
             case "mp3":
                 return await Mp3Benchmark.RunAsync(rest).ConfigureAwait(false);
 
+            case "failover":
+                return await Failover.FailoverBenchmark.RunAsync(rest).ConfigureAwait(false);
+
             // New benchmarks add one case here and live in a file of their own.
             default:
                 await Console.Error.WriteLineAsync($"unknown benchmark '{args[0]}'").ConfigureAwait(false);

@@ -55,6 +55,8 @@ internal sealed partial class LeaderOnlyServices(
                 await installation.Auth.ReloadAsync(stopping).ConfigureAwait(false);
             }
 
+            // Connections pooled while standing by may have died with a database restart: the leader starts on new ones.
+            provider.GetService<ServiceStorage>()?.Postgres?.Clear();
             leadership.Lead();
             LeadingSince = DateTimeOffset.UtcNow;
             foreach (IHostedService leaderOnly in services.Where(s => s is not IRunsOnStandby))
@@ -63,7 +65,13 @@ internal sealed partial class LeaderOnlyServices(
             }
 
             LogLeading(services.Count(s => s is not IRunsOnStandby));
-            await Task.Delay(Timeout.Infinite, _term.Lost).WaitAsync(stopping).ConfigureAwait(false);
+            if (await FirstFailureAsync(_term.Lost, stopping).ConfigureAwait(false) is { } failure)
+            {
+                // What the host does for a background service of its own (StopHost): here the other instance leads on.
+                leadership.LoseLead();
+                LogFailed(failure);
+                lifetime.StopApplication();
+            }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -75,6 +83,36 @@ internal sealed partial class LeaderOnlyServices(
             leadership.LoseLead();
             LogLost();
             lifetime.StopApplication();
+        }
+#pragma warning disable CA1031 // becoming leader failed (the database went away while the calls were restored): start over as a standby
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            leadership.LoseLead();
+            LogFailed(ex);
+            lifetime.StopApplication();
+        }
+    }
+
+    // Until the term is lost (throws) or the host stops (throws): a leader-only background service that failed, which
+    // the host does not see (it did not start it). One that simply ended is let be.
+    private async Task<Exception?> FirstFailureAsync(CancellationToken lost, CancellationToken stopping)
+    {
+        List<Task> watched = [Task.Delay(Timeout.Infinite, lost), .. _started.OfType<BackgroundService>().Select(s => s.ExecuteTask).OfType<Task>()];
+        while (true)
+        {
+            Task ended = await Task.WhenAny(watched).WaitAsync(stopping).ConfigureAwait(false);
+            if (ended == watched[0])
+            {
+                await ended.ConfigureAwait(false);
+            }
+
+            if (ended.IsFaulted)
+            {
+                return ended.Exception!.GetBaseException();
+            }
+
+            watched.Remove(ended);
         }
     }
 
@@ -135,6 +173,9 @@ internal sealed partial class LeaderOnlyServices(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Leading now: {Count} services started (calls restored, nodes reconciled, clicks recovered)")]
     private partial void LogLeading(int count);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "A leader's service failed: stopping, so that another instance leads; this one starts again as a standby")]
+    private partial void LogFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The leader lock is lost: stopping at once; the service starts again as a standby")]
     private partial void LogLost();

@@ -176,6 +176,14 @@ internal sealed partial class OutboxDispatcher(
             {
                 pass = await PassAsync(stoppingToken).ConfigureAwait(false);
             }
+            catch (System.Data.Common.DbException ex)
+            {
+                // The database cannot be read now (PostgreSQL restarting, a disk error): what waits stays stored; the
+                // loop asks again, unhurried, instead of ending (nothing would deliver again before a restart).
+                LogDatabaseUnavailable(ex.Message);
+                await Task.Delay(DatabaseRetry, time, stoppingToken).ConfigureAwait(false);
+                continue;
+            }
             finally
             {
                 _pass.Release();
@@ -524,6 +532,12 @@ internal sealed partial class OutboxDispatcher(
         _pass.Dispose();
         base.Dispose();
     }
+
+    /// <summary>How long the loop waits before asking a database that failed again.</summary>
+    internal static TimeSpan DatabaseRetry { get; } = TimeSpan.FromSeconds(1);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The outbox cannot be read; asking again in a second: {Failure}")]
+    private partial void LogDatabaseUnavailable(string failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bitrix24 {Command} for call {CallKey}{Portal}: {Outcome}")]
     private partial void LogDelivered(string callKey, string portal, string command, string outcome);

@@ -45,7 +45,10 @@ internal static class ServiceBenchmark
     {
         await using SandboxPortal portal = await SandboxPortal.StartAsync(new SandboxOptions { RateLimit = SandboxRateLimit.None }).ConfigureAwait(false);
         await using var freeSwitch = new BenchFreeSwitch();
-        string database = Path.Combine(folder, "bench.db");
+        // --postgres SERVER: the outbox on a PostgreSQL database of this run's own (dropped at the end), not SQLite.
+        await using BenchDatabase db = await BenchDatabase.CreateAsync(Value(args, "--postgres"), folder).ConfigureAwait(false);
+        string database = db.Setting;
+        Console.WriteLine($"storage: {db.Describe}");
         bool separate = args.Contains("--separate-process");
         await using IMeasuredService service = separate
             ? await ChildProcessService.StartAsync(freeSwitch.Port, portal.WebhookUrl, database).ConfigureAwait(false)
@@ -296,6 +299,9 @@ internal static class ServiceBenchmark
         List<double> sorted = [.. values.Order()];
         return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
+
+    private static string? Value(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 
     private static int Arg(string[] args, string name, int fallback)
     {

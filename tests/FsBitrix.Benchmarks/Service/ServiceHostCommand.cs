@@ -24,7 +24,16 @@ internal static class ServiceHostCommand
             o.Bitrix.WebhookUrl = webhook.ToString();
             o.Bitrix.RateLimitPerSecond = 0;
             o.Http.Urls = "http://127.0.0.1:0";
-            o.Storage.Path = databasePath;
+            // A connection string (service --postgres) puts the storage on PostgreSQL; else it is the SQLite file.
+            if (databasePath.StartsWith("Host=", StringComparison.OrdinalIgnoreCase))
+            {
+                o.Storage.Provider = "postgres";
+                o.Storage.ConnectionString = databasePath;
+            }
+            else
+            {
+                o.Storage.Path = databasePath;
+            }
         });
 
     public static ServiceStats Stats(CallTracker tracker)
