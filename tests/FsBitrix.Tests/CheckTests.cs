@@ -8,6 +8,7 @@ using FsBitrix.Outbox;
 using FsBitrix.Sandbox;
 using FsBitrix.Sandbox.Faults;
 using FsBitrix.Simulator;
+using FsBitrix.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FsBitrix.Tests;
@@ -28,6 +29,46 @@ public class CheckTests
         Assert.That(output, Does.Contain("Bitrix24 auth: webhook"));
         Assert.That(output, Does.Not.Contain("FAIL"));
         Assert.That(output, Does.Contain("ok    recordings are encoded to MP3 by /usr/bin/ffmpeg"));
+    }
+
+    [Test]
+    public async Task On_a_shared_postgresql_check_says_the_schema_and_whether_an_instance_leads()
+    {
+        await using TestPostgres postgres = await TestPostgres.CreateAsync();
+        void Shared(FsBitrixOptions o)
+        {
+            o.Storage.Provider = "postgres";
+            o.Storage.ConnectionString = postgres.ConnectionString;
+        }
+
+        (int emptyExit, string empty) = await CheckAsync(Shared);
+        await using (Npgsql.NpgsqlDataSource migrated = await FsBitrix.Storage.PostgresDatabase.OpenAsync(postgres.ConnectionString))
+        {
+        }
+
+        (int nobodyExit, string nobody) = await CheckAsync(Shared);
+        var leaderLock = new FsBitrix.Storage.LeaderLock(postgres.ConnectionString, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<FsBitrix.Storage.LeaderLock>.Instance);
+        await using (FsBitrix.Storage.LeaderTerm? term = await leaderLock.TryAcquireAsync())
+        {
+            (int leadExit, string lead) = await CheckAsync(Shared);
+            Assert.Multiple(() =>
+            {
+                Assert.That((emptyExit, nobodyExit, leadExit), Is.EqualTo((0, 0, 0)), empty + nobody + lead);
+                Assert.That(empty, Does.Contain("ok    reachable; no schema yet (the first instance to start creates it)"));
+                Assert.That(nobody, Does.Contain($"ok    reachable; schema version {FsBitrix.Storage.PostgresMigrations.Latest}"));
+                Assert.That(nobody, Does.Contain("warn  no instance leads now"));
+                Assert.That(lead, Does.Contain($"ok    an instance leads (backend {term!.Backend}, from 127.0.0.1)"));
+            });
+        }
+
+        (int wrongExit, string wrong) = await CheckAsync(o =>
+        {
+            Shared(o);
+            o.Storage.ConnectionString = new Npgsql.NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Password = "wrong", Username = "nobody" }.ConnectionString;
+        });
+        Assert.That(wrongExit, Is.Not.Zero);
+        Assert.That(wrong, Does.Contain("FAIL  cannot be reached:"));
     }
 
     [Test]

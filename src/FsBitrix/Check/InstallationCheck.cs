@@ -31,7 +31,12 @@ internal sealed class InstallationCheck(FsBitrixOptions options, CheckReport rep
 
         if (problems.Count == 0)
         {
-            report.Ok($"settings complete (recordings: {options.Recordings.Mode}, storage: {options.Storage.Path})");
+            report.Ok($"settings complete (recordings: {options.Recordings.Mode}, storage: {(options.Storage.IsPostgres ? "PostgreSQL" : options.Storage.Path)})");
+        }
+
+        if (problems.Count == 0 && options.Storage.IsPostgres)
+        {
+            await StorageCheck.RunAsync(options.Storage, report, cancellationToken).ConfigureAwait(false);
         }
 
         await CheckEncoderAsync(cancellationToken).ConfigureAwait(false);

@@ -14,6 +14,9 @@ internal sealed partial class LeaderLock(string connectionString, TimeProvider t
     // FsBitrix's own advisory-lock key for leadership (the schema's migrations use another).
     private const long Key = 0x46_73_42_72_78_4C; // "FsBrxL"
 
+    /// <summary>The leadership lock's key, as <c>pg_locks</c> shows it (classid high 32 bits, objid low): <c>check</c> reads who holds it.</summary>
+    public const long LockKey = Key;
+
     /// <summary>How often a standby asks for the lock, and the leader checks it still holds it.</summary>
     public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(1);
 

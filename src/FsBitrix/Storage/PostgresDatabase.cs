@@ -31,8 +31,14 @@ internal static class PostgresDatabase
     /// <summary>The schema version of the database (0: never migrated).</summary>
     public static async Task<int> VersionAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
     {
-        await using NpgsqlCommand query = dataSource.CreateCommand(
-            "SELECT CASE WHEN to_regclass('fsbitrix_schema') IS NULL THEN 0 ELSE (SELECT COALESCE(MAX(version), 0) FROM fsbitrix_schema) END");
+        // Two statements: PostgreSQL resolves every table a statement names before running it, even in a branch not taken.
+        await using NpgsqlCommand exists = dataSource.CreateCommand("SELECT to_regclass('fsbitrix_schema') IS NOT NULL");
+        if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+        {
+            return 0;
+        }
+
+        await using NpgsqlCommand query = dataSource.CreateCommand("SELECT COALESCE(MAX(version), 0) FROM fsbitrix_schema");
         return Convert.ToInt32(await query.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 

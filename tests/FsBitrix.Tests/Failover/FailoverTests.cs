@@ -188,6 +188,43 @@ public class FailoverTests
     }
 
     [Test]
+    public async Task A_nodes_cut_resyncs_that_nodes_calls_only_and_nobody_takes_over()
+    {
+        Cluster c = _cluster!;
+        ServiceProcess a = await LeaderAsync("a");
+        ServiceProcess b = c.Start("b");
+        await b.WaitForRoleAsync("standby", Patience);
+        Replay one = await c.PrepareAsync("s1_inbound_answered.raw");
+        Replay two = await c.PrepareAsync("s1_inbound_answered.raw");
+        int answered = one.IndexOf("CHANNEL_ANSWER"), talking = one.IndexOf("CHANNEL_BRIDGE") + 1;
+        await c.Fs1.SendAsync(one.Before(answered));
+        await c.Fs2.SendAsync(two.Before(answered));
+        await c.Portal.WaitForAsync(s => s.LiveCalls.Count == 2 && s.LiveCalls.All(l => s.CardViewers(l.CallId).Count == 1), Patience);
+        await c.Fs1.SendAsync(one.Frames.Skip(answered).Take(talking - answered));
+        await c.Fs2.SendAsync(two.Frames.Skip(answered).Take(talking - answered));
+        await WaitStoredAsync(one.Uuids[S1Customer], talkingToo: true);
+        await WaitStoredAsync(two.Uuids[S1Customer], talkingToo: true);
+
+        // fs1's socket drops and its call hangs up meanwhile: fs1 lists nothing live when the leader logs in again.
+        c.Fs1.DropAll();
+        await c.Fs1.Subscribed.WaitAsync(Patience);
+        await c.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, Patience);
+        await c.Fs2.SendAsync(two.From(talking));
+        await c.Portal.WaitForAsync(s => s.FinishedCalls.Count == 2, Patience);
+        await c.DeliveredAsync(Patience);
+
+        SandboxFinishedCall first = c.Portal.State.FinishedCalls[0], second = c.Portal.State.FinishedCalls[1];
+        Assert.Multiple(async () =>
+        {
+            Assert.That(first.ExternalCallId, Is.EqualTo(one.Uuids[S1Customer]), "fs1's call ended with its node's resync");
+            Assert.That((second.ExternalCallId, second.UserId, second.StatusCode, second.Duration), Is.EqualTo((two.Uuids[S1Customer], 2, "200", 4)),
+                "fs2's call went on untouched and ended from its own events");
+            Assert.That(SucceededFinishes(c), Is.EqualTo(2));
+            Assert.That((await a.RoleAsync(), await b.RoleAsync()), Is.EqualTo(("leader", "standby")), "a node's cut is not the leader's");
+        });
+    }
+
+    [Test]
     public async Task A_click_posted_to_the_standby_rings_the_rep_once_through_the_leader()
     {
         Cluster c = _cluster!;
