@@ -15,7 +15,7 @@ public class MetricsTests
     private static readonly string[] Families =
     [
         "fsbitrix_esl_connected", "fsbitrix_esl_connections_total", "fsbitrix_esl_reconnects_total", "fsbitrix_esl_events_total",
-        "fsbitrix_esl_backpressure_waits_total", "fsbitrix_calls_active", "fsbitrix_outbox_commands",
+        "fsbitrix_esl_backpressure_waits_total", "fsbitrix_calls_active", "fsbitrix_leader", "fsbitrix_outbox_commands",
         "fsbitrix_outbox_oldest_command_age_seconds", "fsbitrix_outbox_rate_limit_waits_total", "fsbitrix_outbox_rate_limit_wait_seconds_total",
         "fsbitrix_commands_total", "fsbitrix_card_latency_seconds", "fsbitrix_recordings_total", "fsbitrix_bitrix24_requests_total",
         "fsbitrix_bitrix24_request_duration_seconds", "fsbitrix_bitrix24_rate_limit_waits_total", "fsbitrix_bitrix24_rate_limit_wait_seconds_total",
@@ -45,6 +45,7 @@ public class MetricsTests
         EslInboundClient esl = h.Service!.Services.GetRequiredService<EslInboundClient>();
         Assert.That(during.Value("fsbitrix_calls_active"), Is.EqualTo(1), "the call, while its phones ring");
         Assert.That(after.Value("fsbitrix_calls_active"), Is.Zero);
+        Assert.That(after.Value("fsbitrix_leader"), Is.EqualTo(1), "one box always leads");
         Assert.That(after.Value("fsbitrix_esl_connected", ("node", node)), Is.EqualTo(1));
         Assert.That(after.Value("fsbitrix_esl_connections_total", ("node", node)), Is.EqualTo(1));
         Assert.That(after.Value("fsbitrix_esl_reconnects_total", ("node", node)), Is.Zero);

@@ -81,7 +81,7 @@ internal static class FsBitrixCommandLine
         {
             // Taken ports are refused inside, before storage is opened.
             await using WebApplication app = await FsBitrixApp.CreateAsync(settings);
-            Leadership.Leadership leadership = app.Services.GetRequiredService<Leadership.Leadership>();
+            Leadership.InstanceRole leadership = app.Services.GetRequiredService<Leadership.InstanceRole>();
             await app.RunAsync().ConfigureAwait(false);
 
             // A leader that lost the lock stopped everything it did; it starts again, from scratch, as a standby.

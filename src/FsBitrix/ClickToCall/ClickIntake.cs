@@ -7,7 +7,7 @@ namespace FsBitrix.ClickToCall;
 /// as accepted (so it survives a restart and a repeat is recognised), then queued for the background.
 /// </summary>
 /// <remarks>A standby (shared database) only records it: the leader's worker finds it there and places it.</remarks>
-internal sealed partial class ClickIntake(IHandledEvents handled, ClickToCallWorker worker, Leadership.Leadership leadership, ILogger<ClickIntake> logger)
+internal sealed partial class ClickIntake(IHandledEvents handled, ClickToCallWorker worker, Leadership.InstanceRole leadership, ILogger<ClickIntake> logger)
 {
     /// <returns>False for a repeated delivery, which is ignored.</returns>
     public async Task<bool> AcceptAsync(BitrixCallEvent e, string via, CancellationToken cancellationToken)

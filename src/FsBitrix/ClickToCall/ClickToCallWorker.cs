@@ -13,7 +13,7 @@ namespace FsBitrix.ClickToCall;
 /// On a shared database a click may be accepted by a standby instance: the leader looks for such attempts every
 /// <see cref="SharedPoll"/> and places them as if accepted here (or finishes them unplaced when too old).
 /// </remarks>
-internal sealed partial class ClickToCallWorker(ClickToCallOriginator originator, ClickToCallRecovery recovery, Leadership.Leadership leadership,
+internal sealed partial class ClickToCallWorker(ClickToCallOriginator originator, ClickToCallRecovery recovery, Leadership.InstanceRole leadership,
     TimeProvider time, ILogger<ClickToCallWorker> logger)
     : BackgroundService
 {

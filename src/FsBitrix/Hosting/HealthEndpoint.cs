@@ -30,7 +30,7 @@ internal static class HealthEndpoint
             catch (System.Data.Common.DbException e)
             {
                 // The database cannot be read (PostgreSQL restarting, a disk gone): said in one line, not a stack trace.
-                return Results.Json(new { status = "degraded", role = services.GetRequiredService<Leadership.Leadership>().Role, database = e.Message },
+                return Results.Json(new { status = "degraded", role = services.GetRequiredService<Leadership.InstanceRole>().Role, database = e.Message },
                     statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         });
@@ -49,7 +49,7 @@ internal static class HealthEndpoint
             // A company whose application is not installed (or refused) has its calls waiting: degraded, with its name.
             bool companiesCanCall = installations?.All.Where(a => a.Tenant.Length > 0).All(a => a.Auth.State.CanCall && AppProblem(a) is null) ?? true;
             // A standby (several instances on one PostgreSQL) follows no node and calls no portal: it is well when it serves.
-            Leadership.Leadership leadership = services.GetRequiredService<Leadership.Leadership>();
+            Leadership.InstanceRole leadership = services.GetRequiredService<Leadership.InstanceRole>();
             bool standby = leadership.Shared && !leadership.IsLeading;
             bool healthy = standby || nodes.All.All(n => n.Client.State.IsConnected) && (appAuth is null || (appAuth.CanCall && appProblem is null)) && writeProblem is null && companiesCanCall;
             long pending = await outbox.PendingCountAsync(cancellationToken).ConfigureAwait(false);

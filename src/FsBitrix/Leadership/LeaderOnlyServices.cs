@@ -12,12 +12,12 @@ namespace FsBitrix.Leadership;
 /// leader lock. Taking over is the restart path a single box already proves: the new leader reads the current tokens,
 /// then its services start as after a restart — live calls restored, every node's channels reconciled, click attempts
 /// recovered, calls ended in the gap corrected from their CDRs. A leader that loses the lock (its connection ended:
-/// the database restarted, or it was cut off) stops at once: <see cref="Leadership.Lost"/>, the host stops, and the
+/// the database restarted, or it was cut off) stops at once: <see cref="InstanceRole.Lost"/>, the host stops, and the
 /// service starts again as a standby.
 /// </summary>
 internal sealed partial class LeaderOnlyServices(
     IReadOnlyList<IHostedService> services,
-    Leadership leadership,
+    InstanceRole leadership,
     LeaderLock leaderLock,
     IServiceProvider provider,
     IHostApplicationLifetime lifetime,

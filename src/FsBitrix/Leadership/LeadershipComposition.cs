@@ -11,7 +11,7 @@ internal static class LeadershipComposition
 {
     public static IServiceCollection AddLeadership(this IServiceCollection services, bool shared)
     {
-        services.AddSingleton(new Leadership(shared));
+        services.AddSingleton(new InstanceRole(shared));
         return services;
     }
 
@@ -29,7 +29,7 @@ internal static class LeadershipComposition
 
         services.AddSingleton(sp => new LeaderLock(sp.GetRequiredService<ServiceStartup>().Storage.ConnectionString!,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LeaderLock>>()));
-        services.AddSingleton(sp => new LeaderOnlyServices([.. hosted.Select(d => Instance(d, sp))], sp.GetRequiredService<Leadership>(),
+        services.AddSingleton(sp => new LeaderOnlyServices([.. hosted.Select(d => Instance(d, sp))], sp.GetRequiredService<InstanceRole>(),
             sp.GetRequiredService<LeaderLock>(), sp, sp.GetRequiredService<IHostApplicationLifetime>(),
             sp.GetRequiredService<ILogger<LeaderOnlyServices>>()));
         services.AddHostedService(sp => sp.GetRequiredService<LeaderOnlyServices>());

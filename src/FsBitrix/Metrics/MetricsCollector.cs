@@ -20,6 +20,7 @@ internal sealed class MetricsCollector(
     CallTracker tracker,
     IOutboxStore outbox,
     TenantPortals portals,
+    Leadership.InstanceRole role,
     TimeProvider time) : IHostedService, Leadership.IRunsOnStandby
 {
     private IDisposable? _delivered;
@@ -91,6 +92,7 @@ internal sealed class MetricsCollector(
         }
 
         metrics.CallsActive.Set(tracker.ActiveCalls);
+        metrics.Leader.Set(role.IsLeading ? 1 : 0);
 
         DateTimeOffset now = time.GetUtcNow();
         foreach (TenantPortal portal in portals.All)

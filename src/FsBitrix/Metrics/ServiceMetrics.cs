@@ -21,6 +21,8 @@ internal sealed class ServiceMetrics
         EslBackpressureWaits = f.CreateCounter("fsbitrix_esl_backpressure_waits_total",
             "Events whose delivery waited because call tracking was behind (back-pressure on the socket)", ["node"]);
         CallsActive = f.CreateGauge("fsbitrix_calls_active", "Calls followed now");
+        Leader = f.CreateGauge("fsbitrix_leader",
+            "1 while this instance leads (follows FreeSWITCH, talks to Bitrix24); 0 on a standby of a shared PostgreSQL. Across instances the sum must be 1");
         OutboxCommands = f.CreateGauge("fsbitrix_outbox_commands", "Commands waiting in the outbox, by portal and lane (ringing, hide, finish, recording)",
             ["portal", "lane"]);
         OutboxOldestAge = f.CreateGauge("fsbitrix_outbox_oldest_command_age_seconds", "Age of the oldest command waiting in the lane (0 when none waits)",
@@ -59,6 +61,8 @@ internal sealed class ServiceMetrics
     public Counter EslBackpressureWaits { get; }
 
     public Gauge CallsActive { get; }
+
+    public Gauge Leader { get; }
 
     public Gauge OutboxCommands { get; }
 

@@ -418,8 +418,7 @@ internal sealed partial class OutboxDispatcher(
 #pragma warning restore CA1031
         {
             LogUnexpected(ex, entry.CallKey, _portal, entry.Command.GetType().Name);
-            await store.MarkRetryAsync(entry.Id, ex.Message, time.GetUtcNow() + options.MaxRetry, ambiguous: true,
-                CancellationToken.None).ConfigureAwait(false);
+            await KeepForRetryAsync(entry.Id, ex).ConfigureAwait(false);
         }
         finally
         {
@@ -450,8 +449,7 @@ internal sealed partial class OutboxDispatcher(
             foreach (CallChain chain in chains)
             {
                 // Kept ambiguous: a finish in it may have run.
-                await store.MarkRetryAsync(chain.Units[0].Id, ex.Message, time.GetUtcNow() + options.MaxRetry, ambiguous: true,
-                    CancellationToken.None).ConfigureAwait(false);
+                await KeepForRetryAsync(chain.Units[0].Id, ex).ConfigureAwait(false);
             }
         }
         finally
@@ -459,6 +457,22 @@ internal sealed partial class OutboxDispatcher(
             Finished(chains.Select(c => c.CallKey));
         }
     };
+
+    // Ambiguous: the request may have run. A database that could not record the answer is no fault of the command's:
+    // it goes again as soon as the database is back (a second later), not after the long wait of an unknown failure.
+    private async Task KeepForRetryAsync(long id, Exception failure)
+    {
+        TimeSpan wait = failure is System.Data.Common.DbException ? DatabaseRetry : options.MaxRetry;
+        try
+        {
+            await store.MarkRetryAsync(id, failure.Message, time.GetUtcNow() + wait, ambiguous: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            // Not even that: the command stays as it was, due now, and the loop retries once the database answers.
+            LogDatabaseUnavailable(ex.Message);
+        }
+    }
 
     private void Finished(IEnumerable<string> callKeys)
     {

@@ -68,6 +68,7 @@ public class FailoverTests
         c.Fs2.LiveChannels[two.Uuids[S1Rep]] = true;
         c.Fs1.ExpectSubscription();
         c.Fs2.ExpectSubscription();
+        string standbyMetrics = await b.MetricsAsync();
         var takeover = Stopwatch.StartNew();
         a.Kill();
         await b.WaitForRoleAsync("leader", Patience);
@@ -83,6 +84,7 @@ public class FailoverTests
         Assert.Multiple(() =>
         {
             Assert.That(leading, Is.LessThan(TakeoverBar), "the standby leads within 10 s");
+            Assert.That(PrometheusText.Parse(standbyMetrics).Value("fsbitrix_leader"), Is.Zero, "a standby says so to Prometheus");
             Assert.That(c.Portal.State.FinishedCalls.Select(f => f.ExternalCallId),
                 Is.EquivalentTo(new[] { one.Uuids[S1Customer], two.Uuids[S1Customer] }), "each call finished once");
             Assert.That(c.Portal.State.FinishedCalls.Select(f => (f.UserId, f.StatusCode, f.Duration)), Is.All.EqualTo((2, "200", 4)),

@@ -80,6 +80,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    public async Task<string> MetricsAsync() => await Http.GetStringAsync(new Uri(Url, "metrics"));
+
     /// <summary>Waits until /healthz says <paramref name="role"/> (polled: another process cannot be awaited otherwise).</summary>
     public async Task WaitForRoleAsync(string role, TimeSpan patience)
     {

@@ -5,12 +5,12 @@ namespace FsBitrix.Leadership;
 /// originate, import CDRs). On one box (SQLite) it always does; on a shared PostgreSQL only while it holds the leader
 /// lock (<see cref="LeaderOnlyServices"/>, docs/SCALING.md).
 /// </summary>
-internal sealed class Leadership
+internal sealed class InstanceRole
 {
     private volatile bool _leading;
     private volatile bool _lost;
 
-    public Leadership(bool shared)
+    public InstanceRole(bool shared)
     {
         Shared = shared;
         _leading = !shared;
