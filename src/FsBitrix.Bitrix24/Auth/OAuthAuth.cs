@@ -50,12 +50,18 @@ public sealed partial class OAuthAuth : IBitrix24Auth, IDisposable
     /// Reads the stored installation again: another process sharing the store (an instance that led before this one)
     /// may have renewed the tokens, and a refresh token is good for one renewal only.
     /// </summary>
+    /// <remarks>Raises <see cref="StateChanged"/> when what was read changes whether calls can be made (an install another process took).</remarks>
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
+        AppAuthStatus before = State.Status;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         _loaded = false;
         _gate.Release();
         await LoadAsync(cancellationToken).ConfigureAwait(false);
+        if (State.Status != before)
+        {
+            StateChanged?.Invoke(State);
+        }
     }
 
     /// <summary>Reads the stored installation once; later calls are free.</summary>

@@ -49,6 +49,12 @@ internal static class AppModeComposition
             }
         }
 
+        // Several instances: an install taken by a standby reaches the leader through the database.
+        if (options.Storage.IsPostgres)
+        {
+            services.AddHostedService<SharedInstallationWatch>();
+        }
+
         services.AddSingleton<InstallEndpoint>();
         return services;
     }

@@ -38,81 +38,79 @@ internal static class HealthEndpoint
     private static async Task<IResult> ReportAsync(FreeSwitchNodes nodes, IOutboxStore outbox, OutboxDispatcher dispatcher, CallTracker tracker,
         BitrixSettings bitrix, TenantPortals portals, TimeProvider time, IServiceProvider services, CancellationToken cancellationToken)
     {
+        EslInboundClient esl = nodes.Default.Client;
+        EslConnectionState state = esl.State;
+        AppAuthState? appAuth = services.GetService<OAuthAuth>()?.State;
+        string? appProblem = appAuth is null ? null : appAuth.Problem ?? MissingKeys(bitrix, "FsBitrix:Bitrix");
+        WriteProblem? writeProblem = tracker.OutboxWriteProblem;
+        AppInstallations? installations = services.GetService<AppInstallations>();
+
+        // A company whose application is not installed (or refused) has its calls waiting: degraded, with its name.
+        bool companiesCanCall = installations?.All.Where(a => a.Tenant.Length > 0).All(a => a.Auth.State.CanCall && AppProblem(a) is null) ?? true;
+        // A standby (several instances on one PostgreSQL) follows no node and calls no portal: it is well when it serves.
+        Leadership.InstanceRole leadership = services.GetRequiredService<Leadership.InstanceRole>();
+        bool standby = leadership.Shared && !leadership.IsLeading;
+        bool healthy = standby || nodes.All.All(n => n.Client.State.IsConnected) && (appAuth is null || (appAuth.CanCall && appProblem is null)) && writeProblem is null && companiesCanCall;
+        long pending = await outbox.PendingCountAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<LaneBacklog> lanes = await outbox.LanesAsync(dispatcher.Tenant, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset now = time.GetUtcNow();
+        var body = new
         {
-            EslInboundClient esl = nodes.Default.Client;
-            EslConnectionState state = esl.State;
-            AppAuthState? appAuth = services.GetService<OAuthAuth>()?.State;
-            string? appProblem = appAuth is null ? null : appAuth.Problem ?? MissingKeys(bitrix, "FsBitrix:Bitrix");
-            WriteProblem? writeProblem = tracker.OutboxWriteProblem;
-            AppInstallations? installations = services.GetService<AppInstallations>();
+            status = standby ? "standby" : healthy ? "ok" : "degraded",
 
-            // A company whose application is not installed (or refused) has its calls waiting: degraded, with its name.
-            bool companiesCanCall = installations?.All.Where(a => a.Tenant.Length > 0).All(a => a.Auth.State.CanCall && AppProblem(a) is null) ?? true;
-            // A standby (several instances on one PostgreSQL) follows no node and calls no portal: it is well when it serves.
-            Leadership.InstanceRole leadership = services.GetRequiredService<Leadership.InstanceRole>();
-            bool standby = leadership.Shared && !leadership.IsLeading;
-            bool healthy = standby || nodes.All.All(n => n.Client.State.IsConnected) && (appAuth is null || (appAuth.CanCall && appProblem is null)) && writeProblem is null && companiesCanCall;
-            long pending = await outbox.PendingCountAsync(cancellationToken).ConfigureAwait(false);
-            IReadOnlyList<LaneBacklog> lanes = await outbox.LanesAsync(dispatcher.Tenant, cancellationToken).ConfigureAwait(false);
-            DateTimeOffset now = time.GetUtcNow();
-            var body = new
+            // single (one box), leader or standby (several instances on one PostgreSQL, docs/SCALING.md).
+            role = leadership.Role,
+            esl = new
             {
-                status = standby ? "standby" : healthy ? "ok" : "degraded",
+                connected = state.IsConnected,
+                state = state.Status.ToString(),
+                since = state.Since,
+                connections = state.Epoch,
+                lastError = state.LastError?.Message,
+                eventsDelivered = esl.Statistics.EventsDelivered,
+                eventsDelayedByBackpressure = esl.Statistics.EventsDelayedByBackpressure,
+            },
+            // Every FreeSWITCH node (Esl:Nodes); "esl" above is the first one's.
+            nodes = nodes.All.Select(n => n.Report()),
+            outbox = new
+            {
+                pending,
+                delivered = dispatcher.Delivered,
 
-                // single (one box), leader or standby (several instances on one PostgreSQL, docs/SCALING.md).
-                role = leadership.Role,
-                esl = new
+                // What waits, by urgency, and for how long: ringing (register, show), hide, finish, recording.
+                lanes = lanes.ToDictionary(l => l.Lane.ToString().ToLowerInvariant(),
+                    l => new { waiting = l.Waiting, oldestSeconds = Math.Round((now - l.Oldest).TotalSeconds, 1) }),
+
+                // The portal's limits are what holds commands back: its request bucket is full, or methods wait for
+                // their operating time (Bitrix:OperatingLimitSeconds) to be released.
+                portalLimit = new
                 {
-                    connected = state.IsConnected,
-                    state = state.Status.ToString(),
-                    since = state.Since,
-                    connections = state.Epoch,
-                    lastError = state.LastError?.Message,
-                    eventsDelivered = esl.Statistics.EventsDelivered,
-                    eventsDelayedByBackpressure = esl.Statistics.EventsDelayedByBackpressure,
+                    bottleneck = pending > 0 && (dispatcher.BudgetShort || dispatcher.HeldMethods.Count > 0),
+                    requestBudgetShort = dispatcher.BudgetShort,
+                    heldMethods = dispatcher.HeldMethods,
                 },
-                // Every FreeSWITCH node (Esl:Nodes); "esl" above is the first one's.
-                nodes = nodes.All.Select(n => n.Report()),
-                outbox = new
+
+                // A full or failing disk: calls are still followed, their steps wait in memory until it writes again.
+                writeProblem = writeProblem is null ? null : new { error = writeProblem.Error, since = writeProblem.Since },
+            },
+            bitrix24 = new
+            {
+                lastSuccess = dispatcher.LastSuccess,
+                auth = appAuth is null ? "webhook" : "app",
+                app = appAuth is null ? null : new
                 {
-                    pending,
-                    delivered = dispatcher.Delivered,
-
-                    // What waits, by urgency, and for how long: ringing (register, show), hide, finish, recording.
-                    lanes = lanes.ToDictionary(l => l.Lane.ToString().ToLowerInvariant(),
-                        l => new { waiting = l.Waiting, oldestSeconds = Math.Round((now - l.Oldest).TotalSeconds, 1) }),
-
-                    // The portal's limits are what holds commands back: its request bucket is full, or methods wait for
-                    // their operating time (Bitrix:OperatingLimitSeconds) to be released.
-                    portalLimit = new
-                    {
-                        bottleneck = pending > 0 && (dispatcher.BudgetShort || dispatcher.HeldMethods.Count > 0),
-                        requestBudgetShort = dispatcher.BudgetShort,
-                        heldMethods = dispatcher.HeldMethods,
-                    },
-
-                    // A full or failing disk: calls are still followed, their steps wait in memory until it writes again.
-                    writeProblem = writeProblem is null ? null : new { error = writeProblem.Error, since = writeProblem.Since },
+                    state = appAuth.Status.ToString(),
+                    since = appAuth.Since,
+                    problem = appProblem,
+                    events = bitrix.IsOfflineEvents ? "offline" : "online",
                 },
-                bitrix24 = new
-                {
-                    lastSuccess = dispatcher.LastSuccess,
-                    auth = appAuth is null ? "webhook" : "app",
-                    app = appAuth is null ? null : new
-                    {
-                        state = appAuth.Status.ToString(),
-                        since = appAuth.Since,
-                        problem = appProblem,
-                        events = bitrix.IsOfflineEvents ? "offline" : "online",
-                    },
-                },
-                calls = new { active = tracker.ActiveCalls },
+            },
+            calls = new { active = tracker.ActiveCalls },
 
-                // Each company's portal on its own (several companies on one switch): empty with one portal.
-                tenants = await TenantsAsync(portals, installations, outbox, cancellationToken).ConfigureAwait(false),
-            };
-            return Results.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        }
+            // Each company's portal on its own (several companies on one switch): empty with one portal.
+            tenants = await TenantsAsync(portals, installations, outbox, cancellationToken).ConfigureAwait(false),
+        };
+        return Results.Json(body, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<List<object>> TenantsAsync(TenantPortals portals, AppInstallations? installations, IOutboxStore outbox,

@@ -227,6 +227,40 @@ public class FailoverTests
     }
 
     [Test]
+    public async Task An_install_taken_by_the_standby_reaches_the_leader_and_its_waiting_calls_go()
+    {
+        Cluster c = _cluster!;
+        var app = new Dictionary<string, string>
+        {
+            ["FsBitrix:Bitrix:Auth"] = "app",
+            ["FsBitrix:Bitrix:ClientId"] = c.Portal.App.ClientId,
+            ["FsBitrix:Bitrix:ClientSecret"] = c.Portal.App.ClientSecret,
+            ["FsBitrix:Bitrix:OAuthUrl"] = c.Portal.App.TokenUrl.AbsoluteUri,
+            ["FsBitrix:Bitrix:Domain"] = c.Portal.BaseUrl.Authority,
+            ["FsBitrix:Bitrix:WebhookUrl"] = string.Empty,
+            ["FsBitrix:Bitrix:ApplicationToken"] = string.Empty,
+        };
+        await LeaderAsync("a", app);
+        ServiceProcess b = c.Start("b", app);
+        await b.WaitForRoleAsync("standby", Patience);
+
+        // A call rings before the application is installed: its commands wait in the shared outbox.
+        Replay call = await c.PrepareAsync("s1_inbound_answered.raw");
+        await c.Fs1.SendAsync(call.Frames);
+        await WaitAsync(async () => await c.Outbox.PendingCountAsync() > 0 && !await c.Outbox.CallIsLiveAsync(call.Uuids[S1Customer]));
+        SentEvent installed = await c.Portal.App.InstallAsync(new Uri(b.Url, "bitrix/install"));
+
+        await c.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, Patience);
+        await c.DeliveredAsync(Patience);
+        Assert.Multiple(() =>
+        {
+            Assert.That(installed.HandlerStatus, Is.EqualTo(200), "the standby took the install");
+            Assert.That(c.Portal.State.FinishedCalls.Single().ExternalCallId, Is.EqualTo(call.Uuids[S1Customer]), "the leader sent the call with the new tokens");
+            Assert.That(SucceededFinishes(c), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task A_click_posted_to_the_standby_rings_the_rep_once_through_the_leader()
     {
         Cluster c = _cluster!;
@@ -246,10 +280,10 @@ public class FailoverTests
         });
     }
 
-    private async Task<ServiceProcess> LeaderAsync(string name)
+    private async Task<ServiceProcess> LeaderAsync(string name, IReadOnlyDictionary<string, string>? also = null)
     {
         Cluster c = _cluster!;
-        ServiceProcess leader = c.Start(name);
+        ServiceProcess leader = c.Start(name, also);
         await leader.WaitForRoleAsync("leader", Patience);
         await Task.WhenAll(c.Fs1.Subscribed, c.Fs2.Subscribed).WaitAsync(Patience);
         return leader;
