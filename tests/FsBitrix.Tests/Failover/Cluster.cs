@@ -116,7 +116,37 @@ internal sealed class Cluster : IAsyncDisposable
         await using NpgsqlCommand terminate = _dataSource.CreateCommand(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
         await terminate.ExecuteNonQueryAsync();
-        NpgsqlConnection.ClearAllPools();
+        _dataSource.Clear();
+    }
+
+    /// <summary>
+    /// Restarts the PostgreSQL server itself (<c>FSBITRIX_TEST_POSTGRES_RESTART</c>, which .ci/run sets to
+    /// <c>bash .ci/postgres restart</c>): without it the test fails when PostgreSQL is required, else it is ignored.
+    /// </summary>
+    public async Task RestartDatabaseAsync()
+    {
+        string? restart = Environment.GetEnvironmentVariable("FSBITRIX_TEST_POSTGRES_RESTART");
+        if (string.IsNullOrWhiteSpace(restart))
+        {
+            const string how = "restarting PostgreSQL needs FSBITRIX_TEST_POSTGRES_RESTART (e.g. \"bash $PWD/.ci/postgres restart\" for the cluster of .ci/postgres)";
+            if (Environment.GetEnvironmentVariable("FSBITRIX_REQUIRE_POSTGRES") is { Length: > 0 })
+            {
+                Assert.Fail(how);
+            }
+
+            Assert.Ignore(how);
+        }
+
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(restart);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.That(process.ExitCode, Is.Zero, $"{restart}: {error}");
+
+        // This test's own pooled connections died with the server too.
+        _dataSource.Clear();
     }
 
     public async ValueTask DisposeAsync()

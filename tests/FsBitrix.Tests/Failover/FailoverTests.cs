@@ -150,7 +150,15 @@ public class FailoverTests
     }
 
     [Test]
-    public async Task When_the_database_drops_every_connection_the_calls_carry_on_and_each_is_finished_once()
+    public Task When_the_database_drops_every_connection_the_calls_carry_on_and_each_is_finished_once() =>
+        CallsCarryOnThroughAsync(() => _cluster!.DropDatabaseConnectionsAsync());
+
+    [Test]
+    public Task When_postgresql_restarts_the_calls_carry_on_and_each_is_finished_once() =>
+        CallsCarryOnThroughAsync(() => _cluster!.RestartDatabaseAsync());
+
+    // Two calls ringing, one on each node, when the database goes away under both instances.
+    private async Task CallsCarryOnThroughAsync(Func<Task> fault)
     {
         Cluster c = _cluster!;
         ServiceProcess a = await LeaderAsync("a");
@@ -169,7 +177,7 @@ public class FailoverTests
         MarkLive(c.Fs2, two, answered);
         c.Fs1.ExpectSubscription();
         c.Fs2.ExpectSubscription();
-        await c.DropDatabaseConnectionsAsync();
+        await fault();
 
         // The leader lost its lock with its connection: it stopped leading at once; whoever reconnects first leads.
         await WaitAsync(async () => await a.RoleAsync() == "leader" ^ await b.RoleAsync() == "leader");
