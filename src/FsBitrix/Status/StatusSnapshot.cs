@@ -21,6 +21,7 @@ internal sealed class StatusSnapshot(
     RecentErrors errors,
     IOutboxStore outbox,
     TenantPortals portals,
+    Leadership.InstanceRole role,
     TimeProvider time)
 {
     public async Task<object> ReadAsync(CancellationToken cancellationToken)
@@ -63,7 +64,9 @@ internal sealed class StatusSnapshot(
         {
             now,
             startedAt = calls.StartedAt,
-            status = connected && tracker.OutboxWriteProblem is null ? "ok" : "degraded",
+            // A standby follows no node (several instances on one PostgreSQL): that is its normal state.
+            status = role.Shared && !role.IsLeading ? "standby" : connected && tracker.OutboxWriteProblem is null ? "ok" : "degraded",
+            role = role.Role,
             nodes = freeSwitch.All.Select(n => n.Report()),
             writeProblem = tracker.OutboxWriteProblem?.Error,
             calls = calls.Snapshot().Select(c => new

@@ -279,12 +279,15 @@ public class FailoverTests
 
         SentEvent sent = await c.Portal.Events.StartClickToCallAsync(new Click(2, "+79161234567"), b.EventsUrl);
         BgapiCommand originate = await c.Fs2.NextBgapiAsync(Patience);
+        System.Text.Json.Nodes.JsonNode status = System.Text.Json.Nodes.JsonNode.Parse(await b.GetAsync("status.json"))!;
 
         Assert.Multiple(() =>
         {
             Assert.That(sent.HandlerStatus, Is.EqualTo(200), "the standby takes the click");
             Assert.That(originate.BitrixCallId, Is.EqualTo(sent.CallId), "the leader places it, on the node where 1001 is registered");
             Assert.That(c.Fs1.Bgapis, Is.Empty);
+            Assert.That((status["status"]!.GetValue<string>(), status["role"]!.GetValue<string>()), Is.EqualTo(("standby", "standby")),
+                "the standby's status page says what it is");
         });
     }
 

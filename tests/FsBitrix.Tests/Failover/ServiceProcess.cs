@@ -80,7 +80,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    public async Task<string> MetricsAsync() => await Http.GetStringAsync(new Uri(Url, "metrics"));
+    public Task<string> MetricsAsync() => GetAsync("metrics");
+
+    public async Task<string> GetAsync(string path) => await Http.GetStringAsync(new Uri(Url, path));
 
     /// <summary>Waits until /healthz says <paramref name="role"/> (polled: another process cannot be awaited otherwise).</summary>
     public async Task WaitForRoleAsync(string role, TimeSpan patience)

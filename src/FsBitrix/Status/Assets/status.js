@@ -20,6 +20,9 @@ function fill(body, items, draw, emptyText, columns) {
 function draw(s) {
   $("status").textContent = s.status;
   $("status").className = "badge " + s.status;
+  $("role").hidden = s.role === "single";
+  $("role").textContent = s.role;
+  $("role").className = "badge " + s.role;
   $("updated").textContent = time(s.now);
   $("started").textContent = new Date(s.startedAt).toLocaleString();
   $("write-problem").hidden = !s.writeProblem;
