@@ -19,16 +19,17 @@ internal sealed partial class ClickToCallWorker(ClickToCallOriginator originator
 {
     private readonly Channel<ClickAttempt> _events = Channel.CreateUnbounded<ClickAttempt>(new UnboundedChannelOptions { SingleReader = true });
 
-    // Delivery keys queued in this process: the intake, the start-up recovery and the shared poll may each find one
-    // attempt; it is placed once.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _taken = new(StringComparer.Ordinal);
+    // Delivery keys queued in this process, with when: the intake, the start-up recovery and the shared poll may each
+    // find one attempt; it is placed once. Forgotten after a day: an attempt still accepted then is long past placing.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _taken = new(StringComparer.Ordinal);
+    private static readonly TimeSpan RememberTaken = TimeSpan.FromDays(1);
 
     /// <summary>How often the leader looks for clicks accepted by a standby (shared database only).</summary>
     public TimeSpan SharedPoll { get; init; } = TimeSpan.FromSeconds(1);
 
     public void Enqueue(ClickAttempt attempt)
     {
-        if (_taken.TryAdd(attempt.Event.DeliveryKey, 0))
+        if (_taken.TryAdd(attempt.Event.DeliveryKey, time.GetUtcNow()))
         {
             _events.Writer.TryWrite(attempt);
         }
@@ -86,6 +87,15 @@ internal sealed partial class ClickToCallWorker(ClickToCallOriginator originator
             try
             {
                 await Task.Delay(SharedPoll, time, stoppingToken).ConfigureAwait(false);
+                DateTimeOffset forget = time.GetUtcNow() - RememberTaken;
+                foreach ((string key, DateTimeOffset at) in _taken)
+                {
+                    if (at < forget)
+                    {
+                        _taken.TryRemove(key, out _);
+                    }
+                }
+
                 await recovery.AdoptAcceptedAsync(a => !_taken.ContainsKey(a.Event.DeliveryKey), Enqueue, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -29,9 +29,6 @@ internal sealed partial class LeaderOnlyServices(
     private Task _leading = Task.CompletedTask;
     private LeaderTerm? _term;
 
-    /// <summary>When this instance began leading (takeover time in logs and tests), or null.</summary>
-    public DateTimeOffset? LeadingSince { get; private set; }
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (IHostedService standby in services.Where(s => s is IRunsOnStandby))
@@ -58,7 +55,6 @@ internal sealed partial class LeaderOnlyServices(
             // Connections pooled while standing by may have died with a database restart: the leader starts on new ones.
             provider.GetService<ServiceStorage>()?.Postgres?.Clear();
             leadership.Lead();
-            LeadingSince = DateTimeOffset.UtcNow;
             foreach (IHostedService leaderOnly in services.Where(s => s is not IRunsOnStandby))
             {
                 await StartOneAsync(leaderOnly, stopping).ConfigureAwait(false);

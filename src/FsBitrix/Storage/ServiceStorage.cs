@@ -46,11 +46,6 @@ internal sealed class ServiceStorage : IAsyncDisposable
     /// <summary>Several instances may share this database (PostgreSQL): one leads at a time.</summary>
     public bool IsShared => Postgres is not null;
 
-    /// <summary>Where it lives, for logs and the status page (no password).</summary>
-    public string Describe() => Postgres is null
-        ? $"SQLite {_sqlitePath}"
-        : $"PostgreSQL {new NpgsqlConnectionStringBuilder(ConnectionString) { Password = null }.Host}/{new NpgsqlConnectionStringBuilder(ConnectionString).Database}";
-
     /// <exception cref="Storage.DatabaseTooNewException">The database was written by a newer FsBitrix.</exception>
     public static async Task<ServiceStorage> OpenAsync(StorageSettings settings, TimeProvider time, CancellationToken cancellationToken,
         ILogger<WalCheckpointer>? checkpointLogger = null)
