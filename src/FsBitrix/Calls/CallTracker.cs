@@ -18,7 +18,7 @@ namespace FsBitrix.Calls;
 internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
 {
     private readonly CallReducer _reducer;
-    private readonly IOutboxStore _store;
+    private readonly ICallStates _states;
     private readonly Action _appended;
     private readonly StepWriter _writer;
     private readonly ILogger _logger;
@@ -41,13 +41,15 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
 
     /// <param name="tenantOf">The company whose portal a call's commands go to; null: one portal.</param>
     /// <param name="defaultNode">With several nodes, the first one's name: where calls stored by a single-node version live.</param>
-    public CallTracker(CallReducer reducer, IOutboxStore store, Action appended, TimeProvider time, ILogger<CallTracker> logger,
+    /// <param name="store">Where each step's commands go, with its call's state.</param>
+    /// <param name="states">Where the states written so are read back at a start (the same store).</param>
+    public CallTracker(CallReducer reducer, IOutboxStore store, ICallStates states, Action appended, TimeProvider time, ILogger<CallTracker> logger,
         Func<CallState, string>? tenantOf = null, string? defaultNode = null)
     {
         _defaultNode = defaultNode ?? string.Empty;
         _reducer = reducer;
         _time = time;
-        _store = store;
+        _states = states;
         _appended = appended;
         _logger = logger;
         _writer = new StepWriter(store, Written, logger, tenantOf, time);
@@ -74,7 +76,7 @@ internal sealed partial class CallTracker : IAsyncDisposable, IDisposable
     /// <summary>Reads the calls that were live when the service stopped; call before <see cref="Attach"/>.</summary>
     public async Task RestoreAsync(CancellationToken cancellationToken)
     {
-        foreach ((string key, string json) in await _store.LiveCallStatesAsync(cancellationToken).ConfigureAwait(false))
+        foreach ((string key, string json) in await _states.LiveCallStatesAsync(cancellationToken).ConfigureAwait(false))
         {
             try
             {

@@ -22,6 +22,7 @@ internal sealed partial class CdrImporter(
     CdrSettings settings,
     ICdrInbox inbox,
     IOutboxStore store,
+    ICallStates states,
     CallReducer reducer,
     TenantPortals portals,
     TimeProvider time,
@@ -174,7 +175,7 @@ internal sealed partial class CdrImporter(
             {
                 // A CDR is posted before the hangup's events, and one of a call that ended in a gap may come before the
                 // resync ends it: the call's end decides whether its finish was a guess the CDRs correct.
-                if (await store.CallIsLiveAsync(liveKey, cancellationToken).ConfigureAwait(false))
+                if (await states.CallIsLiveAsync(liveKey, cancellationToken).ConfigureAwait(false))
                 {
                     continue;
                 }
@@ -211,7 +212,7 @@ internal sealed partial class CdrImporter(
     {
         foreach (string uuid in call.FirstLegs)
         {
-            if (await store.KnowsCallAsync(uuid, cancellationToken).ConfigureAwait(false))
+            if (await states.KnowsCallAsync(uuid, cancellationToken).ConfigureAwait(false))
             {
                 return uuid;
             }

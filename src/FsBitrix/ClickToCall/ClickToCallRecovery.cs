@@ -16,7 +16,7 @@ namespace FsBitrix.ClickToCall;
 /// </summary>
 internal sealed partial class ClickToCallRecovery(
     IHandledEvents handled,
-    IOutboxStore store,
+    ICallStates store,
     CallTracker tracker,
     Hosting.FreeSwitchNodes nodes,
     ClickToCallSettings settings,

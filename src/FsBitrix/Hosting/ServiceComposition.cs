@@ -44,6 +44,7 @@ internal static class ServiceComposition
         services.AddSingleton<ServiceStartup>();
         services.AddSingleton(sp => sp.GetRequiredService<ServiceStartup>().Storage);
         services.AddSingleton(sp => sp.GetRequiredService<ServiceStartup>().Store);
+        services.AddSingleton(sp => sp.GetRequiredService<ServiceStartup>().Storage.CallStates);
 
         if (options.AnyAppMode())
         {
@@ -137,6 +138,7 @@ internal static class ServiceComposition
             return new CallTracker(
                 sp.GetRequiredService<CallReducer>(),
                 sp.GetRequiredService<IOutboxStore>(),
+                sp.GetRequiredService<ICallStates>(),
                 portals.All.Count == 1 ? portals.Default.Dispatcher.Appended : portals.Appended,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<CallTracker>>(),

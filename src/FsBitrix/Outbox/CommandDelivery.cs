@@ -15,7 +15,7 @@ namespace FsBitrix.Outbox;
 /// </summary>
 internal sealed partial class CommandDelivery(
     IBitrix24Client client,
-    IOutboxStore store,
+    ICallStates store,
     IUserResolver users,
     IRecordingSource recordings,
     CallerCrmMatches crmMatches,

@@ -3,9 +3,10 @@ using FsBitrix.Core.Calls;
 namespace FsBitrix.Outbox;
 
 /// <summary>
-/// The durable outbox and the live calls' states: every command is written before anything is sent and marked done
-/// only after Bitrix24 answered; a call's commands are delivered strictly in the order written; each live call's
-/// CALL_ID and reducer state are kept so that a restarted service (or the instance taking over) carries on.
+/// The durable outbox: every command is written before anything is sent and marked done only after Bitrix24
+/// answered; a call's commands are delivered strictly in the order written. An append also writes the call's state
+/// (<see cref="ICallStates"/>, the same store) in the same transaction, so a restarted service (or the instance taking
+/// over) carries on from exactly what was queued.
 /// Two providers with one contract (<c>OutboxContractTests</c>): <see cref="SqliteOutboxStore"/> (one box, the
 /// default) and <see cref="PostgresOutboxStore"/> (several instances, docs/SCALING.md).
 /// </summary>
@@ -62,9 +63,6 @@ internal interface IOutboxStore : IAsyncDisposable
     /// <summary>Every waiting command of the default company is due now.</summary>
     Task ReleaseWaitingAsync(CancellationToken cancellationToken = default) => ReleaseWaitingAsync(DefaultTenant, cancellationToken);
 
-    /// <summary>Whether the call is followed live (its state is kept: it is not over); its CDRs wait until it is.</summary>
-    Task<bool> CallIsLiveAsync(string callKey, CancellationToken cancellationToken = default);
-
     /// <summary>The recordings queued for the call so far, sent or not (their file paths).</summary>
     Task<IReadOnlySet<string>> RecordingsOfAsync(string callKey, CancellationToken cancellationToken = default);
 
@@ -88,16 +86,6 @@ internal interface IOutboxStore : IAsyncDisposable
 
     /// <summary>Attempts counted so far of the commands still waiting (health, tests).</summary>
     Task<long> PendingAttemptsAsync(CancellationToken cancellationToken = default);
-
-    Task SetBitrixCallIdAsync(string callKey, string callId, CancellationToken cancellationToken = default);
-
-    Task<string?> GetBitrixCallIdAsync(string callKey, CancellationToken cancellationToken = default);
-
-    /// <summary>Whether the tracker ever stored this call (it follows it, or it is over).</summary>
-    Task<bool> KnowsCallAsync(string callKey, CancellationToken cancellationToken = default);
-
-    /// <summary>Reducer states of calls that were not over when the service stopped, oldest first.</summary>
-    Task<IReadOnlyList<(string CallKey, string State)>> LiveCallStatesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Deletes what is of no use to delivery any more: commands delivered before <paramref name="cutoff"/> and ended

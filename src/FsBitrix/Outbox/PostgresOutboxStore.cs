@@ -10,7 +10,7 @@ namespace FsBitrix.Outbox;
 /// connection, so a database that restarted is simply connected to again; an append is one transaction of one round
 /// trip for its inserts (a batch) after one for what was finished already.
 /// </summary>
-internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource, TimeProvider time) : IOutboxStore
+internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource, TimeProvider time) : IOutboxStore, ICallStates
 {
     public TimeSpan CardCoalescing { get; init; } = TimeSpan.FromMilliseconds(150);
 

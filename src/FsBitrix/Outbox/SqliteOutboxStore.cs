@@ -10,7 +10,7 @@ namespace FsBitrix.Outbox;
 /// The outbox on SQLite (<see cref="IOutboxStore"/>): one connection, its statements prepared once, commits waiting
 /// for the write-ahead log only (a checkpointer copies it back off the commit path). The single box's default.
 /// </summary>
-internal sealed partial class SqliteOutboxStore : IOutboxStore
+internal sealed partial class SqliteOutboxStore : IOutboxStore, ICallStates
 {
     private readonly SqliteConnection _db;
     private readonly SemaphoreSlim _lock = new(1, 1);

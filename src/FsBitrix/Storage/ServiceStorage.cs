@@ -35,6 +35,9 @@ internal sealed class ServiceStorage : IAsyncDisposable
 
     public IOutboxStore Outbox { get; }
 
+    /// <summary>The calls' states: the outbox's own store (a step's commands and its call's state are one transaction).</summary>
+    public ICallStates CallStates => (ICallStates)Outbox;
+
     public IRecordingLinkStore RecordingLinks { get; }
 
     /// <summary>Set on PostgreSQL: the pooled connections every store shares.</summary>

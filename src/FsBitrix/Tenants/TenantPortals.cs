@@ -114,7 +114,7 @@ internal sealed class TenantPortals
             CrmCreate = tenant.CrmCreate,
         };
         IOutboxStore store = services.GetRequiredService<IOutboxStore>();
-        var delivery = new CommandDelivery(client, store, new UserDirectoryResolver(directory), services.GetRequiredService<IRecordingSource>(),
+        var delivery = new CommandDelivery(client, services.GetRequiredService<ICallStates>(), new UserDirectoryResolver(directory), services.GetRequiredService<IRecordingSource>(),
             services.GetRequiredService<CallerCrmMatches>(), deliveryOptions, time);
         var dispatcher = new OutboxDispatcher(store, delivery, deliveryOptions, app?.Gate ?? (IDeliveryGate)new OpenDeliveryGate(), time,
             loggers.CreateLogger<OutboxDispatcher>(), tenant.Key);

@@ -47,6 +47,9 @@ internal sealed class Cluster : IAsyncDisposable
     /// <summary>The shared outbox, read as any instance reads it.</summary>
     public IOutboxStore Outbox { get; }
 
+    /// <summary>The calls' states in the shared database (the outbox's own store).</summary>
+    public ICallStates CallStates => (ICallStates)Outbox;
+
     public string ConnectionString => _postgres.ConnectionString;
 
     public static async Task<Cluster> StartAsync()

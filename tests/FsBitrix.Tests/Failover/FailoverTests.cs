@@ -255,7 +255,7 @@ public class FailoverTests
         // A call rings before the application is installed: its commands wait in the shared outbox.
         Replay call = await c.PrepareAsync("s1_inbound_answered.raw");
         await c.Fs1.SendAsync(call.Frames);
-        await WaitAsync(async () => await c.Outbox.PendingCountAsync() > 0 && !await c.Outbox.CallIsLiveAsync(call.Uuids[S1Customer]));
+        await WaitAsync(async () => await c.Outbox.PendingCountAsync() > 0 && !await c.CallStates.CallIsLiveAsync(call.Uuids[S1Customer]));
         SentEvent installed = await c.Portal.App.InstallAsync(new Uri(b.Url, "bitrix/install"));
 
         await c.Portal.WaitForAsync(s => s.FinishedCalls.Count == 1, Patience);
@@ -302,7 +302,7 @@ public class FailoverTests
 
     // The leader has the call in the shared database (its state written): what a takeover restores.
     private async Task WaitStoredAsync(string callKey, bool talkingToo) => await WaitAsync(async () =>
-        (await _cluster!.Outbox.LiveCallStatesAsync()).FirstOrDefault(s => s.CallKey == callKey).State is { } state
+        (await _cluster!.CallStates.LiveCallStatesAsync()).FirstOrDefault(s => s.CallKey == callKey).State is { } state
         && (!talkingToo || FsBitrix.Core.Persistence.CallStateJson.Deserialize(state).CurrentAgent is not null));
 
     // Events sent before a kill count as taken in once the call's state (or its end) is in the database.
@@ -314,7 +314,7 @@ public class FailoverTests
             return;
         }
 
-        await WaitAsync(async () => await _cluster!.Outbox.KnowsCallAsync(key));
+        await WaitAsync(async () => await _cluster!.CallStates.KnowsCallAsync(key));
     }
 
     private static void MarkLive(CaptureFreeSwitch node, Replay call, int sent)

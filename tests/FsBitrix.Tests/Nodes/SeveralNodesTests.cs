@@ -74,7 +74,7 @@ public class SeveralNodesTests
         Assert.That(n.H.Portal.State.FinishedCalls.Single().ExternalCallId, Is.EqualTo(one.Uuids[S1Customer]), "fs1's call ended with the resync");
 
         // fs2's call went on untouched by fs1's gap and resync: it ends from its own events, not as an estimate.
-        IOutboxStore store = n.H.Service!.Services.GetRequiredService<IOutboxStore>();
+        ICallStates store = n.H.Service!.Services.GetRequiredService<ICallStates>();
         string twoKey = two.Uuids[S1Customer];
         string state = (await store.LiveCallStatesAsync()).Single(c => c.CallKey == twoKey).State;
         Assert.That(CallStateJson.Deserialize(state).ThroughGap, Is.False, "fs1's gap is not fs2's");
@@ -144,7 +144,7 @@ public class SeveralNodesTests
         await n.H.Portal.WaitForAsync(s => s.LiveCalls.Count == calls
             && s.LiveCalls.Any(c => c.ExternalCallId == key && s.CardViewers(c.CallId).Count == 1), Patience);
         await node.SendAsync(call.Frames.Skip(answered).Take(talking - answered));
-        IOutboxStore store = n.H.Service!.Services.GetRequiredService<IOutboxStore>();
+        ICallStates store = n.H.Service!.Services.GetRequiredService<ICallStates>();
         FsBitrix.Calls.CallTracker tracker = n.H.Service.Services.GetRequiredService<FsBitrix.Calls.CallTracker>();
         await n.H.WaitUntilAsync(async () =>
         {

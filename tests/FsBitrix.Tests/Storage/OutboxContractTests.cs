@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace FsBitrix.Tests.Storage;
 
 /// <summary>
-/// The outbox and the calls' states, the same contract on SQLite and on PostgreSQL, each case against a real database
+/// The outbox and the calls' states (<see cref="ICallStates"/>), the same contract on SQLite and on PostgreSQL, each case against a real database
 /// of its own: order per call, lanes, cards' coalescing wait, one finish per CALL_ID, retries, held finishes, states
 /// for a restart, pruning, and what the health and status pages read. "Another instance" is a second store on the
 /// same database: what one wrote, the other carries on with (a takeover).
@@ -140,17 +140,17 @@ public class OutboxContractTests(string provider)
         ]);
         _clock.Advance(TimeSpan.FromSeconds(1));
         await leader.AppendAsync([new OutboxWrite("second", [Register("second")], "{\"n\":3}", false, Tenant: "b.example")]);
-        await leader.SetBitrixCallIdAsync("first", "B-first");
+        await States(leader).SetBitrixCallIdAsync("first", "B-first");
 
         IOutboxStore next = await _db.OpenOutboxAsync(_clock);
         Assert.Multiple(async () =>
         {
-            Assert.That(await next.LiveCallStatesAsync(), Is.EqualTo(new[] { ("first", "{\"n\":2}"), ("second", "{\"n\":3}") }),
+            Assert.That(await States(next).LiveCallStatesAsync(), Is.EqualTo(new[] { ("first", "{\"n\":2}"), ("second", "{\"n\":3}") }),
                 "the last state of each live call, oldest first");
-            Assert.That((await next.CallIsLiveAsync("first"), await next.CallIsLiveAsync("over"), await next.KnowsCallAsync("over"),
-                await next.KnowsCallAsync("never")), Is.EqualTo((true, false, true, false)));
-            Assert.That(await next.GetBitrixCallIdAsync("first"), Is.EqualTo("B-first"));
-            Assert.That(await next.GetBitrixCallIdAsync("never"), Is.Null);
+            Assert.That((await States(next).CallIsLiveAsync("first"), await States(next).CallIsLiveAsync("over"), await States(next).KnowsCallAsync("over"),
+                await States(next).KnowsCallAsync("never")), Is.EqualTo((true, false, true, false)));
+            Assert.That(await States(next).GetBitrixCallIdAsync("first"), Is.EqualTo("B-first"));
+            Assert.That(await States(next).GetBitrixCallIdAsync("never"), Is.Null);
             Assert.That(await next.PendingByTenantAsync(), Is.EquivalentTo(new[] { ("", 3L), ("b.example", 1L) }));
             Assert.That(await next.PendingCountAsync("b.example"), Is.EqualTo(1));
             Assert.That((await next.DueQueuesAsync(10, NoneBusy, "b.example")).Calls.Single().Head.Command, Is.EqualTo(Register("second")),
@@ -178,11 +178,14 @@ public class OutboxContractTests(string provider)
         Assert.Multiple(async () =>
         {
             Assert.That(deleted, Is.EqualTo(3), "two delivered commands and the ended call");
-            Assert.That((await store.KnowsCallAsync("ended"), await store.KnowsCallAsync("live"), await store.KnowsCallAsync("waiting")),
+            Assert.That((await States(store).KnowsCallAsync("ended"), await States(store).KnowsCallAsync("live"), await States(store).KnowsCallAsync("waiting")),
                 Is.EqualTo((false, true, true)), "a live call and a call with a command waiting stay");
             Assert.That(await store.PendingCountAsync(), Is.EqualTo(1));
         });
     }
+
+    // The calls' states: the outbox's own store (ICallStates), written by its appends.
+    private static ICallStates States(IOutboxStore store) => (ICallStates)store;
 
     private static RegisterCall Register(string key) => new(key, "ext-" + key, CallType.Inbound, "+79990001122", "line", "1001", null);
 
