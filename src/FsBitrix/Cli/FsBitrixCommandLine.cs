@@ -72,6 +72,13 @@ internal static class FsBitrixCommandLine
             return Task.FromResult(BackfillCommand.Run([.. arguments, .. settings], TimeProvider.System, output));
         }, error));
         root.Subcommands.Add(backfill);
+
+        var path = new Option<string>("--path") { Description = "The SQLite database to copy (default: FsBitrix:Storage:Path)." };
+        var import = new Command("import-sqlite",
+            "Moving to several instances: copy the SQLite database (undelivered commands, calls, installations, recording key…) into the PostgreSQL one of FsBitrix:Storage. Stop the service first.") { path };
+        import.SetAction((result, ct) => GuardAsync(() => Storage.ImportSqliteCommand.RunAsync(
+            [.. result.GetValue(path) is { } file ? new[] { "--path", file } : [], .. settings], output, ct), error));
+        root.Subcommands.Add(import);
         return root;
     }
 

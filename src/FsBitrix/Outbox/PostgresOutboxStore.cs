@@ -21,6 +21,10 @@ internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource, TimeProvi
 
     public Func<CancellationToken, Task>? BeforeAppend { get; set; }
 
+    public Task<IReadOnlyList<CallCommand>> AppendAsync(string callKey, IReadOnlyList<CallCommand> commands, string? stateJson,
+        bool callOver, CancellationToken cancellationToken = default) =>
+        AppendAsync([new OutboxWrite(callKey, commands, stateJson, callOver)], cancellationToken);
+
     public async Task<IReadOnlyList<CallCommand>> AppendAsync(IReadOnlyList<OutboxWrite> writes, CancellationToken cancellationToken = default)
     {
         if (BeforeAppend is { } slowDisk)
