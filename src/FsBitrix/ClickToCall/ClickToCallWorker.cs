@@ -37,10 +37,11 @@ internal sealed partial class ClickToCallWorker(ClickToCallOriginator originator
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var running = new HashSet<Task> { RecoverAsync(stoppingToken) };
+        Task recovering = RecoverAsync(stoppingToken);
+        var running = new HashSet<Task> { recovering };
         if (leadership.Shared)
         {
-            running.Add(AdoptFromStandbysAsync(stoppingToken));
+            running.Add(AdoptFromStandbysAsync(recovering, stoppingToken));
         }
 
         try
@@ -80,8 +81,10 @@ internal sealed partial class ClickToCallWorker(ClickToCallOriginator originator
         }
     }
 
-    private async Task AdoptFromStandbysAsync(CancellationToken stoppingToken)
+    // After the start-up recovery (it never throws): one rule at a time decides what an accepted attempt becomes.
+    private async Task AdoptFromStandbysAsync(Task recovering, CancellationToken stoppingToken)
     {
+        await recovering.ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
