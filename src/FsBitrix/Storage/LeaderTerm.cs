@@ -25,6 +25,12 @@ internal sealed class LeaderTerm : IAsyncDisposable
     public int Backend { get; }
 
     /// <summary>
+    /// After how long a silent connection is probed by the server (its <c>tcp_keepalives_idle</c>, as it reports it;
+    /// zero on a Unix socket): how soon a lost leader host frees the lock.
+    /// </summary>
+    public TimeSpan ServerKeepAliveIdle { get; init; }
+
+    /// <summary>
     /// Cancelled once the lock may be another instance's (the connection ended, or its check did not answer within
     /// three heartbeats): stop every write and request at once, and dispose the term so the lock is surely free.
     /// </summary>

@@ -25,6 +25,8 @@ public class LeaderLockTests
         await using LeaderTerm leading = (await a.TryAcquireAsync())!;
         Assert.That(leading, Is.Not.Null);
         Assert.That(await b.TryAcquireAsync(), Is.Null, "one leader at a time");
+        Assert.That(leading.ServerKeepAliveIdle, Is.EqualTo(TimeSpan.FromSeconds(2)),
+            "the server probes the leader's silent connection after 2 s (not the OS's two hours): a lost host frees the lock in seconds");
 
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using CancellationTokenRegistration told = leading.Lost.Register(() => lost.TrySetResult());
