@@ -12,6 +12,10 @@ namespace FsBitrix.Outbox;
 /// </summary>
 internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource, TimeProvider time) : IOutboxStore, ICallStates
 {
+    // Appends (the tracker's, the CDR import's) one at a time, as on SQLite: "finished already?" and the finish's own
+    // row are then one decision, never two racing transactions that both see the CALL_ID unfinished.
+    private readonly SemaphoreSlim _append = new(1, 1);
+
     public TimeSpan CardCoalescing { get; init; } = TimeSpan.FromMilliseconds(150);
 
     /// <summary>How long a Bitrix24 CALL_ID stays known as finished (see <see cref="SqliteOutboxStore.RememberFinishesFor"/>).</summary>
@@ -32,6 +36,19 @@ internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource, TimeProvi
             await slowDisk(cancellationToken).ConfigureAwait(false);
         }
 
+        await _append.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await AppendInOrderAsync(writes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _append.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<CallCommand>> AppendInOrderAsync(IReadOnlyList<OutboxWrite> writes, CancellationToken cancellationToken)
+    {
         long now = Now();
         await using NpgsqlConnection db = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using NpgsqlTransaction tx = await db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -385,7 +402,11 @@ internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource, TimeProvi
     }
 
     // The data source is the database's, shared by every store.
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _append.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 

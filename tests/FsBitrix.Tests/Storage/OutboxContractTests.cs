@@ -91,6 +91,19 @@ public class OutboxContractTests(string provider)
     }
 
     [Test]
+    public async Task Finishes_of_one_call_id_appended_at_once_leave_exactly_one()
+    {
+        IOutboxStore store = await _db!.OpenOutboxAsync(_clock);
+
+        // The tracker's writer and the CDR import append concurrently: eight legs of one portal call finishing together.
+        IReadOnlyList<CallCommand>[] refused = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            store.AppendAsync($"leg-{i}", [Finish($"leg-{i}", "B-same")], null, callOver: true)));
+
+        Assert.That(refused.Sum(r => r.Count), Is.EqualTo(7));
+        Assert.That(await store.PendingCountAsync(), Is.EqualTo(1), "one finish for the portal");
+    }
+
+    [Test]
     public async Task A_retry_counts_its_attempt_waits_its_turn_and_stays_ambiguous_once_it_was()
     {
         IOutboxStore store = await _db!.OpenOutboxAsync(_clock);
