@@ -22,6 +22,16 @@ internal static class OutboxRows
             CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
         };
 
+    /// <summary>A row of <see cref="OutboxSql.BacklogByLane"/>.</summary>
+    public static LaneBacklog Backlog(DbDataReader reader) =>
+        new((Lane)reader.GetInt32(0), reader.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
+
+    /// <summary>A row of <see cref="OutboxSql.OldestWaiting"/>.</summary>
+    public static WaitingCommand Waiting(DbDataReader reader) =>
+        new((Lane)reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)));
+
     /// <summary>Whether the command waits for the call's CDRs (a finish whose end was inferred, with CDRs read).</summary>
     public static bool AwaitsCdr(CallCommand command, TimeSpan estimatedFinishWait) =>
         command is FinishCall { Estimated: true } && estimatedFinishWait > TimeSpan.Zero;

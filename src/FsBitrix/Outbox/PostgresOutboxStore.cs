@@ -140,11 +140,7 @@ internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource, TimeProvi
         List<string> keys = [];
         if (maxCalls > 0)
         {
-            await using NpgsqlCommand due = new($"""
-                SELECT o.call_key FROM outbox o JOIN ({PendingHeads}) h ON h.id = o.id
-                WHERE o.not_before <= @now AND o.tenant = @tenant
-                ORDER BY {Lanes.SqlOrder}, o.id LIMIT @max
-                """, db);
+            await using NpgsqlCommand due = new(OutboxSql.DueCallKeys, db);
             due.Parameters.AddWithValue("now", now);
             due.Parameters.AddWithValue("tenant", tenant);
             due.Parameters.AddWithValue("max", maxCalls + busy.Count);
@@ -162,8 +158,6 @@ internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource, TimeProvi
             ? new DueQueues(await QueuesOfAsync(db, keys, cancellationToken).ConfigureAwait(false), null)
             : new DueQueues([], await NextHeadDueAfterAsync(db, now, busy, tenant, cancellationToken).ConfigureAwait(false));
     }
-
-    private const string PendingHeads = "SELECT MIN(id) AS id FROM outbox WHERE done_at IS NULL GROUP BY call_key";
 
     private static async Task<List<CallQueue>> QueuesOfAsync(NpgsqlConnection db, List<string> keys, CancellationToken cancellationToken)
     {
@@ -196,11 +190,7 @@ internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource, TimeProvi
     private static async Task<DateTimeOffset?> NextHeadDueAfterAsync(NpgsqlConnection db, long now, IReadOnlySet<string> busy, string tenant,
         CancellationToken cancellationToken)
     {
-        await using NpgsqlCommand query = new($"""
-            SELECT o.call_key, o.not_before FROM outbox o JOIN ({PendingHeads}) h ON h.id = o.id
-            WHERE o.not_before > @now AND o.tenant = @tenant
-            ORDER BY o.not_before LIMIT @max
-            """, db);
+        await using NpgsqlCommand query = new(OutboxSql.NextHeadDue, db);
         query.Parameters.AddWithValue("now", now);
         query.Parameters.AddWithValue("tenant", tenant);
         query.Parameters.AddWithValue("max", busy.Count + 1);
@@ -365,15 +355,12 @@ internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource, TimeProvi
     public async Task<IReadOnlyList<LaneBacklog>> LanesAsync(string tenant, CancellationToken cancellationToken = default)
     {
         var lanes = new List<LaneBacklog>();
-        await using NpgsqlCommand query = dataSource.CreateCommand($"""
-            SELECT {Lanes.SqlOrder} AS lane, COUNT(*), MIN(created_at) FROM outbox
-            WHERE done_at IS NULL AND tenant = @tenant GROUP BY lane ORDER BY lane
-            """);
+        await using NpgsqlCommand query = dataSource.CreateCommand(OutboxSql.BacklogByLane);
         query.Parameters.AddWithValue("tenant", tenant);
         await using NpgsqlDataReader reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            lanes.Add(new LaneBacklog((Lane)reader.GetInt32(0), reader.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+            lanes.Add(OutboxRows.Backlog(reader));
         }
 
         return lanes;
@@ -382,20 +369,12 @@ internal sealed class PostgresOutboxStore(NpgsqlDataSource dataSource, TimeProvi
     public async Task<IReadOnlyList<WaitingCommand>> OldestWaitingAsync(string tenant, CancellationToken cancellationToken = default)
     {
         var oldest = new List<WaitingCommand>();
-        await using NpgsqlCommand query = dataSource.CreateCommand($"""
-            SELECT lane, kind, call_key, attempts, last_error, not_before, created_at FROM (
-                SELECT {Lanes.SqlOrder} AS lane, kind, call_key, attempts, last_error, not_before, created_at,
-                       ROW_NUMBER() OVER (PARTITION BY {Lanes.SqlOrder} ORDER BY id) AS n
-                FROM outbox WHERE done_at IS NULL AND tenant = @tenant) AS q
-            WHERE n = 1 ORDER BY lane
-            """);
+        await using NpgsqlCommand query = dataSource.CreateCommand(OutboxSql.OldestWaiting);
         query.Parameters.AddWithValue("tenant", tenant);
         await using NpgsqlDataReader reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            oldest.Add(new WaitingCommand((Lane)reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
+            oldest.Add(OutboxRows.Waiting(reader));
         }
 
         return oldest;

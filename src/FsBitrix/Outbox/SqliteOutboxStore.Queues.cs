@@ -31,10 +31,10 @@ internal sealed partial class SqliteOutboxStore
 
     private List<string> DueCallKeys(long now, int max, IReadOnlySet<string> busy, string tenant)
     {
-        SqliteCommand query = Command(DueCallKeysSql);
-        query.Parameters.AddWithValue("$now", now);
-        query.Parameters.AddWithValue("$tenant", tenant);
-        query.Parameters.AddWithValue("$max", max + busy.Count);
+        SqliteCommand query = Command(OutboxSql.DueCallKeys);
+        query.Parameters.AddWithValue("@now", now);
+        query.Parameters.AddWithValue("@tenant", tenant);
+        query.Parameters.AddWithValue("@max", max + busy.Count);
         var keys = new List<string>();
         using SqliteDataReader reader = query.ExecuteReader();
         while (reader.Read() && keys.Count < max)
@@ -84,16 +84,13 @@ internal sealed partial class SqliteOutboxStore
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            SqliteCommand query = Command($"""
-                SELECT {Lanes.SqlOrder} AS lane, COUNT(*), MIN(created_at) FROM outbox
-                WHERE done_at IS NULL AND tenant = $tenant GROUP BY lane ORDER BY lane
-                """);
-            query.Parameters.AddWithValue("$tenant", tenant);
+            SqliteCommand query = Command(OutboxSql.BacklogByLane);
+            query.Parameters.AddWithValue("@tenant", tenant);
             var lanes = new List<LaneBacklog>();
             using SqliteDataReader reader = query.ExecuteReader();
             while (reader.Read())
             {
-                lanes.Add(new LaneBacklog((Lane)reader.GetInt32(0), reader.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+                lanes.Add(OutboxRows.Backlog(reader));
             }
 
             return lanes;
@@ -110,21 +107,13 @@ internal sealed partial class SqliteOutboxStore
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            SqliteCommand query = Command($"""
-                SELECT lane, kind, call_key, attempts, last_error, not_before, created_at FROM (
-                    SELECT {Lanes.SqlOrder} AS lane, kind, call_key, attempts, last_error, not_before, created_at,
-                           ROW_NUMBER() OVER (PARTITION BY {Lanes.SqlOrder} ORDER BY id) AS n
-                    FROM outbox WHERE done_at IS NULL AND tenant = $tenant)
-                WHERE n = 1 ORDER BY lane
-                """);
-            query.Parameters.AddWithValue("$tenant", tenant);
+            SqliteCommand query = Command(OutboxSql.OldestWaiting);
+            query.Parameters.AddWithValue("@tenant", tenant);
             var oldest = new List<WaitingCommand>();
             using SqliteDataReader reader = query.ExecuteReader();
             while (reader.Read())
             {
-                oldest.Add(new WaitingCommand((Lane)reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
+                oldest.Add(OutboxRows.Waiting(reader));
             }
 
             return oldest;
@@ -135,12 +124,4 @@ internal sealed partial class SqliteOutboxStore
         }
     }
 
-    private const string DueCallKeysSql = $"""
-        SELECT o.call_key
-        FROM outbox o
-        JOIN ({PendingHeads}) h ON h.id = o.id
-        WHERE o.not_before <= $now AND o.tenant = $tenant
-        ORDER BY {Lanes.SqlOrder}, o.id
-        LIMIT $max
-        """;
 }

@@ -214,10 +214,10 @@ internal sealed partial class SqliteOutboxStore : IOutboxStore, ICallStates
     // dispatcher. So do busy calls' heads: their due time says nothing while their call is being delivered.
     private DateTimeOffset? NextHeadDueAfter(long now, IReadOnlySet<string> busy, string tenant)
     {
-        SqliteCommand query = Command(NextHeadDueSql);
-        query.Parameters.AddWithValue("$now", now);
-        query.Parameters.AddWithValue("$tenant", tenant);
-        query.Parameters.AddWithValue("$max", busy.Count + 1);
+        SqliteCommand query = Command(OutboxSql.NextHeadDue);
+        query.Parameters.AddWithValue("@now", now);
+        query.Parameters.AddWithValue("@tenant", tenant);
+        query.Parameters.AddWithValue("@max", busy.Count + 1);
         using SqliteDataReader reader = query.ExecuteReader();
         while (reader.Read())
         {
@@ -229,17 +229,6 @@ internal sealed partial class SqliteOutboxStore : IOutboxStore, ICallStates
 
         return null;
     }
-
-    private const string PendingHeads = "SELECT MIN(id) AS id FROM outbox WHERE done_at IS NULL GROUP BY call_key";
-
-    private const string NextHeadDueSql = $"""
-        SELECT o.call_key, o.not_before
-        FROM outbox o
-        JOIN ({PendingHeads}) h ON h.id = o.id
-        WHERE o.not_before > $now AND o.tenant = $tenant
-        ORDER BY o.not_before
-        LIMIT $max
-        """;
 
     public Task MarkDoneAsync(long id, string outcome, CancellationToken cancellationToken = default) =>
         UpdateAsync("UPDATE outbox SET done_at = $now, outcome = $outcome WHERE id = $id",
