@@ -139,7 +139,7 @@ internal sealed class FailoverNode : IAsyncDisposable
                 {
                     ReadResult read = await reader.ReadAsync().ConfigureAwait(false);
                     ReadOnlySequence<byte> buffer = read.Buffer;
-                    while (TryCommand(ref buffer, out string? line))
+                    while (Service.BenchFreeSwitch.TryCommand(ref buffer, out string? line))
                     {
                         await SendAsync(Answer(line)).ConfigureAwait(false);
                         if (line.StartsWith("event ", StringComparison.Ordinal))
@@ -201,20 +201,6 @@ internal sealed class FailoverNode : IAsyncDisposable
         {
             byte[] body = Encoding.UTF8.GetBytes(text + "\n");
             return [.. Encoding.ASCII.GetBytes($"Content-Type: api/response\nContent-Length: {body.Length}\n\n"), .. body];
-        }
-
-        private static bool TryCommand(ref ReadOnlySequence<byte> buffer, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? line)
-        {
-            var reader = new SequenceReader<byte>(buffer);
-            if (!reader.TryReadTo(out ReadOnlySequence<byte> command, "\n\n"u8))
-            {
-                line = null;
-                return false;
-            }
-
-            line = Encoding.UTF8.GetString(command).Split('\n')[0];
-            buffer = buffer.Slice(reader.Position);
-            return true;
         }
     }
 }

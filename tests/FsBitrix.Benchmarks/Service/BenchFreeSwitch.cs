@@ -104,7 +104,8 @@ internal sealed class BenchFreeSwitch : IAsyncDisposable
         }
     }
 
-    private static bool TryCommand(ref ReadOnlySequence<byte> buffer, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? line)
+    /// <summary>The first line of the next command the client wrote (commands end with a blank line), if one is complete.</summary>
+    internal static bool TryCommand(ref ReadOnlySequence<byte> buffer, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? line)
     {
         var reader = new SequenceReader<byte>(buffer);
         if (!reader.TryReadTo(out ReadOnlySequence<byte> command, "\n\n"u8))

@@ -48,17 +48,11 @@ public class FailoverTests
     public async Task Killing_the_leader_mid_call_hands_both_nodes_calls_to_the_standby_and_each_is_finished_once_and_right()
     {
         Cluster c = _cluster!;
-        ServiceProcess a = await LeaderAsync("a");
-        ServiceProcess b = c.Start("b");
-        await b.WaitForRoleAsync("standby", Patience);
+        (ServiceProcess a, ServiceProcess b) = await LeaderAndStandbyAsync();
 
         // fs1's call is talking, fs2's still ringing when the leader dies.
-        Replay one = await c.PrepareAsync("s1_inbound_answered.raw");
-        Replay two = await c.PrepareAsync("s1_inbound_answered.raw");
+        (Replay one, Replay two) = await RingingOnBothNodesAsync();
         int answered = one.IndexOf("CHANNEL_ANSWER"), talking = one.IndexOf("CHANNEL_BRIDGE") + 1;
-        await c.Fs1.SendAsync(one.Before(answered));
-        await c.Fs2.SendAsync(two.Before(answered));
-        await c.Portal.WaitForAsync(s => s.LiveCalls.Count == 2 && s.LiveCalls.All(l => s.CardViewers(l.CallId).Count == 1), Patience);
         await c.Fs1.SendAsync(one.Frames.Skip(answered).Take(talking - answered));
         await WaitStoredAsync(one.Uuids[S1Customer], talkingToo: true);
 
@@ -161,15 +155,9 @@ public class FailoverTests
     private async Task CallsCarryOnThroughAsync(Func<Task> fault)
     {
         Cluster c = _cluster!;
-        ServiceProcess a = await LeaderAsync("a");
-        ServiceProcess b = c.Start("b");
-        await b.WaitForRoleAsync("standby", Patience);
-        Replay one = await c.PrepareAsync("s1_inbound_answered.raw");
-        Replay two = await c.PrepareAsync("s1_inbound_answered.raw");
+        (ServiceProcess a, ServiceProcess b) = await LeaderAndStandbyAsync();
+        (Replay one, Replay two) = await RingingOnBothNodesAsync();
         int answered = one.IndexOf("CHANNEL_ANSWER");
-        await c.Fs1.SendAsync(one.Before(answered));
-        await c.Fs2.SendAsync(two.Before(answered));
-        await c.Portal.WaitForAsync(s => s.LiveCalls.Count == 2, Patience);
         await WaitStoredAsync(one.Uuids[S1Customer], talkingToo: false);
         await WaitStoredAsync(two.Uuids[S1Customer], talkingToo: false);
 
@@ -201,15 +189,9 @@ public class FailoverTests
     public async Task A_nodes_cut_resyncs_that_nodes_calls_only_and_nobody_takes_over()
     {
         Cluster c = _cluster!;
-        ServiceProcess a = await LeaderAsync("a");
-        ServiceProcess b = c.Start("b");
-        await b.WaitForRoleAsync("standby", Patience);
-        Replay one = await c.PrepareAsync("s1_inbound_answered.raw");
-        Replay two = await c.PrepareAsync("s1_inbound_answered.raw");
+        (ServiceProcess a, ServiceProcess b) = await LeaderAndStandbyAsync();
+        (Replay one, Replay two) = await RingingOnBothNodesAsync();
         int answered = one.IndexOf("CHANNEL_ANSWER"), talking = one.IndexOf("CHANNEL_BRIDGE") + 1;
-        await c.Fs1.SendAsync(one.Before(answered));
-        await c.Fs2.SendAsync(two.Before(answered));
-        await c.Portal.WaitForAsync(s => s.LiveCalls.Count == 2 && s.LiveCalls.All(l => s.CardViewers(l.CallId).Count == 1), Patience);
         await c.Fs1.SendAsync(one.Frames.Skip(answered).Take(talking - answered));
         await c.Fs2.SendAsync(two.Frames.Skip(answered).Take(talking - answered));
         await WaitStoredAsync(one.Uuids[S1Customer], talkingToo: true);
@@ -248,9 +230,7 @@ public class FailoverTests
             ["FsBitrix:Bitrix:WebhookUrl"] = string.Empty,
             ["FsBitrix:Bitrix:ApplicationToken"] = string.Empty,
         };
-        await LeaderAsync("a", app);
-        ServiceProcess b = c.Start("b", app);
-        await b.WaitForRoleAsync("standby", Patience);
+        (_, ServiceProcess b) = await LeaderAndStandbyAsync(app);
 
         // A call rings before the application is installed: its commands wait in the shared outbox.
         Replay call = await c.PrepareAsync("s1_inbound_answered.raw");
@@ -272,9 +252,7 @@ public class FailoverTests
     public async Task A_click_posted_to_the_standby_rings_the_rep_once_through_the_leader()
     {
         Cluster c = _cluster!;
-        await LeaderAsync("a");
-        ServiceProcess b = c.Start("b");
-        await b.WaitForRoleAsync("standby", Patience);
+        (_, ServiceProcess b) = await LeaderAndStandbyAsync();
         c.Fs2.Registrations["1001"] = "lab.example";
 
         SentEvent sent = await c.Portal.Events.StartClickToCallAsync(new Click(2, "+79161234567"), b.EventsUrl);
@@ -289,6 +267,27 @@ public class FailoverTests
             Assert.That((status["status"]!.GetValue<string>(), status["role"]!.GetValue<string>()), Is.EqualTo(("standby", "standby")),
                 "the standby's status page says what it is");
         });
+    }
+
+    private async Task<(ServiceProcess Leader, ServiceProcess Standby)> LeaderAndStandbyAsync(IReadOnlyDictionary<string, string>? also = null)
+    {
+        ServiceProcess leader = await LeaderAsync("a", also);
+        ServiceProcess standby = _cluster!.Start("b", also);
+        await standby.WaitForRoleAsync("standby", Patience);
+        return (leader, standby);
+    }
+
+    // s1 on each node up to its answer: both reps' phones ring and show the client's card.
+    private async Task<(Replay One, Replay Two)> RingingOnBothNodesAsync()
+    {
+        Cluster c = _cluster!;
+        Replay one = await c.PrepareAsync("s1_inbound_answered.raw");
+        Replay two = await c.PrepareAsync("s1_inbound_answered.raw");
+        int answered = one.IndexOf("CHANNEL_ANSWER");
+        await c.Fs1.SendAsync(one.Before(answered));
+        await c.Fs2.SendAsync(two.Before(answered));
+        await c.Portal.WaitForAsync(s => s.LiveCalls.Count == 2 && s.LiveCalls.All(l => s.CardViewers(l.CallId).Count == 1), Patience);
+        return (one, two);
     }
 
     private async Task<ServiceProcess> LeaderAsync(string name, IReadOnlyDictionary<string, string>? also = null)

@@ -12,24 +12,10 @@ namespace FsBitrix.Tests.Storage;
 [TestFixture("sqlite")]
 [TestFixture("postgres")]
 [CancelAfter(60_000)]
-public class HandledEventsContractTests(string provider)
+public class HandledEventsContractTests(string provider) : ProviderContract(provider)
 {
     private static readonly TimeSpan Memory = TimeSpan.FromDays(1);
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private ProviderDatabase? _db;
-
-    [SetUp]
-    public async Task CreateDatabase() => _db = await ProviderDatabase.CreateAsync(provider);
-
-    // Not made when the test was ignored (no PostgreSQL here).
-    [TearDown]
-    public async Task DropDatabase()
-    {
-        if (_db is not null)
-        {
-            await _db.DisposeAsync();
-        }
-    }
 
     [Test]
     public async Task A_click_is_claimed_once_and_its_repeat_is_not()
@@ -102,12 +88,12 @@ public class HandledEventsContractTests(string provider)
     // Each call is one instance's store: its own connection (SQLite) or data source (PostgreSQL).
     private async Task<IHandledEvents> OpenAsync()
     {
-        if (_db!.ConnectionString is { } postgres)
+        if (Db.ConnectionString is { } postgres)
         {
-            NpgsqlDataSource dataSource = _db!.Opened(await PostgresDatabase.OpenAsync(postgres));
-            return _db!.Opened<IHandledEvents>(new PostgresHandledEvents(dataSource, _time, Memory));
+            NpgsqlDataSource dataSource = Db.Opened(await PostgresDatabase.OpenAsync(postgres));
+            return Db.Opened<IHandledEvents>(new PostgresHandledEvents(dataSource, _time, Memory));
         }
 
-        return _db!.Opened<IHandledEvents>(HandledEvents.Open(_db!.SqlitePath!, _time, Memory));
+        return Db.Opened<IHandledEvents>(HandledEvents.Open(Db.SqlitePath!, _time, Memory));
     }
 }

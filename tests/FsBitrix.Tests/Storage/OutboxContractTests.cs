@@ -14,28 +14,15 @@ namespace FsBitrix.Tests.Storage;
 [TestFixture("sqlite")]
 [TestFixture("postgres")]
 [CancelAfter(60_000)]
-public class OutboxContractTests(string provider)
+public class OutboxContractTests(string provider) : ProviderContract(provider)
 {
     private static readonly HashSet<string> NoneBusy = [];
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.FromUnixTimeMilliseconds(1_796_700_000_000));
-    private ProviderDatabase? _db;
-
-    [SetUp]
-    public async Task CreateDatabase() => _db = await ProviderDatabase.CreateAsync(provider);
-
-    [TearDown]
-    public async Task DropDatabase()
-    {
-        if (_db is not null)
-        {
-            await _db.DisposeAsync();
-        }
-    }
 
     [Test]
     public async Task A_calls_commands_go_in_the_order_written_and_ringing_work_before_finishes()
     {
-        IOutboxStore store = await _db!.OpenOutboxAsync(_clock);
+        IOutboxStore store = await Db.OpenOutboxAsync(_clock);
         await store.AppendAsync("old", [Finish("old", "B-old")], null, callOver: true);
         await store.AppendAsync("new", [Register("new"), new ShowCard("new", null, "1001")], "{\"s\":1}", callOver: false);
 
@@ -65,7 +52,7 @@ public class OutboxContractTests(string provider)
     [Test]
     public async Task A_call_id_is_finished_once_and_nothing_of_its_card_follows_but_its_recordings_do()
     {
-        IOutboxStore store = await _db!.OpenOutboxAsync(_clock);
+        IOutboxStore store = await Db.OpenOutboxAsync(_clock);
         IReadOnlyList<CallCommand> refusedAtOnce = await store.AppendAsync([
             new OutboxWrite("a", [Finish("a", "B-1"), Finish("a", "B-1")], null, true)]);
         IReadOnlyList<CallCommand> refusedLater = await store.AppendAsync("late-leg",
@@ -86,14 +73,14 @@ public class OutboxContractTests(string provider)
         });
 
         // Another instance remembers it too.
-        IOutboxStore other = await _db.OpenOutboxAsync(_clock);
+        IOutboxStore other = await Db.OpenOutboxAsync(_clock);
         Assert.That(await other.AppendAsync("again", [Finish("again", "B-1")], null, true), Has.Count.EqualTo(1));
     }
 
     [Test]
     public async Task Finishes_of_one_call_id_appended_at_once_leave_exactly_one()
     {
-        IOutboxStore store = await _db!.OpenOutboxAsync(_clock);
+        IOutboxStore store = await Db.OpenOutboxAsync(_clock);
 
         // The tracker's writer and the CDR import append concurrently: eight legs of one portal call finishing together.
         IReadOnlyList<CallCommand>[] refused = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
@@ -106,7 +93,7 @@ public class OutboxContractTests(string provider)
     [Test]
     public async Task A_retry_counts_its_attempt_waits_its_turn_and_stays_ambiguous_once_it_was()
     {
-        IOutboxStore store = await _db!.OpenOutboxAsync(_clock);
+        IOutboxStore store = await Db.OpenOutboxAsync(_clock);
         await store.AppendAsync("c", [Register("c")], "{}", callOver: false);
         long id = (await store.DueQueuesAsync(10, NoneBusy, IOutboxStore.DefaultTenant)).Calls[0].Head.Id;
 
@@ -130,7 +117,7 @@ public class OutboxContractTests(string provider)
     [Test]
     public async Task A_guessed_finish_waits_for_the_cdrs_which_correct_it_once()
     {
-        IOutboxStore store = await _db!.OpenOutboxAsync(_clock);
+        IOutboxStore store = await Db.OpenOutboxAsync(_clock);
         store.EstimatedFinishWait = TimeSpan.FromMinutes(1);
         await store.AppendAsync("c", [new FinishCall("c", "B-9", "1001", 1, CallStatus.Answered, "", Estimated: true)], null, callOver: true);
 
@@ -145,7 +132,7 @@ public class OutboxContractTests(string provider)
     [Test]
     public async Task Another_instance_carries_on_with_the_live_calls_their_call_ids_and_their_commands()
     {
-        IOutboxStore leader = await _db!.OpenOutboxAsync(_clock);
+        IOutboxStore leader = await Db.OpenOutboxAsync(_clock);
         await leader.AppendAsync([
             new OutboxWrite("first", [Register("first")], "{\"n\":1}", false),
             new OutboxWrite("over", [Finish("over", "B-o")], null, true),
@@ -155,7 +142,7 @@ public class OutboxContractTests(string provider)
         await leader.AppendAsync([new OutboxWrite("second", [Register("second")], "{\"n\":3}", false, Tenant: "b.example")]);
         await States(leader).SetBitrixCallIdAsync("first", "B-first");
 
-        IOutboxStore next = await _db.OpenOutboxAsync(_clock);
+        IOutboxStore next = await Db.OpenOutboxAsync(_clock);
         Assert.Multiple(async () =>
         {
             Assert.That(await States(next).LiveCallStatesAsync(), Is.EqualTo(new[] { ("first", "{\"n\":2}"), ("second", "{\"n\":3}") }),
@@ -176,7 +163,7 @@ public class OutboxContractTests(string provider)
     [Test]
     public async Task Pruning_forgets_what_was_delivered_long_ago_and_ended_calls_with_nothing_left()
     {
-        IOutboxStore store = await _db!.OpenOutboxAsync(_clock);
+        IOutboxStore store = await Db.OpenOutboxAsync(_clock);
         await store.AppendAsync("ended", [Finish("ended", "B-e")], null, callOver: true);
         await store.AppendAsync("live", [Register("live")], "{}", callOver: false);
         foreach (CallQueue queue in (await store.DueQueuesAsync(10, NoneBusy, IOutboxStore.DefaultTenant)).Calls)

@@ -11,23 +11,9 @@ namespace FsBitrix.Tests.Storage;
 [TestFixture("sqlite")]
 [TestFixture("postgres")]
 [CancelAfter(60_000)]
-public class StoreContractTests(string provider)
+public class StoreContractTests(string provider) : ProviderContract(provider)
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_796_700_000_000);
-    private ProviderDatabase? _db;
-
-    [SetUp]
-    public async Task CreateDatabase() => _db = await ProviderDatabase.CreateAsync(provider);
-
-    // Not made when the test was ignored (no PostgreSQL here).
-    [TearDown]
-    public async Task DropDatabase()
-    {
-        if (_db is not null)
-        {
-            await _db.DisposeAsync();
-        }
-    }
 
     [Test]
     public async Task Each_company_keeps_its_own_installation_and_the_latest_tokens_win()
@@ -116,15 +102,15 @@ public class StoreContractTests(string provider)
         Refusal = "refused once",
     };
 
-    private IInstallationStore Installation(string tenant) => _db!.Opened<IInstallationStore>(_db!.DataSource is { } postgres
+    private IInstallationStore Installation(string tenant) => Db.Opened<IInstallationStore>(Db.DataSource is { } postgres
         ? new PostgresInstallationStore(postgres, TimeProvider.System, tenant)
-        : new InstallationStore(_db!.SqlitePath!, TimeProvider.System, tenant));
+        : new InstallationStore(Db.SqlitePath!, TimeProvider.System, tenant));
 
     private FsBitrix.Recordings.IRecordingLinkStore Links(TimeProvider time) =>
-        _db!.Opened<FsBitrix.Recordings.IRecordingLinkStore>(_db!.DataSource is { } postgres
+        Db.Opened<FsBitrix.Recordings.IRecordingLinkStore>(Db.DataSource is { } postgres
             ? new FsBitrix.Recordings.PostgresRecordingLinkStore(postgres, time)
-            : FsBitrix.Recordings.RecordingLinkStore.Open(_db!.SqlitePath!, time));
+            : FsBitrix.Recordings.RecordingLinkStore.Open(Db.SqlitePath!, time));
 
     private ICdrInbox Inbox() =>
-        _db!.Opened<ICdrInbox>(_db!.DataSource is { } postgres ? new PostgresCdrInbox(postgres) : CdrInbox.Open(_db!.SqlitePath!));
+        Db.Opened<ICdrInbox>(Db.DataSource is { } postgres ? new PostgresCdrInbox(postgres) : CdrInbox.Open(Db.SqlitePath!));
 }
