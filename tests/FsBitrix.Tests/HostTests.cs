@@ -103,6 +103,19 @@ public class HostTests
         Assert.That(ex!.Message, Does.Contain("FsBitrix:Storage:KeepDeliveredFor"));
     }
 
+    [TestCase("--FsBitrix:Storage:Provider=mysql", "FsBitrix:Storage:Provider is 'mysql': it must be sqlite (one box, the default) or postgres (several instances)")]
+    [TestCase("--FsBitrix:Storage:Provider=postgres", "FsBitrix:Storage:Provider is postgres but FsBitrix:Storage:ConnectionString is not set")]
+    [TestCase("--FsBitrix:Storage:ConnectionString=Host=db;Passwrd=secret-value", "FsBitrix:Storage:ConnectionString cannot be read:")]
+    public void A_storage_that_cannot_work_is_refused_before_anything_is_opened(string setting, string problem)
+    {
+        string[] args = setting.Contains("ConnectionString", StringComparison.Ordinal) ? [setting, "--FsBitrix:Storage:Provider=postgres"] : [setting];
+        var ex = Assert.ThrowsAsync<ConfigurationProblemException>(() => FsBitrixApp.CreateAsync(args,
+            o => o.Bitrix.WebhookUrl = "https://portal.bitrix24.com/rest/1/abc/"));
+
+        Assert.That(ex!.Message, Does.Contain(problem));
+        Assert.That(ex.Message, Does.Not.Contain("secret-value"), "a connection string's values never reach the message");
+    }
+
     [Test]
     public void App_mode_intervals_that_are_not_positive_are_refused()
     {

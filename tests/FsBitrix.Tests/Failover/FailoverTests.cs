@@ -258,6 +258,7 @@ public class FailoverTests
         SentEvent sent = await c.Portal.Events.StartClickToCallAsync(new Click(2, "+79161234567"), b.EventsUrl);
         BgapiCommand originate = await c.Fs2.NextBgapiAsync(Patience);
         System.Text.Json.Nodes.JsonNode status = System.Text.Json.Nodes.JsonNode.Parse(await b.GetAsync("status.json"))!;
+        System.Net.HttpStatusCode health = await b.HealthStatusAsync();
 
         Assert.Multiple(() =>
         {
@@ -266,6 +267,7 @@ public class FailoverTests
             Assert.That(c.Fs1.Bgapis, Is.Empty);
             Assert.That((status["status"]!.GetValue<string>(), status["role"]!.GetValue<string>()), Is.EqualTo(("standby", "standby")),
                 "the standby's status page says what it is");
+            Assert.That(health, Is.EqualTo(System.Net.HttpStatusCode.OK), "a standby following no node is well: a load balancer keeps sending it HTTP");
         });
     }
 

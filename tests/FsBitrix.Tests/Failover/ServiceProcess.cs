@@ -82,6 +82,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public Task<string> MetricsAsync() => GetAsync("metrics");
 
+    /// <summary>/healthz's HTTP status (what a load balancer acts on).</summary>
+    public async Task<System.Net.HttpStatusCode> HealthStatusAsync()
+    {
+        using HttpResponseMessage response = await Http.GetAsync(new Uri(Url, "healthz"));
+        return response.StatusCode;
+    }
+
     public async Task<string> GetAsync(string path) => await Http.GetStringAsync(new Uri(Url, path));
 
     /// <summary>Waits until /healthz says <paramref name="role"/> (polled: another process cannot be awaited otherwise).</summary>
